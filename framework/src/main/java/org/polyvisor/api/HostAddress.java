@@ -1,0 +1,16 @@
+package org.polyvisor.api;
+
+/**
+ * A "host physical" address: where a guest physical address lands in the modelled machine's physical address space
+ * after the hypervisor's translation (stage 2 on ARM64, the shadow TLB's real address on BookE).
+ */
+public record HostAddress(long value) {
+    public static HostAddress of(long value) {
+        return new HostAddress(value);
+    }
+
+    @Override
+    public String toString() {
+        return "HPA 0x" + Long.toHexString(value);
+    }
+}

@@ -1,0 +1,17 @@
+package org.polyvisor.api;
+
+/** Life cycle of a VM as the manager reports it. */
+public enum VmState {
+    /** Created, image loaded, vCPUs not yet started. */
+    CREATED,
+    /** vCPU threads run guest code. */
+    RUNNING,
+    /** Paused by a user request at an instruction boundary; resumes with {@code resume}. */
+    PAUSED,
+    /** Paused because its architecture (or a feature) went away; resumes when a replacement registers. */
+    WAITING,
+    /** The guest powered off or the VM was stopped; the exit status is in {@link VmInfo#exitStatus()}. */
+    STOPPED,
+    /** An error stopped the VM; {@link VmInfo#error()} says what and where. */
+    FAILED
+}

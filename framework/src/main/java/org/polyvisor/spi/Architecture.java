@@ -1,0 +1,24 @@
+package org.polyvisor.spi;
+
+/**
+ * An architecture plugin, registered as an OSGi service with the property {@value #PROPERTY} set to its id
+ * ({@code arm64}, {@code ppc-booke}). When the service goes away (bundle stop, update, refresh) the framework
+ * pauses the VMs built from it, exports their state through it, and imports that state into the replacement.
+ */
+@org.osgi.annotation.versioning.ConsumerType
+public interface Architecture {
+    /** Service property naming the architecture id. */
+    String PROPERTY = "polyvisor.arch";
+
+    String id();
+
+    /** What this architecture offers (like KVM_CHECK_EXTENSION) and which VM options it accepts. */
+    ArchCapabilities capabilities();
+
+    /**
+     * Creates the machine (devices, vCPUs) for a VM. Must reject an impossible configuration (unknown option, too
+     * many vCPUs, RAM that does not fit the memory map) with a {@link org.polyvisor.api.VmException} that names the
+     * option and the allowed values. Guest memory is owned by the framework and reached through the context.
+     */
+    Machine createMachine(MachineContext context);
+}

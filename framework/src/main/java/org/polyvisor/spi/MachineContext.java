@@ -1,0 +1,21 @@
+package org.polyvisor.spi;
+
+import org.polyvisor.api.VmConfig;
+import org.polyvisor.memory.GuestMemory;
+
+/** What the framework gives an architecture to build a machine with. Everything here outlives a bundle swap. */
+@org.osgi.annotation.versioning.ProviderType
+public interface MachineContext {
+    int vmId();
+
+    VmConfig config();
+
+    /** The VM's RAM; slots are added by the architecture's machine (where the memory map puts RAM). */
+    GuestMemory memory();
+
+    /** The VM's device bus; the machine maps its devices here. Cleared when the machine is closed. */
+    MmioBus mmio();
+
+    /** The guest console (the UART's transmit side). */
+    ConsoleSink console();
+}

@@ -1,0 +1,12 @@
+package org.polyvisor.spi;
+
+import org.polyvisor.api.VmException;
+
+/** A state snapshot cannot be imported: wrong kind, unsupported version, or a missing entry. */
+public class StateIncompatibleException extends VmException {
+    private static final long serialVersionUID = 1L;
+
+    public StateIncompatibleException(String message) {
+        super(message);
+    }
+}
