@@ -1,0 +1,147 @@
+package org.polyvisor.framework.internal;
+
+import org.polyvisor.api.VmException;
+import org.polyvisor.spi.Exit;
+import org.polyvisor.spi.ExitAction;
+import org.polyvisor.spi.ExitContext;
+import org.polyvisor.spi.ExitHandler;
+import org.polyvisor.spi.Machine;
+import org.polyvisor.spi.MachineContext;
+import org.polyvisor.spi.Vcpu;
+
+/**
+ * The platform thread of one vCPU: run, dispatch the exit, repeat. Generic exits are handled here; architecture
+ * exits go to the whiteboard. Anything thrown (a bug in a plugin, a device error) fails this VM only, with a message
+ * naming the VM and vCPU.
+ */
+final class VcpuRunner implements Runnable, ExitContext {
+    private final Vm vm;
+    private final int index;
+    private final VmManagerImpl manager;
+    private final Thread thread;
+    private Vcpu vcpu;
+
+    VcpuRunner(Vm vm, int index, VmManagerImpl manager) {
+        this.vm = vm;
+        this.index = index;
+        this.manager = manager;
+        this.thread = new Thread(this, "pv-vm" + vm.id + "-vcpu" + index);
+        this.thread.setDaemon(true);
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    void join(long millis) {
+        try {
+            thread.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (true) {
+                if (vm.requestPending || vcpu == null) {
+                    if (!vm.checkpoint()) {
+                        return;
+                    }
+                    // The machine may have been replaced by a swap while this thread was parked.
+                    vcpu = vm.vcpu(index);
+                    if (vcpu == null) {
+                        continue;
+                    }
+                }
+                Exit exit = vcpu.run();
+                if (!dispatch(exit)) {
+                    return;
+                }
+            }
+        } catch (VmException e) {
+            vm.fail("VM " + vm.id + " vCPU " + index + ": " + e.getMessage(), null);
+        } catch (Throwable t) {
+            vm.fail("VM " + vm.id + " vCPU " + index + ": internal error: " + t, t);
+        } finally {
+            vcpu = null;
+            vm.runnerExited();
+        }
+    }
+
+    /** Returns false when this vCPU thread must end. */
+    private boolean dispatch(Exit exit) {
+        return switch (exit) {
+            case Exit.Kicked k -> true;
+            case Exit.Mmio m -> {
+                vm.stats.count("MMIO");
+                if (m.write()) {
+                    vm.bus.write(m.address(), m.size(), m.value());
+                } else {
+                    vcpu.completeMmioRead(vm.bus.read(m.address(), m.size()));
+                }
+                yield true;
+            }
+            case Exit.Shutdown s -> {
+                vm.stats.count("SHUTDOWN");
+                vm.powerOff(s.status(), s.reason());
+                yield false;
+            }
+            case Exit.Failure f -> {
+                vm.fail("VM " + vm.id + " vCPU " + index + ": " + f.message(), null);
+                yield false;
+            }
+            case Exit.ArchExit a -> handleArchExit(a);
+        };
+    }
+
+    private boolean handleArchExit(Exit.ArchExit exit) {
+        String cls = exit.exitClass();
+        vm.stats.count(cls);
+        String arch = vm.config.arch();
+        ExitHandler handler = manager.dispatcher().lookup(arch, cls);
+        if (handler == null) {
+            vm.fail("VM " + vm.id + " vCPU " + index + ": no exit handler for " + arch + " exit class " + cls
+                    + " (" + exit + "); installed handlers: " + manager.dispatcher().describe(), null);
+            return false;
+        }
+        ExitAction action = handler.handle(this, exit);
+        return switch (action) {
+            case ExitAction.Resume r -> true;
+            case ExitAction.PowerOff p -> {
+                vm.powerOff(p.status(), cls + " handler requested power-off");
+                yield false;
+            }
+            case ExitAction.Fail f -> {
+                vm.fail("VM " + vm.id + " vCPU " + index + ": " + f.message(), null);
+                yield false;
+            }
+        };
+    }
+
+    // ---- ExitContext ----
+    @Override
+    public int vmId() {
+        return vm.id;
+    }
+
+    @Override
+    public Vcpu vcpu() {
+        return vcpu;
+    }
+
+    @Override
+    public Machine machine() {
+        return vm.machine();
+    }
+
+    @Override
+    public MachineContext machineContext() {
+        return vm;
+    }
+}

@@ -1,0 +1,377 @@
+package org.polyvisor.framework.internal;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+
+import org.polyvisor.api.VmConfig;
+import org.polyvisor.api.VmException;
+import org.polyvisor.api.VmInfo;
+import org.polyvisor.api.VmManager;
+import org.polyvisor.api.VmState;
+import org.polyvisor.elf.ElfImage;
+import org.polyvisor.spi.ArchCapabilities;
+import org.polyvisor.spi.Architecture;
+import org.polyvisor.spi.ExitHandler;
+import org.polyvisor.spi.Feature;
+import org.polyvisor.spi.Machine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The VM manager. Plain Java: the OSGi component feeds it services (architectures, exit handlers, features) as they
+ * come and go; tests and benchmarks call the same add/remove methods directly.
+ *
+ * <p>Hot swap: when an architecture goes away ({@link #removeArchitecture}, called synchronously while the old
+ * service is still usable), every VM built from it is paused at an instruction boundary, its state exported through
+ * the old code and the old machine closed; the VM then waits. When an architecture with the same id arrives, the
+ * state is imported into a new machine and the VM continues. Exit handlers work the same way: before a handler is
+ * removed, the VMs of its architecture are paused, so no exit is ever in flight without a handler; they continue
+ * once every exit class that had a handler has one again.
+ */
+public final class VmManagerImpl implements VmManager, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VmManagerImpl.class);
+
+    private record ArchReg(Architecture arch, int ranking, long order) {
+    }
+
+    private final Map<Integer, Vm> vms = new ConcurrentHashMap<>();
+    private final AtomicInteger nextId = new AtomicInteger(1);
+    private final ExitDispatcher dispatcher = new ExitDispatcher();
+    private final List<ArchReg> architectures = new ArrayList<>();
+    private final List<Feature> features = new CopyOnWriteArrayList<>();
+    private long order;
+
+    ExitDispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    // ---- service registry (fed by OSGi or by tests) ----
+
+    public void addArchitecture(Architecture arch) {
+        addArchitecture(arch, 0);
+    }
+
+    /** A new architecture service: VMs waiting for its id import their state into it and continue. */
+    public void addArchitecture(Architecture arch, int ranking) {
+        String id = arch.id();
+        synchronized (architectures) {
+            architectures.add(new ArchReg(arch, ranking, order++));
+        }
+        LOG.info("architecture {} registered ({})", id, arch.getClass().getName());
+        for (Vm vm : vms.values()) {
+            if (vm.config.arch().equals(id) && vm.machine() == null && current(id) == arch) {
+                try {
+                    vm.attach(arch);
+                    vm.release(holdArch(id));
+                    releaseIfHandlersComplete(vm);
+                } catch (RuntimeException e) {
+                    String msg = "VM " + vm.id + ": the new " + id + " implementation refused the saved state: "
+                            + e.getMessage() + " (state kept; VM stays paused)";
+                    vm.setError(msg);
+                    LOG.error(msg);
+                }
+            }
+        }
+    }
+
+    /** An architecture service is going away: pause its VMs and export their state through it while it still works. */
+    public void removeArchitecture(Architecture arch) {
+        String id = arch.id();
+        for (Vm vm : vms.values()) {
+            if (vm.architecture() == arch) {
+                vm.hold(holdArch(id));
+                vm.detach("architecture " + id);
+            }
+        }
+        synchronized (architectures) {
+            architectures.removeIf(r -> r.arch == arch);
+        }
+        LOG.info("architecture {} unregistered ({})", id, arch.getClass().getName());
+        Architecture replacement = current(id);
+        if (replacement != null) {
+            addArchitectureReplay(replacement);
+        }
+    }
+
+    /** When another implementation of the id is still registered, move the waiting VMs to it at once. */
+    private void addArchitectureReplay(Architecture replacement) {
+        for (Vm vm : vms.values()) {
+            if (vm.config.arch().equals(replacement.id()) && vm.machine() == null) {
+                try {
+                    vm.attach(replacement);
+                    vm.release(holdArch(replacement.id()));
+                } catch (RuntimeException e) {
+                    vm.setError("VM " + vm.id + ": replacement refused the saved state: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    public void addExitHandler(ExitHandler handler, String arch, String[] exitClasses, int ranking) {
+        dispatcher.add(handler, arch, exitClasses, ranking);
+        for (Vm vm : vms.values()) {
+            if (vm.config.arch().equals(arch)) {
+                releaseIfHandlersComplete(vm);
+            }
+        }
+    }
+
+    /** Pause the VMs of the handler's architecture first, so no exit is in flight while it disappears. */
+    public void removeExitHandler(ExitHandler handler, String arch) {
+        List<Vm> held = new ArrayList<>();
+        for (Vm vm : vms.values()) {
+            if (vm.config.arch().equals(arch) && !isEnded(vm)) {
+                vm.hold(holdHandlers(arch));
+                held.add(vm);
+            }
+        }
+        dispatcher.remove(handler);
+        for (Vm vm : held) {
+            releaseIfHandlersComplete(vm);
+        }
+    }
+
+    private void releaseIfHandlersComplete(Vm vm) {
+        String arch = vm.config.arch();
+        if (vm.isHeld(holdHandlers(arch)) && dispatcher.missingClasses(arch).isEmpty()) {
+            vm.release(holdHandlers(arch));
+        }
+    }
+
+    public void addFeature(Feature feature) {
+        features.add(feature);
+    }
+
+    public void removeFeature(Feature feature) {
+        features.remove(feature);
+    }
+
+    private static String holdArch(String id) {
+        return "architecture " + id;
+    }
+
+    private static String holdHandlers(String arch) {
+        return "exit handlers of " + arch;
+    }
+
+    private static boolean isEnded(Vm vm) {
+        VmState s = vm.state();
+        return s == VmState.STOPPED || s == VmState.FAILED;
+    }
+
+    private Architecture current(String id) {
+        synchronized (architectures) {
+            return architectures.stream().filter(r -> r.arch.id().equals(id))
+                    .max(Comparator.comparingInt(ArchReg::ranking).thenComparing(r -> -r.order))
+                    .map(ArchReg::arch).orElse(null);
+        }
+    }
+
+    /** Installed architectures' capabilities, by id. */
+    public List<ArchCapabilities> architectureCapabilities() {
+        List<ArchCapabilities> out = new ArrayList<>();
+        synchronized (architectures) {
+            for (ArchReg r : architectures) {
+                out.add(r.arch.capabilities());
+            }
+        }
+        out.sort(Comparator.comparing(ArchCapabilities::id));
+        return out;
+    }
+
+    public List<ArchCapabilities> featureCapabilities() {
+        List<ArchCapabilities> out = new ArrayList<>();
+        for (Feature f : features) {
+            out.add(f.capabilities());
+        }
+        out.sort(Comparator.comparing(ArchCapabilities::id));
+        return out;
+    }
+
+    /** Exit handlers by architecture and class (for {@code pv:archs}). */
+    public Map<String, Map<String, String>> exitHandlers() {
+        return dispatcher.describe();
+    }
+
+    // ---- VmManager ----
+
+    @Override
+    public int create(VmConfig config) {
+        Architecture arch = current(config.arch());
+        if (arch == null) {
+            throw new VmException("no architecture '" + config.arch() + "' is installed (installed: "
+                    + installedIds() + ")");
+        }
+        ElfImage image = config.image() == null ? null : ElfImage.read(config.image());
+        int id = nextId.getAndIncrement();
+        Vm vm = new Vm(id, config);
+        Machine machine = null;
+        try {
+            machine = arch.createMachine(vm);
+            if (machine.vcpuCount() != config.vcpus()) {
+                throw new VmException(config.arch() + " created " + machine.vcpuCount() + " vCPUs, " + config.vcpus()
+                        + " were asked for");
+            }
+            if (image != null) {
+                machine.boot(image);
+            }
+        } catch (RuntimeException e) {
+            if (machine != null) {
+                machine.close();
+            }
+            vm.memory.close();
+            throw e instanceof VmException ve ? new VmException("cannot create VM: " + ve.getMessage(), ve)
+                    : new VmException("cannot create VM: " + config.arch() + " failed: " + e, e);
+        }
+        vm.bind(arch, machine);
+        vms.put(id, vm);
+        LOG.info("VM {} created: {} {} MiB, {} vCPU(s), image {}", id, config.arch(), config.memoryBytes() >> 20,
+                config.vcpus(), config.image());
+        return id;
+    }
+
+    private String installedIds() {
+        synchronized (architectures) {
+            return architectures.isEmpty() ? "none"
+                    : String.join(", ", architectures.stream().map(r -> r.arch.id()).distinct().sorted().toList());
+        }
+    }
+
+    private Vm vm(int id) {
+        Vm vm = vms.get(id);
+        if (vm == null) {
+            throw new VmException("no VM with id " + id + " (VMs: " + new TreeMap<>(vms).keySet() + ")");
+        }
+        return vm;
+    }
+
+    @Override
+    public void start(int id) {
+        vm(id).start(this);
+    }
+
+    @Override
+    public void pause(int id) {
+        Vm vm = vm(id);
+        VmState s = vm.state();
+        if (s != VmState.RUNNING && s != VmState.WAITING) {
+            throw new VmException("VM " + id + " is " + s + "; only a RUNNING VM can be paused");
+        }
+        vm.hold(Vm.HOLD_USER);
+    }
+
+    @Override
+    public void resume(int id) {
+        Vm vm = vm(id);
+        if (!vm.isHeld(Vm.HOLD_USER)) {
+            throw new VmException("VM " + id + " is " + vm.state() + ", not paused by a user");
+        }
+        vm.release(Vm.HOLD_USER);
+    }
+
+    @Override
+    public void stop(int id) {
+        Vm vm = vm(id);
+        vm.requestStop();
+        vm.joinRunners(5_000);
+    }
+
+    @Override
+    public void destroy(int id) {
+        Vm vm = vm(id);
+        vm.requestStop();
+        vm.joinRunners(5_000);
+        vms.remove(id);
+        Machine m = vm.machine();
+        if (m != null) {
+            try {
+                m.close();
+            } catch (RuntimeException e) {
+                LOG.warn("VM {}: closing the machine failed: {}", id, e.toString());
+            }
+        }
+        vm.memory.close();
+        LOG.info("VM {} destroyed", id);
+    }
+
+    @Override
+    public List<VmInfo> list() {
+        List<VmInfo> out = new ArrayList<>();
+        for (Vm vm : new TreeMap<>(vms).values()) {
+            out.add(vm.info());
+        }
+        return out;
+    }
+
+    @Override
+    public VmInfo info(int id) {
+        return vm(id).info();
+    }
+
+    @Override
+    public Map<String, Long> exitCounts(int id) {
+        return vm(id).stats.snapshot();
+    }
+
+    @Override
+    public byte[] consoleTail(int id) {
+        return vm(id).console.tail();
+    }
+
+    @Override
+    public AutoCloseable attachConsole(int id, IntConsumer sink) {
+        return vm(id).console.attach(sink);
+    }
+
+    /** Feeds bytes to the guest's console input (UART receive side). */
+    public void typeConsole(int id, byte[] bytes) {
+        vm(id).console.type(bytes);
+    }
+
+    @Override
+    public VmInfo awaitTermination(int id, long timeoutMillis) throws InterruptedException {
+        return vm(id).awaitTermination(timeoutMillis);
+    }
+
+    @Override
+    public List<Map<String, Long>> registers(int id) {
+        return vm(id).registers();
+    }
+
+    /** Device map of a VM (for the shell). */
+    public String devices(int id) {
+        return vm(id).bus.describe();
+    }
+
+    /** Instructions retired per vCPU (for MIPS figures). */
+    public long instructionsRetired(int id) {
+        Vm vm = vm(id);
+        Machine m = vm.machine();
+        long total = 0;
+        if (m != null) {
+            for (int i = 0; i < m.vcpuCount(); i++) {
+                total += m.vcpu(i).instructionsRetired();
+            }
+        }
+        return total;
+    }
+
+    /** Stops and destroys every VM. */
+    @Override
+    public void close() {
+        for (Integer id : new ArrayList<>(vms.keySet())) {
+            try {
+                destroy(id);
+            } catch (RuntimeException e) {
+                LOG.warn("destroying VM {} failed: {}", id, e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,8 @@
+/**
+ * The toy ISA of the test-only architecture {@code test}: instruction encodings and a program writer that produces
+ * real ELF files, so the framework's whole path (ELF loading, vCPU threads, MMIO, exits, handlers, swap) is tested
+ * without depending on a real CPU model.
+ */
+@org.osgi.annotation.bundle.Export
+@org.osgi.annotation.versioning.Version("1.0.0")
+package org.polyvisor.testarch;
