@@ -26,6 +26,10 @@ final class ExitDispatcher {
     private volatile Map<String, Map<String, ExitHandler>> table = Map.of();
     private long nextOrder;
 
+    @jakarta.inject.Inject
+    ExitDispatcher() {
+    }
+
     synchronized void add(ExitHandler handler, String arch, String[] classes, int ranking) {
         registrations.add(new Registration(handler, arch, Set.of(classes), ranking, nextOrder++));
         for (String c : classes) {

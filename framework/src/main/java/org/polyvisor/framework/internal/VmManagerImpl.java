@@ -43,10 +43,25 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
 
     private final Map<Integer, Vm> vms = new ConcurrentHashMap<>();
     private final AtomicInteger nextId = new AtomicInteger(1);
-    private final ExitDispatcher dispatcher = new ExitDispatcher();
+    private final ExitDispatcher dispatcher;
     private final List<ArchReg> architectures = new ArrayList<>();
     private final List<Feature> features = new CopyOnWriteArrayList<>();
     private long order;
+
+    /** For tests and benchmarks outside OSGi. */
+    public VmManagerImpl() {
+        this(new ExitDispatcher());
+    }
+
+    @jakarta.inject.Inject
+    VmManagerImpl(ExitDispatcher dispatcher) {
+        this.dispatcher = dispatcher;
+    }
+
+    /** True if an architecture with this id is registered. */
+    public boolean hasArchitecture(String id) {
+        return current(id) != null;
+    }
 
     ExitDispatcher dispatcher() {
         return dispatcher;
@@ -361,6 +376,69 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
             }
         }
         return total;
+    }
+
+    // ---- snapshots ----
+
+    /** Restores guest memory contents for {@link #restoreImage}. */
+    interface MemoryFiller {
+        void fill(org.polyvisor.memory.GuestMemory memory) throws java.io.IOException;
+    }
+
+    org.polyvisor.memory.GuestMemory memoryOf(int id) {
+        return vm(id).memory;
+    }
+
+    /** State of a paused, created or stopped VM for a snapshot file. */
+    VmImage exportImage(int id) {
+        Vm vm = vm(id);
+        VmState s = vm.state();
+        if (s == VmState.RUNNING || s == VmState.WAITING) {
+            throw new VmException("VM " + id + " is " + s + ": pause it before saving a snapshot");
+        }
+        Machine m = vm.machine();
+        if (m == null) {
+            throw new VmException("VM " + id + " has no machine (its architecture is not installed)");
+        }
+        List<org.polyvisor.spi.StateSnapshot> vcpus = new ArrayList<>();
+        for (int i = 0; i < m.vcpuCount(); i++) {
+            vcpus.add(m.vcpu(i).exportState());
+        }
+        return new VmImage(vm.config, m.exportState(), vcpus);
+    }
+
+    /** Creates a VM from a snapshot: machine from the architecture, memory filled, state imported; left paused. */
+    int restoreImage(VmImage image, MemoryFiller filler) throws java.io.IOException {
+        VmConfig config = image.config();
+        Architecture arch = current(config.arch());
+        if (arch == null) {
+            throw new VmException("snapshot is of architecture '" + config.arch() + "', which is not installed (installed: "
+                    + installedIds() + ")");
+        }
+        int id = nextId.getAndIncrement();
+        Vm vm = new Vm(id, config);
+        Machine machine = null;
+        try {
+            machine = arch.createMachine(vm);
+            filler.fill(vm.memory);
+            machine.importState(image.machine());
+            for (int i = 0; i < machine.vcpuCount(); i++) {
+                machine.vcpu(i).importState(image.vcpus().get(i));
+            }
+        } catch (RuntimeException | java.io.IOException e) {
+            if (machine != null) {
+                machine.close();
+            }
+            vm.memory.close();
+            throw e;
+        }
+        vm.bind(arch, machine);
+        vms.put(id, vm);
+        vm.hold(Vm.HOLD_USER);
+        vm.start(this);
+        LOG.info("VM {} restored from a snapshot ({} {} MiB, {} vCPU(s)), paused", id, config.arch(),
+                config.memoryBytes() >> 20, config.vcpus());
+        return id;
     }
 
     /** Stops and destroys every VM. */

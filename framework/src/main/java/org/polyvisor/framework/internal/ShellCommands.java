@@ -1,0 +1,226 @@
+package org.polyvisor.framework.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.polyvisor.api.VmConfig;
+import org.polyvisor.api.VmException;
+import org.polyvisor.api.VmInfo;
+import org.polyvisor.api.VmManager;
+import org.polyvisor.spi.ArchCapabilities;
+
+/**
+ * The {@code pv} Gogo commands. Each returns text (Gogo prints it); a failure is an IllegalArgumentException whose
+ * message says what went wrong, which Gogo prints without harming the framework or other VMs.
+ */
+@Component(service = ShellCommands.class, property = {
+    "osgi.command.scope=pv",
+    "osgi.command.function=archs", "osgi.command.function=create", "osgi.command.function=start",
+    "osgi.command.function=pause", "osgi.command.function=resume", "osgi.command.function=stop",
+    "osgi.command.function=destroy", "osgi.command.function=list", "osgi.command.function=exits",
+    "osgi.command.function=console", "osgi.command.function=regs", "osgi.command.function=devices",
+    "osgi.command.function=type", "osgi.command.function=save", "osgi.command.function=restore"})
+public final class ShellCommands {
+    private final VmManagerImpl mgr;
+    private final SnapshotFiles snapshots;
+
+    @org.osgi.service.component.annotations.Activate
+    public ShellCommands(@Reference VmManager manager) {
+        VmManagerService service = (VmManagerService) manager;
+        this.mgr = service.impl();
+        this.snapshots = new SnapshotFiles(service.codec());
+    }
+
+    @Descriptor("list installed architectures and features with their capabilities, options and exit handlers")
+    public String archs() {
+        StringBuilder sb = new StringBuilder();
+        List<ArchCapabilities> archs = mgr.architectureCapabilities();
+        sb.append("architectures:").append(archs.isEmpty() ? " none installed\n" : "\n");
+        for (ArchCapabilities c : archs) {
+            describe(sb, c);
+        }
+        List<ArchCapabilities> features = mgr.featureCapabilities();
+        sb.append("features:").append(features.isEmpty() ? " none installed\n" : "\n");
+        for (ArchCapabilities c : features) {
+            describe(sb, c);
+        }
+        sb.append("exit handlers:\n");
+        mgr.exitHandlers().forEach((arch, m) -> m.forEach((cls, h) ->
+                sb.append("  ").append(arch).append('/').append(cls).append(" -> ").append(h).append('\n')));
+        return sb.toString();
+    }
+
+    private static void describe(StringBuilder sb, ArchCapabilities c) {
+        sb.append("  ").append(c.id()).append(": ").append(c.description()).append('\n');
+        new TreeMap<>(c.capabilities()).forEach((k, v) -> sb.append("    ").append(k).append(" = ").append(v).append('\n'));
+        new TreeMap<>(c.options()).forEach((k, v) -> sb.append("    option ").append(k).append(": ").append(v).append('\n'));
+    }
+
+    @Descriptor("create a VM from an ELF image; prints its id")
+    public String create(
+            @Descriptor("architecture id (see pv:archs)") @Parameter(names = {"-a", "--arch"}, absentValue = "") String arch,
+            @Descriptor("guest RAM, e.g. 128M") @Parameter(names = {"-m", "--mem"}, absentValue = "128M") String mem,
+            @Descriptor("number of vCPUs") @Parameter(names = {"-c", "--smp"}, absentValue = "1") int smp,
+            @Descriptor("architecture options key=value[,key=value...]") @Parameter(names = {"-o", "--options"}, absentValue = "") String options,
+            @Descriptor("VM name") @Parameter(names = {"-n", "--name"}, absentValue = "") String name,
+            @Descriptor("path of the ELF image") String image) {
+        return call(() -> {
+            if (arch.isEmpty()) {
+                throw new VmException("pv:create needs --arch (installed: " + mgr.architectureCapabilities().stream()
+                        .map(ArchCapabilities::id).toList() + ")");
+            }
+            VmConfig cfg = new VmConfig(name, arch, VmConfig.parseSize(mem), smp, Path.of(image), parseOptions(options));
+            return "VM " + mgr.create(cfg) + " created";
+        });
+    }
+
+    static Map<String, String> parseOptions(String options) {
+        Map<String, String> out = new TreeMap<>();
+        if (options == null || options.isBlank()) {
+            return out;
+        }
+        for (String kv : options.split(",")) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw new VmException("option '" + kv + "' is not of the form key=value");
+            }
+            out.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+        }
+        return out;
+    }
+
+    @Descriptor("start a created VM")
+    public String start(@Descriptor("VM id") int id) {
+        return call(() -> {
+            mgr.start(id);
+            return "VM " + id + " started";
+        });
+    }
+
+    @Descriptor("pause a running VM at an instruction boundary")
+    public String pause(@Descriptor("VM id") int id) {
+        return call(() -> {
+            long t0 = System.nanoTime();
+            mgr.pause(id);
+            return "VM " + id + " paused in " + (System.nanoTime() - t0) / 1000 + " us";
+        });
+    }
+
+    @Descriptor("resume a paused VM")
+    public String resume(@Descriptor("VM id") int id) {
+        return call(() -> {
+            mgr.resume(id);
+            return "VM " + id + " resumed";
+        });
+    }
+
+    @Descriptor("stop a VM (memory is kept until destroy)")
+    public String stop(@Descriptor("VM id") int id) {
+        return call(() -> {
+            mgr.stop(id);
+            return "VM " + id + " stopped";
+        });
+    }
+
+    @Descriptor("stop a VM and free its memory")
+    public String destroy(@Descriptor("VM id") int id) {
+        return call(() -> {
+            mgr.destroy(id);
+            return "VM " + id + " destroyed";
+        });
+    }
+
+    @Descriptor("list VMs")
+    public String list() {
+        StringBuilder sb = new StringBuilder(String.format("%-4s %-16s %-10s %-8s %5s %10s %10s  %s%n", "ID", "NAME",
+                "ARCH", "STATE", "VCPUS", "MEMORY", "RESIDENT", "NOTE"));
+        for (VmInfo i : mgr.list()) {
+            String note = !i.error().isEmpty() ? "error: " + i.error()
+                    : !i.waitingFor().isEmpty() ? "waiting for " + i.waitingFor()
+                    : i.state() == org.polyvisor.api.VmState.STOPPED ? "exit status " + i.exitStatus() : "";
+            sb.append(String.format("%-4d %-16s %-10s %-8s %5d %9dM %9dK  %s%n", i.id(), i.name(), i.arch(), i.state(),
+                    i.vcpus(), i.memoryBytes() >> 20, i.residentBytes() >> 10, note));
+        }
+        return sb.toString();
+    }
+
+    @Descriptor("exit counts of a VM by exit class")
+    public String exits(@Descriptor("VM id") int id) {
+        return call(() -> {
+            StringBuilder sb = new StringBuilder();
+            mgr.exitCounts(id).forEach((k, v) -> sb.append(String.format("%-16s %,d%n", k, v)));
+            return sb.length() == 0 ? "no exits yet" : sb.toString();
+        });
+    }
+
+    @Descriptor("the last 64 KiB a VM wrote to its console")
+    public String console(@Descriptor("VM id") int id) {
+        return call(() -> new String(mgr.consoleTail(id), StandardCharsets.UTF_8));
+    }
+
+    @Descriptor("send text to a VM's console input")
+    public String type(@Descriptor("VM id") int id, @Descriptor("text (\\n for newline)") String text) {
+        return call(() -> {
+            mgr.typeConsole(id, text.replace("\\n", "\n").getBytes(StandardCharsets.UTF_8));
+            return "";
+        });
+    }
+
+    @Descriptor("registers of each vCPU of a paused VM")
+    public String regs(@Descriptor("VM id") int id) {
+        return call(() -> {
+            StringBuilder sb = new StringBuilder();
+            List<Map<String, Long>> all = mgr.registers(id);
+            for (int i = 0; i < all.size(); i++) {
+                sb.append("vCPU ").append(i).append(":\n");
+                int col = 0;
+                for (Map.Entry<String, Long> e : all.get(i).entrySet()) {
+                    sb.append(String.format("  %-12s %016x", e.getKey(), e.getValue()));
+                    if (++col % 3 == 0) {
+                        sb.append('\n');
+                    }
+                }
+                sb.append('\n');
+            }
+            return sb.toString();
+        });
+    }
+
+    @Descriptor("the device map of a VM")
+    public String devices(@Descriptor("VM id") int id) {
+        return call(() -> mgr.devices(id));
+    }
+
+    @Descriptor("save a VM (paused or stopped) to a snapshot file")
+    public String save(@Descriptor("VM id") int id, @Descriptor("snapshot file") String file) {
+        return call(() -> snapshots.save(mgr, id, Path.of(file)));
+    }
+
+    @Descriptor("restore a VM from a snapshot file (created paused; pv:resume starts it)")
+    public String restore(@Descriptor("snapshot file") String file) {
+        return call(() -> "VM " + snapshots.restore(mgr, Path.of(file)) + " restored (paused)");
+    }
+
+    private interface Action {
+        String run() throws Exception;
+    }
+
+    private static String call(Action a) {
+        try {
+            return a.run();
+        } catch (VmException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e.toString(), e);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package org.polyvisor.framework.internal;
+
+import java.util.List;
+
+import org.polyvisor.api.VmConfig;
+import org.polyvisor.spi.StateSnapshot;
+
+/**
+ * Everything of a VM that a snapshot file holds, apart from the memory contents.
+ *
+ * @param config  the VM's configuration (the image path is not needed to restore)
+ * @param machine machine-level state
+ * @param vcpus   per-vCPU state
+ */
+record VmImage(VmConfig config, StateSnapshot machine, List<StateSnapshot> vcpus) {
+}
