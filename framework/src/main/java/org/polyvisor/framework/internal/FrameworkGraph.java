@@ -10,6 +10,4 @@ import jakarta.inject.Singleton;
 @dagger.Component
 interface FrameworkGraph {
     VmManagerImpl vmManager();
-
-    SnapshotCodec snapshotCodec();
 }

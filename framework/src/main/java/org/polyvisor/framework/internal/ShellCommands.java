@@ -29,13 +29,10 @@ import org.polyvisor.spi.ArchCapabilities;
     "osgi.command.function=type", "osgi.command.function=save", "osgi.command.function=restore"})
 public final class ShellCommands {
     private final VmManagerImpl mgr;
-    private final SnapshotFiles snapshots;
 
     @org.osgi.service.component.annotations.Activate
     public ShellCommands(@Reference VmManager manager) {
-        VmManagerService service = (VmManagerService) manager;
-        this.mgr = service.impl();
-        this.snapshots = new SnapshotFiles(service.codec());
+        this.mgr = ((VmManagerService) manager).impl();
     }
 
     @Descriptor("list installed architectures and features with their capabilities, options and exit handlers")
@@ -200,12 +197,12 @@ public final class ShellCommands {
 
     @Descriptor("save a VM (paused or stopped) to a snapshot file")
     public String save(@Descriptor("VM id") int id, @Descriptor("snapshot file") String file) {
-        return call(() -> snapshots.save(mgr, id, Path.of(file)));
+        return call(() -> mgr.saveSnapshot(id, Path.of(file)));
     }
 
     @Descriptor("restore a VM from a snapshot file (created paused; pv:resume starts it)")
     public String restore(@Descriptor("snapshot file") String file) {
-        return call(() -> "VM " + snapshots.restore(mgr, Path.of(file)) + " restored (paused)");
+        return call(() -> "VM " + mgr.restoreSnapshot(Path.of(file)) + " restored (paused)");
     }
 
     private interface Action {

@@ -44,18 +44,20 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
     private final Map<Integer, Vm> vms = new ConcurrentHashMap<>();
     private final AtomicInteger nextId = new AtomicInteger(1);
     private final ExitDispatcher dispatcher;
+    private final SnapshotCodec snapshotCodec;
     private final List<ArchReg> architectures = new ArrayList<>();
     private final List<Feature> features = new CopyOnWriteArrayList<>();
     private long order;
 
     /** For tests and benchmarks outside OSGi. */
     public VmManagerImpl() {
-        this(new ExitDispatcher());
+        this(new ExitDispatcher(), new SnapshotCodec());
     }
 
     @jakarta.inject.Inject
-    VmManagerImpl(ExitDispatcher dispatcher) {
+    VmManagerImpl(ExitDispatcher dispatcher, SnapshotCodec snapshotCodec) {
         this.dispatcher = dispatcher;
+        this.snapshotCodec = snapshotCodec;
     }
 
     /** True if an architecture with this id is registered. */
@@ -379,6 +381,16 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
     }
 
     // ---- snapshots ----
+
+    /** Writes a paused, created or stopped VM to a snapshot file (docs/snapshot-format.md). Returns a summary. */
+    public String saveSnapshot(int id, java.nio.file.Path file) throws java.io.IOException {
+        return new SnapshotFiles(snapshotCodec).save(this, id, file);
+    }
+
+    /** Creates a VM from a snapshot file, paused; a corrupt or truncated file is refused with a message. */
+    public int restoreSnapshot(java.nio.file.Path file) {
+        return new SnapshotFiles(snapshotCodec).restore(this, file);
+    }
 
     /** Restores guest memory contents for {@link #restoreImage}. */
     interface MemoryFiller {

@@ -34,10 +34,6 @@ public final class VmManagerService implements VmManager {
         return impl;
     }
 
-    SnapshotCodec codec() {
-        return graph.snapshotCodec();
-    }
-
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindArchitecture(Architecture arch, Map<String, Object> props) {
