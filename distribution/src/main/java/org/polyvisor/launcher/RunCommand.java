@@ -87,6 +87,8 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         try {
             return run();
+        } catch (ParameterException e) {
+            throw e; // picocli prints it with the usage and exits 2
         } catch (Main.UserException e) {
             return Main.fail(e.getMessage());
         } catch (Exception e) {

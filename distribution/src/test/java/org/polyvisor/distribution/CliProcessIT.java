@@ -1,0 +1,223 @@
+package org.polyvisor.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.polyvisor.testarch.ToyProgram;
+
+/** Runs {@code bin/polyvisor} as a process, as a user would. */
+class CliProcessIT {
+    static final long PROCESS_TIMEOUT_S = 90;
+
+    record Result(int exit, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- stdout ---\n" + out + "\n--- stderr ---\n" + err;
+        }
+    }
+
+    /** Runs the script (or a given path to it) in {@code cwd} with {@code stdin} (closed after writing). */
+    static Result polyvisor(Path script, Path cwd, String stdin, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(script.toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
+        // bound the wait for the framework's headless runner; the run protocol itself is tested in-process too
+        pb.environment().put("POLYVISOR_JAVA_OPTS", "-Dpolyvisor.run.pickupMillis=20000");
+        Process p = pb.start();
+        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+        try (var in = p.getOutputStream()) {
+            if (stdin != null) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        if (!p.waitFor(PROCESS_TIMEOUT_S, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(String.join(" ", cmd) + " did not finish in " + PROCESS_TIMEOUT_S + " s");
+        }
+        return new Result(p.exitValue(), new String(out.get(), StandardCharsets.UTF_8),
+                new String(err.get(), StandardCharsets.UTF_8));
+    }
+
+    static Result polyvisor(String... args) throws Exception {
+        return polyvisor(Dist.SCRIPT, Dist.HOME, null, args);
+    }
+
+    private static byte[] readAll(InputStream in) {
+        try (in) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            return ("<" + e + ">").getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    static String[] runArgs(String... tail) {
+        List<String> a = new ArrayList<>(List.of("run", "--extra-bundles", Dist.TEST_BUNDLES.toString()));
+        a.addAll(List.of(tail));
+        return a.toArray(String[]::new);
+    }
+
+    // --- run: the guest's output and status -------------------------------------------------------------------
+
+    @Test
+    void runPrintsExactlyTheGuestOutputAndExitsZero(@TempDir Path tmp) throws Exception {
+        String text = "hello from the toy guest\nline 2: \u00e9\u00e8 \t end\n";
+        Path image = ToyProgram.builder().print(text).halt(0).writeTo(tmp.resolve("hello.elf"));
+        Result r = polyvisor(runArgs("--arch", "test", "--mem", "1M", "--timeout", "30", image.toString()));
+        assertEquals(0, r.exit(), r::toString);
+        assertEquals(text, r.out(), r::toString);
+    }
+
+    @Test
+    void runExitsWithTheGuestsPowerOffStatus(@TempDir Path tmp) throws Exception {
+        Path image = ToyProgram.builder().print("bye\n").halt(3).writeTo(tmp.resolve("three.elf"));
+        Result r = polyvisor(runArgs("--arch", "test", "--mem", "1M", image.toString()));
+        assertEquals(3, r.exit(), r::toString);
+        assertEquals("bye\n", r.out(), r::toString);
+    }
+
+    @Test
+    void scriptWorksThroughSymlinksFromAnyDirectory(@TempDir Path tmp) throws Exception {
+        Path image = ToyProgram.builder().print("linked\n").halt(0).writeTo(tmp.resolve("l.elf"));
+        Path dir = Files.createDirectories(tmp.resolve("a/b"));
+        Path link1 = Files.createSymbolicLink(tmp.resolve("pv-link"), Dist.SCRIPT);
+        Path link2 = Files.createSymbolicLink(dir.resolve("pv"), Path.of("../../pv-link")); // relative, chained
+        Result version = polyvisor(link2, dir, null, "--version");
+        assertEquals(0, version.exit(), version::toString);
+        assertTrue(version.out().startsWith("polyvisor "), version::toString);
+        Result r = polyvisor(link1, dir, null, runArgs("--arch", "test", "--mem", "1M", image.toString()));
+        assertEquals(0, r.exit(), r::toString);
+        assertEquals("linked\n", r.out(), r::toString);
+    }
+
+    @Test
+    void runOptionsAreValidatedByTheArchitecture(@TempDir Path tmp) throws Exception {
+        // the test architecture has no options: the error comes from the framework side, exit 1, nothing on stdout
+        Path image = ToyProgram.builder().print("never\n").halt(0).writeTo(tmp.resolve("o.elf"));
+        Result r = polyvisor(runArgs("--arch", "test", "--mem", "1M", "-o", "frobnicate=yes", image.toString()));
+        assertEquals(1, r.exit(), r::toString);
+        assertEquals("", r.out(), r::toString);
+        assertTrue(r.err().contains("polyvisor: "), r::toString);
+        assertTrue(r.err().contains("frobnicate"), r::toString);
+    }
+
+    @Test
+    void unknownArchitectureIsAClearError(@TempDir Path tmp) throws Exception {
+        Path image = ToyProgram.builder().halt(0).writeTo(tmp.resolve("u.elf"));
+        Result r = polyvisor(runArgs("--arch", "vax", "--mem", "1M", image.toString()));
+        assertEquals(1, r.exit(), r::toString);
+        assertEquals("", r.out(), r::toString);
+        assertTrue(r.err().contains("polyvisor: ") && r.err().contains("vax"), r::toString);
+    }
+
+    // --- run: argument and image errors --------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "run",                                   // missing IMAGE
+        "run --smp 0 x.elf",
+        "run --smp two x.elf",
+        "run --mem 12Q x.elf",
+        "run --host hyper x.elf",
+        "run -o novalue x.elf",
+        "run --timeout -1 x.elf",
+        "run --frobnicate x.elf",
+        "frobnicate",
+        "",                                      // no command
+    })
+    void badArgumentsExitTwoWithAMessage(String line) throws Exception {
+        String[] args = line.isEmpty() ? new String[0] : line.split(" ");
+        Result r = polyvisor(args);
+        assertEquals(2, r.exit(), r::toString);
+        assertEquals("", r.out(), r::toString);
+        assertTrue(r.err().lines().findFirst().orElse("").length() > 5, "a message first: " + r);
+        assertTrue(r.err().contains("Usage: polyvisor"), r::toString);
+    }
+
+    @Test
+    void missingImageExitsOneWithAClearMessage(@TempDir Path tmp) throws Exception {
+        Path missing = tmp.resolve("no-such-guest.elf");
+        Result r = polyvisor("run", missing.toString());
+        assertEquals(1, r.exit(), r::toString);
+        assertEquals("", r.out(), r::toString);
+        assertEquals("polyvisor: " + missing + ": no such file\n", r.err(), r::toString);
+    }
+
+    @Test
+    void malformedImageExitsOneWithAClearMessage(@TempDir Path tmp) throws Exception {
+        Path junk = Files.writeString(tmp.resolve("junk.elf"), "this is not an ELF file at all\n");
+        Result r = polyvisor("run", junk.toString());
+        assertEquals(1, r.exit(), r::toString);
+        assertEquals("", r.out(), r::toString);
+        assertTrue(r.err().startsWith("polyvisor: " + junk + ": not an ELF file"), r::toString);
+
+        Path truncated = Files.write(tmp.resolve("short.elf"), new byte[] {0x7F, 'E', 'L', 'F', 2, 1});
+        r = polyvisor("run", truncated.toString());
+        assertEquals(1, r.exit(), r::toString);
+        assertEquals("", r.out(), r::toString);
+        assertTrue(r.err().contains("truncated"), r::toString);
+    }
+
+    @Test
+    void unknownMachineWithoutArchAsksForArch(@TempDir Path tmp) throws Exception {
+        Path image = ToyProgram.builder().halt(0).writeTo(tmp.resolve("toy.elf"));
+        Result r = polyvisor("run", image.toString());
+        assertEquals(1, r.exit(), r::toString);
+        assertEquals("", r.out(), r::toString);
+        assertTrue(r.err().startsWith("polyvisor: ") && r.err().contains("--arch"), r::toString);
+    }
+
+    // --- shell ---------------------------------------------------------------------------------------------
+
+    @Test
+    void shellListsEveryBundleActiveAndStopsAtEndOfInput() throws Exception {
+        Result r = polyvisor(Dist.SCRIPT, Dist.HOME, "lb\npv:archs\n", "shell");
+        assertEquals(0, r.exit(), r::toString);
+        List<String> bundleLines = r.out().lines().filter(l -> l.matches("\\s*\\d+\\|.*")).toList();
+        // distribution bundles (5 asm/SPI Fly, 2 SLF4J, 8 at level 3, the shell, framework, 4 arch/feature) + system
+        assertTrue(bundleLines.size() >= 22, r::toString);
+        for (String l : bundleLines) {
+            assertTrue(l.contains("|Active"), "not active: " + l + "\n" + r);
+        }
+        assertTrue(r.out().contains("Apache Felix Gogo Shell"), r::toString);
+        assertTrue(r.out().contains("org.polyvisor.framework") || r.out().contains("Polyvisor Framework"), r::toString);
+    }
+
+    @Test
+    void shellExitCommandStopsTheFramework() throws Exception {
+        Result r = polyvisor(Dist.SCRIPT, Dist.HOME, "lb\nexit 0\n", "shell");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("|Active"), r::toString);
+    }
+
+    // --- real guests, once their architecture bundles exist ----------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"arm64/hello", "ppc/hello"})
+    void realGuestHelloMatchesItsExpectedOutput(String guest) throws Exception {
+        Path elf = Dist.REPO.resolve("guests/" + guest + ".elf");
+        Path expected = Dist.REPO.resolve("guests/" + guest + ".expected");
+        assumeTrue(Files.isRegularFile(elf) && Files.isRegularFile(expected), "no " + elf);
+        Path bundle = Dist.level5Jar(guest.startsWith("arm64") ? "polyvisor-arch-arm64" : "polyvisor-arch-ppc-booke");
+        assumeTrue(bundle != null && Dist.isComponentBundle(bundle), "architecture bundle not ready: " + bundle);
+        Result r = polyvisor(Dist.SCRIPT, Dist.HOME, null, "run", "--timeout", "60", elf.toString());
+        assertEquals(0, r.exit(), r::toString);
+        assertEquals(Files.readString(expected), r.out(), r::toString);
+    }
+}

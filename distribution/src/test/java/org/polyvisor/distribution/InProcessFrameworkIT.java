@@ -1,0 +1,264 @@
+package org.polyvisor.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.launch.Framework;
+import org.polyvisor.launcher.Mode;
+import org.polyvisor.launcher.PolyvisorLauncher;
+import org.polyvisor.testarch.ToyProgram;
+
+/**
+ * Starts a real Felix in this JVM from the assembled distribution plus the test architecture bundle, and checks
+ * bundles, services and Gogo commands. Polyvisor API classes are not on the test class path: services are used
+ * reflectively, through classes loaded from the bundles.
+ */
+class InProcessFrameworkIT {
+    /** Generous: services come from DS components that other bundles may still be building up. */
+    static final long SERVICE_WAIT_MS = 20_000;
+    static final long PICKUP_WAIT_MS = 30_000;
+
+    static Framework framework;
+    static BundleContext ctx;
+    static long startMillis;
+
+    @BeforeAll
+    static void startFelix() throws Exception {
+        long t0 = System.nanoTime();
+        framework = PolyvisorLauncher.start(Dist.HOME, Mode.HEADLESS, List.of(Dist.TEST_BUNDLES));
+        startMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        ctx = framework.getBundleContext();
+        System.err.println("InProcessFrameworkIT: Felix started in " + startMillis + " ms with "
+                + ctx.getBundles().length + " bundles");
+    }
+
+    @AfterAll
+    static void stopFelix() {
+        if (framework != null) {
+            assertTrue(PolyvisorLauncher.stop(framework, 10_000), "framework stops within 10 s");
+        }
+    }
+
+    @Test
+    void everyBundleIsActive() {
+        // the distribution's bundles plus the test architecture
+        Set<String> locations = Arrays.stream(ctx.getBundles()).map(Bundle::getLocation).collect(Collectors.toSet());
+        assertTrue(locations.stream().anyMatch(l -> l.contains("polyvisor-testarch")), "testarch installed: " + locations);
+        assertTrue(locations.stream().anyMatch(l -> l.contains("polyvisor-framework")), "framework installed");
+        assertFalse(locations.stream().anyMatch(l -> l.contains("gogo.shell")), "no interactive shell in headless mode");
+        waitFor(() -> notActive().isEmpty(), 5_000);
+        assertEquals(List.of(), notActive(), "bundles that are not ACTIVE");
+        assertEquals(5, framework.adapt(org.osgi.framework.startlevel.FrameworkStartLevel.class).getStartLevel(),
+                "framework start level = highest bundle level");
+    }
+
+    private static List<String> notActive() {
+        return Arrays.stream(ctx.getBundles())
+                .filter(b -> b.getHeaders().get(Constants.FRAGMENT_HOST) == null && b.getState() != Bundle.ACTIVE)
+                .map(b -> b.getSymbolicName() + " " + b.getLocation() + " state=" + b.getState()).toList();
+    }
+
+    @Test
+    void vmManagerServiceIsRegistered() {
+        ServiceReference<?> ref = awaitService("org.polyvisor.api.VmManager", null);
+        assertEquals("org.polyvisor.framework", ref.getBundle().getSymbolicName());
+    }
+
+    @Test
+    void everyArchitectureBundleRegistersAnArchitecture() throws Exception {
+        // the test architecture, and each arch bundle of the distribution that is a DS bundle already
+        Set<String> expected = new TreeSet<>(Set.of("test"));
+        Path arm64 = Dist.level5Jar("polyvisor-arch-arm64");
+        if (arm64 != null && Dist.isComponentBundle(arm64)) {
+            expected.add("arm64");
+        }
+        Path ppc = Dist.level5Jar("polyvisor-arch-ppc-booke");
+        if (ppc != null && Dist.isComponentBundle(ppc)) {
+            expected.add("ppc-booke");
+        }
+        waitFor(() -> architectures().containsAll(expected), SERVICE_WAIT_MS);
+        assertTrue(architectures().containsAll(expected), "architectures " + architectures() + " ⊇ " + expected);
+    }
+
+    private static Set<String> architectures() {
+        try {
+            ServiceReference<?>[] refs = ctx.getAllServiceReferences("org.polyvisor.spi.Architecture", null);
+            Set<String> ids = new HashSet<>();
+            for (ServiceReference<?> r : refs == null ? new ServiceReference<?>[0] : refs) {
+                Object id = r.getProperty("polyvisor.arch");
+                if (id != null) {
+                    ids.add(id.toString());
+                }
+            }
+            return ids;
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void gogoLbListsEveryBundleActive() throws Exception {
+        String out = gogo("lb");
+        for (Bundle b : ctx.getBundles()) {
+            String line = out.lines().filter(l -> l.matches("\\s*" + b.getBundleId() + "\\|.*")).findFirst()
+                    .orElseThrow(() -> new AssertionError("bundle " + b.getBundleId() + " missing in lb:\n" + out));
+            assertTrue(line.contains("|Active"), "lb line: " + line);
+        }
+    }
+
+    @Test
+    void gogoPvArchsListsTheArchitectures() throws Exception {
+        awaitService("org.polyvisor.spi.Architecture", "(polyvisor.arch=test)");
+        waitFor(() -> hasCommand("pv", "archs"), SERVICE_WAIT_MS);
+        String out = gogo("pv:archs");
+        assertTrue(out.contains("test"), "pv:archs output:\n" + out);
+        for (String arch : architectures()) {
+            assertTrue(out.contains(arch), "pv:archs shows " + arch + ":\n" + out);
+        }
+    }
+
+    /** The headless protocol used by `polyvisor run`, driven in-process: the future completes with the status. */
+    @Test
+    void headlessRunRequestCompletesWithTheGuestsStatus(@TempDir Path tmp) throws Exception {
+        Path image = ToyProgram.builder().print("in-process headless run\n").halt(7).writeTo(tmp.resolve("seven.elf"));
+        CompletableFuture<Integer> result = new CompletableFuture<>();
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put("polyvisor.run", Boolean.TRUE);
+        props.put("polyvisor.run.image", image.toString());
+        props.put("polyvisor.run.arch", "test");
+        props.put("polyvisor.run.mem", 1L << 20);
+        props.put("polyvisor.run.smp", 1);
+        props.put("polyvisor.run.options", new String[0]);
+        props.put("polyvisor.run.timeout", 20_000L);
+        ServiceRegistration<?> reg = ctx.registerService(CompletableFuture.class.getName(), result, props);
+        try {
+            assertEquals(7, result.get(PICKUP_WAIT_MS, TimeUnit.MILLISECONDS));
+        } catch (java.util.concurrent.TimeoutException e) {
+            fail("no headless runner completed the run request within " + PICKUP_WAIT_MS + " ms (picked up: "
+                    + (reg.getReference().getUsingBundles() != null) + ")");
+        } catch (ExecutionException e) {
+            fail("run failed: " + e.getCause());
+        } finally {
+            try {
+                reg.unregister();
+            } catch (IllegalStateException ignored) {
+                // the runner unregistered it
+            }
+        }
+    }
+
+    // --- helpers ---------------------------------------------------------------------------------------------
+
+    static ServiceReference<?> awaitService(String clazz, String filter) {
+        long deadline = System.currentTimeMillis() + SERVICE_WAIT_MS;
+        while (true) {
+            try {
+                ServiceReference<?>[] refs = ctx.getAllServiceReferences(clazz, filter);
+                if (refs != null && refs.length > 0) {
+                    return refs[0];
+                }
+            } catch (InvalidSyntaxException e) {
+                throw new IllegalArgumentException(e);
+            }
+            if (System.currentTimeMillis() > deadline) {
+                fail("no " + clazz + (filter == null ? "" : " " + filter) + " service within " + SERVICE_WAIT_MS
+                        + " ms; bundles: " + Arrays.stream(ctx.getBundles())
+                                .map(b -> b.getSymbolicName() + "=" + b.getState()).toList());
+            }
+            sleep(50);
+        }
+    }
+
+    static boolean hasCommand(String scope, String function) {
+        try {
+            ServiceReference<?>[] refs = ctx.getAllServiceReferences(null,
+                    "(&(osgi.command.scope=" + scope + ")(osgi.command.function=" + function + "))");
+            return refs != null && refs.length > 0;
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** Runs a Gogo command line through the CommandProcessor service; returns what it printed plus its value. */
+    static String gogo(String command) throws Exception {
+        ServiceReference<?> ref = awaitService("org.apache.felix.service.command.CommandProcessor", null);
+        Object processor = ctx.getService(ref);
+        assertNotNull(processor);
+        try {
+            Class<?> api = ref.getBundle().loadClass("org.apache.felix.service.command.CommandProcessor");
+            Class<?> sessionApi = ref.getBundle().loadClass("org.apache.felix.service.command.CommandSession");
+            Method create = api.getMethod("createSession", InputStream.class, OutputStream.class, OutputStream.class);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            Object session = create.invoke(processor, new ByteArrayInputStream(new byte[0]), out, err);
+            try {
+                Object value;
+                try {
+                    value = sessionApi.getMethod("execute", CharSequence.class).invoke(session, command);
+                } catch (InvocationTargetException e) {
+                    throw new AssertionError("gogo '" + command + "' failed: " + e.getCause() + "\nerr: "
+                            + err.toString(StandardCharsets.UTF_8), e.getCause());
+                }
+                String formatted = "";
+                if (value != null) {
+                    formatted = String.valueOf(sessionApi.getMethod("format", Object.class, int.class)
+                            .invoke(session, value, 0 /* Converter.INSPECT */));
+                }
+                return out.toString(StandardCharsets.UTF_8) + formatted;
+            } finally {
+                sessionApi.getMethod("close").invoke(session);
+            }
+        } finally {
+            ctx.ungetService(ref);
+        }
+    }
+
+    static void waitFor(BooleanSupplier condition, long millis) {
+        long deadline = System.currentTimeMillis() + millis;
+        while (!condition.getAsBoolean() && System.currentTimeMillis() < deadline) {
+            sleep(50);
+        }
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
