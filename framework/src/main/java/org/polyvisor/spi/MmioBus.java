@@ -17,6 +17,9 @@ public interface MmioBus {
     /** Performs a write; an unmapped address throws a VmException naming the address. */
     void write(GuestPhysicalAddress address, int size, long value);
 
+    /** Removes one device (an extension detaching); unknown devices are ignored. */
+    void unmap(MmioDevice device);
+
     /** Removes every device (when a machine is closed). */
     void clear();
 }

@@ -31,6 +31,12 @@ public final class ToyIsa {
     public static final int SHR = 0x0F;    // r >>>= imm
     public static final int MUL = 0x10;    // r *= reg2
 
+    public static final int MW = 0x11;     // MMIO write: mem32 at device address imm <- r
+    public static final int MR = 0x12;     // MMIO read: r <- device address imm
+
+    /** The toy counter device of the toy-counter extension: writes add to the counter, reads return it. */
+    public static final long COUNTER_BASE = 0x1000_1000L;
+
     public static final int REGISTERS = 8;
 
     private ToyIsa() {

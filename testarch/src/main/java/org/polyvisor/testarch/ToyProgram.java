@@ -54,6 +54,14 @@ public final class ToyProgram {
         return op(ToyIsa.HCALL, 0, 0, imm);
     }
 
+    public ToyProgram mw(int r, long address) {
+        return op(ToyIsa.MW, r, 0, address);
+    }
+
+    public ToyProgram mr(int r, long address) {
+        return op(ToyIsa.MR, r, 0, address);
+    }
+
     public ToyProgram halt(int status) {
         return op(ToyIsa.HALT, 0, 0, status);
     }

@@ -71,7 +71,7 @@ class SnapshotTest {
 
     @Test
     void corruptTruncatedAndForeignSnapshotsAreRefusedWithClearMessages() throws Exception {
-        Path elf = ToyPrograms.checksum(dir, 100);
+        Path elf = ToyPrograms.checksum(dir, 1_000_000); // runs for seconds: still RUNNING when saved below
         withToy(mgr);
         int id = mgr.create(VmConfig.of("test", 1 << 20, 1, elf));
         Path snap = dir.resolve("vm.pvsnap");

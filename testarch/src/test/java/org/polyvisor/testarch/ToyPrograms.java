@@ -12,6 +12,21 @@ final class ToyPrograms {
      * prints the low byte of the checksum, makes a hypercall and reads the UART status (so exits of every kind
      * happen all the time), then powers off with status 0.
      */
+    /**
+     * Like {@link #checksum} but every round also adds the checksum to the toy-counter device and prints a letter
+     * derived from the counter's value, so a lost counter state changes the output.
+     */
+    static Path counter(Path dir, int rounds) {
+        return ToyProgram.builder()
+                .li(1, 1).li(2, rounds).li(4, 31)
+                .label("outer").li(3, 500)
+                .label("inner").op(ToyIsa.MUL, 1, 4, 0).addi(1, 7).addi(3, -1).bnz(3, "inner")
+                .mw(1, ToyIsa.COUNTER_BASE).mr(5, ToyIsa.COUNTER_BASE).op(ToyIsa.SHR, 5, 0, 28).addi(5, 'a').out(5)
+                .hcall(0).addi(2, -1).bnz(2, "outer")
+                .print("\ncounted\n").halt(0)
+                .writeTo(dir.resolve("counter-" + rounds + ".elf"));
+    }
+
     static Path checksum(Path dir, int rounds) {
         return ToyProgram.builder()
                 .li(1, 1).li(2, rounds).li(4, 31)

@@ -94,6 +94,11 @@ final class MmioBusImpl implements MmioBus {
     }
 
     @Override
+    public synchronized void unmap(MmioDevice device) {
+        ranges = Arrays.stream(ranges).filter(r -> r.device != device).toArray(Range[]::new);
+    }
+
+    @Override
     public synchronized void clear() {
         ranges = new Range[0];
     }

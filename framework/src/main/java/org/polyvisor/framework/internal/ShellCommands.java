@@ -48,6 +48,8 @@ public final class ShellCommands {
         for (ArchCapabilities c : features) {
             describe(sb, c);
         }
+        sb.append("VM extensions: ").append(mgr.extensionIds().isEmpty() ? "none" : String.join(", ", mgr.extensionIds()))
+                .append('\n');
         sb.append("exit handlers:\n");
         mgr.exitHandlers().forEach((arch, m) -> m.forEach((cls, h) ->
                 sb.append("  ").append(arch).append('/').append(cls).append(" -> ").append(h).append('\n')));

@@ -58,6 +58,11 @@ final class Vm implements MachineContext {
     private volatile Architecture architecture;
     private volatile Machine machine;
 
+    /** Attached extensions by id, and the state of those that are away. */
+    private final java.util.Map<String, org.polyvisor.spi.VmExtension.Attachment> attachments =
+            new java.util.TreeMap<>();
+    private final java.util.Map<String, StateSnapshot> savedExtensions = new java.util.TreeMap<>();
+
     /** State kept while the architecture is away (or a replacement refused it). */
     private StateSnapshot savedMachine;
     private StateSnapshot[] savedVcpus;
@@ -108,20 +113,92 @@ final class Vm implements MachineContext {
         this.machine = m;
     }
 
+    private java.util.Set<String> attachmentIds() {
+        synchronized (lock) {
+            return new java.util.TreeSet<>(attachments.keySet());
+        }
+    }
+
     boolean hasSavedState() {
         synchronized (lock) {
             return savedMachine != null;
         }
     }
 
+    // ---- extensions ----
+
+    void attachExtension(org.polyvisor.spi.VmExtension ext) {
+        org.polyvisor.spi.VmExtension.Attachment a = ext.attach(this);
+        StateSnapshot saved;
+        synchronized (lock) {
+            saved = savedExtensions.get(ext.id());
+        }
+        if (saved != null) {
+            try {
+                a.importState(saved);
+            } catch (RuntimeException e) {
+                a.close();
+                throw e;
+            }
+        }
+        synchronized (lock) {
+            savedExtensions.remove(ext.id());
+            attachments.put(ext.id(), a);
+        }
+    }
+
+    /** With all vCPUs parked: exports the extension's state through the old code and closes the attachment. */
+    void detachExtension(String id) {
+        org.polyvisor.spi.VmExtension.Attachment a;
+        synchronized (lock) {
+            a = attachments.remove(id);
+        }
+        if (a == null) {
+            return;
+        }
+        StateSnapshot s = a.exportState();
+        synchronized (lock) {
+            savedExtensions.put(id, s);
+        }
+        try {
+            a.close();
+        } catch (RuntimeException e) {
+            LOG.warn("VM {}: closing extension {} failed: {}", id, this.id, e.toString());
+        }
+    }
+
+    boolean hasExtension(String id) {
+        synchronized (lock) {
+            return attachments.containsKey(id);
+        }
+    }
+
+    boolean waitsForExtension(String id) {
+        synchronized (lock) {
+            return savedExtensions.containsKey(id);
+        }
+    }
+
+    java.util.Set<String> extensionIds() {
+        synchronized (lock) {
+            java.util.Set<String> ids = new java.util.TreeSet<>(attachments.keySet());
+            ids.addAll(savedExtensions.keySet());
+            return ids;
+        }
+    }
+
     /**
      * With all vCPUs parked: exports state through the old implementation, closes the old machine, and waits for a
-     * replacement. Guest memory and console stay.
+     * replacement. Guest memory and console stay. Extensions are detached too (the bus is emptied) and re-attached
+     * by {@link #attach}.
      */
     void detach(String reason) {
         Machine m = machine;
         if (m == null) {
             return;
+        }
+        for (String ext : new java.util.ArrayList<>(attachmentIds())) {
+            detachExtension(ext);
         }
         StateSnapshot ms = m.exportState();
         StateSnapshot[] vs = new StateSnapshot[m.vcpuCount()];

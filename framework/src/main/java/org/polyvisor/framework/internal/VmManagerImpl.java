@@ -47,6 +47,7 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
     private final SnapshotCodec snapshotCodec;
     private final List<ArchReg> architectures = new ArrayList<>();
     private final List<Feature> features = new CopyOnWriteArrayList<>();
+    private final List<org.polyvisor.spi.VmExtension> extensions = new CopyOnWriteArrayList<>();
     private long order;
 
     /** For tests and benchmarks outside OSGi. */
@@ -86,6 +87,7 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
             if (vm.config.arch().equals(id) && vm.machine() == null && current(id) == arch) {
                 try {
                     vm.attach(arch);
+                    reattachExtensions(vm);
                     vm.release(holdArch(id));
                     releaseIfHandlersComplete(vm);
                 } catch (RuntimeException e) {
@@ -123,6 +125,7 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
             if (vm.config.arch().equals(replacement.id()) && vm.machine() == null) {
                 try {
                     vm.attach(replacement);
+                    reattachExtensions(vm);
                     vm.release(holdArch(replacement.id()));
                 } catch (RuntimeException e) {
                     vm.setError("VM " + vm.id + ": replacement refused the saved state: " + e.getMessage());
@@ -160,6 +163,76 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
         if (vm.isHeld(holdHandlers(arch)) && dispatcher.missingClasses(arch).isEmpty()) {
             vm.release(holdHandlers(arch));
         }
+    }
+
+    /** A new extension: attached to VMs that wait for its id (their saved state is imported). */
+    public void addExtension(org.polyvisor.spi.VmExtension ext) {
+        extensions.add(ext);
+        for (Vm vm : vms.values()) {
+            if (vm.waitsForExtension(ext.id()) && vm.machine() != null && currentExtension(ext.id()) == ext) {
+                try {
+                    vm.attachExtension(ext);
+                    vm.release(holdExtension(ext.id()));
+                } catch (RuntimeException e) {
+                    vm.setError("VM " + vm.id + ": extension " + ext.id() + " refused the saved state: " + e.getMessage()
+                            + " (state kept; VM stays paused)");
+                }
+            }
+        }
+    }
+
+    /** An extension is going away: pause the VMs it is attached to and export its state while it still works. */
+    public void removeExtension(org.polyvisor.spi.VmExtension ext) {
+        for (Vm vm : vms.values()) {
+            if (vm.hasExtension(ext.id()) && currentExtension(ext.id()) == ext) {
+                vm.hold(holdExtension(ext.id()));
+                vm.detachExtension(ext.id());
+            }
+        }
+        extensions.remove(ext);
+        org.polyvisor.spi.VmExtension other = currentExtension(ext.id());
+        if (other != null) {
+            addExtensionReplay(other);
+        }
+    }
+
+    private void addExtensionReplay(org.polyvisor.spi.VmExtension ext) {
+        extensions.remove(ext);
+        addExtension(ext);
+    }
+
+    private org.polyvisor.spi.VmExtension currentExtension(String id) {
+        for (org.polyvisor.spi.VmExtension e : extensions) {
+            if (e.id().equals(id)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /** After a machine swap: re-attach every extension the VM had; one that is away makes the VM wait for it. */
+    private void reattachExtensions(Vm vm) {
+        for (String id : vm.extensionIds()) {
+            if (vm.hasExtension(id)) {
+                continue;
+            }
+            org.polyvisor.spi.VmExtension ext = currentExtension(id);
+            if (ext == null) {
+                if (!vm.isHeld(holdExtension(id))) {
+                    vm.hold(holdExtension(id));
+                }
+            } else {
+                vm.attachExtension(ext);
+            }
+        }
+    }
+
+    private static String holdExtension(String id) {
+        return "extension " + id;
+    }
+
+    public List<String> extensionIds() {
+        return extensions.stream().map(org.polyvisor.spi.VmExtension::id).sorted().toList();
     }
 
     public void addFeature(Feature feature) {
@@ -239,7 +312,16 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
             if (image != null) {
                 machine.boot(image);
             }
+            vm.bind(arch, machine);
+            for (org.polyvisor.spi.VmExtension ext : extensions) {
+                if (ext.appliesTo(config) && !vm.hasExtension(ext.id())) {
+                    vm.attachExtension(ext);
+                }
+            }
         } catch (RuntimeException e) {
+            for (String ext : vm.extensionIds()) {
+                vm.detachExtension(ext);
+            }
             if (machine != null) {
                 machine.close();
             }
@@ -247,7 +329,6 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
             throw e instanceof VmException ve ? new VmException("cannot create VM: " + ve.getMessage(), ve)
                     : new VmException("cannot create VM: " + config.arch() + " failed: " + e, e);
         }
-        vm.bind(arch, machine);
         vms.put(id, vm);
         LOG.info("VM {} created: {} {} MiB, {} vCPU(s), image {}", id, config.arch(), config.memoryBytes() >> 20,
                 config.vcpus(), config.image());

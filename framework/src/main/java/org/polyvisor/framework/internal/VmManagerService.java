@@ -73,6 +73,16 @@ public final class VmManagerService implements VmManager {
         impl.removeFeature(feature);
     }
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindExtension(org.polyvisor.spi.VmExtension extension) {
+        impl.addExtension(extension);
+    }
+
+    void unbindExtension(org.polyvisor.spi.VmExtension extension) {
+        impl.removeExtension(extension);
+    }
+
     @Deactivate
     void deactivate() {
         impl.close();

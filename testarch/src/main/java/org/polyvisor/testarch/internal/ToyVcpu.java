@@ -97,6 +97,13 @@ public final class ToyVcpu implements Vcpu {
                     pendingReadReg = r;
                     return new Exit.Mmio(GuestPhysicalAddress.of(ToyIsa.UART_BASE + ToyIsa.UART_STATUS), 4, false, 0);
                 }
+                case ToyIsa.MW -> {
+                    return new Exit.Mmio(GuestPhysicalAddress.of(imm & 0xFFFF_FFFFL), 4, true, regs[r] & 0xFFFF_FFFFL);
+                }
+                case ToyIsa.MR -> {
+                    pendingReadReg = r;
+                    return new Exit.Mmio(GuestPhysicalAddress.of(imm & 0xFFFF_FFFFL), 4, false, 0);
+                }
                 case ToyIsa.HCALL -> {
                     return new ToyExit("HCALL", imm & 0xFFFF_FFFFL);
                 }

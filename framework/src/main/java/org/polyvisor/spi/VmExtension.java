@@ -1,0 +1,39 @@
+package org.polyvisor.spi;
+
+import org.polyvisor.api.VmConfig;
+
+/**
+ * A per-VM plugin with state of its own: a device, a statistics collector, an architecture feature's per-VM part.
+ * Registered as a service with the property {@value #PROPERTY} = its id. The framework attaches it to every new VM it
+ * applies to, right after the machine is built.
+ *
+ * <p>Swapping: when the service unregisters, the framework pauses the VMs it is attached to, exports each
+ * attachment's state through the old code and closes it; the VMs wait until an extension with the same id registers,
+ * which is attached again and given the state. An architecture swap detaches and re-attaches extensions the same way,
+ * since the new machine starts with an empty device bus.
+ */
+@org.osgi.annotation.versioning.ConsumerType
+public interface VmExtension {
+    String PROPERTY = "polyvisor.extension";
+
+    String id();
+
+    /** Whether this extension belongs in a VM with this configuration (for example only for {@code arm64}). */
+    boolean appliesTo(VmConfig config);
+
+    /** Attaches to one VM (maps devices on {@link MachineContext#mmio()}, and so on). */
+    Attachment attach(MachineContext context);
+
+    /** One VM's attachment. */
+    @org.osgi.annotation.versioning.ConsumerType
+    interface Attachment extends AutoCloseable {
+        StateSnapshot exportState();
+
+        /** Accepts state from this or an earlier version, or throws {@link StateIncompatibleException}. */
+        void importState(StateSnapshot state);
+
+        /** Unmaps what {@link VmExtension#attach} mapped. */
+        @Override
+        void close();
+    }
+}
