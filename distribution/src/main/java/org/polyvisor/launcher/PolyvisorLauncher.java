@@ -29,7 +29,7 @@ import org.osgi.framework.startlevel.BundleStartLevel;
  *
  * <p>The folder holds {@code bundles/<level>/*.jar}: each jar is installed with that start level and started; the
  * framework's start level becomes the highest level. {@code bundles/shell/} holds the Gogo shell, installed only in
- * {@link Mode#SHELL} (at the level of the Gogo runtime, 3). {@code extra/*.jar} and any extra bundle (a jar or a
+ * {@link Mode#SHELL}, last, at the highest level (so it reads commands once everything else started). {@code extra/*.jar} and any extra bundle (a jar or a
  * folder of jars) passed in are installed at {@link #EXTRA_LEVEL}, at least the highest level. Every run gets a
  * fresh, temporary bundle cache that is deleted on {@link #stop(Framework, long)} (or at JVM exit).
  *
@@ -38,8 +38,6 @@ import org.osgi.framework.startlevel.BundleStartLevel;
 public final class PolyvisorLauncher {
     /** Start level of the user's bundles from {@code extra/} and {@code --extra-bundles}. */
     public static final int EXTRA_LEVEL = 5;
-    /** Start level of the Gogo shell (same as the Gogo runtime). */
-    public static final int SHELL_LEVEL = 3;
     /** Framework property naming the fresh storage folder (deleted on stop). */
     private static final String STORAGE_PREFIX = "polyvisor-felix-";
 
@@ -69,13 +67,8 @@ public final class PolyvisorLauncher {
         TreeMap<Integer, List<Path>> byLevel = new TreeMap<>();
         for (Path dir : list(bundlesDir)) {
             String name = dir.getFileName().toString();
-            if (!Files.isDirectory(dir)) {
-                continue;
-            }
-            if (name.matches("\\d+")) {
+            if (Files.isDirectory(dir) && name.matches("\\d+")) {
                 byLevel.computeIfAbsent(Integer.parseInt(name), k -> new ArrayList<>()).addAll(jars(dir));
-            } else if (name.equals("shell") && mode == Mode.SHELL) {
-                byLevel.computeIfAbsent(SHELL_LEVEL, k -> new ArrayList<>()).addAll(jars(dir));
             }
         }
         int extraLevel = Math.max(EXTRA_LEVEL, byLevel.isEmpty() ? 1 : byLevel.lastKey());
@@ -93,6 +86,11 @@ public final class PolyvisorLauncher {
             byLevel.computeIfAbsent(extraLevel, k -> new ArrayList<>()).addAll(extras);
         }
         int beginning = byLevel.isEmpty() ? 1 : byLevel.lastKey();
+        if (mode == Mode.SHELL) {
+            // the shell starts reading commands as soon as it starts: install it last, at the highest level, so
+            // piped commands (`lb`, `pv:archs`) see every other bundle started (Felix starts a level in install order)
+            byLevel.computeIfAbsent(beginning, k -> new ArrayList<>()).addAll(jars(bundlesDir.resolve("shell")));
+        }
 
         configureLogging(mode);
         Path storage;

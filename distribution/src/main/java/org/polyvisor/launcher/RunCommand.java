@@ -116,6 +116,10 @@ final class RunCommand implements Callable<Integer> {
         long timeoutMillis = (long) Math.ceil(timeoutSeconds * 1000);
 
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", common.verbose ? "info" : "warn");
+        // stdout belongs to the guest: the framework's runner writes the console to FileDescriptor.out itself, so
+        // anything a bundle prints through System.out (a stray println, a library banner) goes to stderr instead
+        System.out.flush();
+        System.setOut(System.err);
         Framework fw = PolyvisorLauncher.start(common.home(), Mode.HEADLESS, common.extraBundles());
         Main.RUNNING.set(fw);
         Main.installShutdownHook();

@@ -153,7 +153,9 @@ class InProcessFrameworkIT {
     /** The headless protocol used by `polyvisor run`, driven in-process: the future completes with the status. */
     @Test
     void headlessRunRequestCompletesWithTheGuestsStatus(@TempDir Path tmp) throws Exception {
-        Path image = ToyProgram.builder().print("in-process headless run\n").halt(7).writeTo(tmp.resolve("seven.elf"));
+        // no console output: the runner writes the console to this JVM's file descriptor 1 (failsafe's channel)
+        Path image = ToyProgram.builder().li(1, 3).label("loop").addi(1, -1).bnz(1, "loop").halt(7)
+                .writeTo(tmp.resolve("seven.elf"));
         CompletableFuture<Integer> result = new CompletableFuture<>();
         Hashtable<String, Object> props = new Hashtable<>();
         props.put("polyvisor.run", Boolean.TRUE);
