@@ -1,0 +1,207 @@
+package org.polyvisor.arm64.internal.exec;
+
+import static org.polyvisor.arm64.internal.cpu.Cpu.EXC;
+import static org.polyvisor.arm64.internal.cpu.Cpu.M32;
+import static org.polyvisor.arm64.internal.cpu.Cpu.NEXT;
+import static org.polyvisor.arm64.internal.exec.DataImm.a;
+import static org.polyvisor.arm64.internal.exec.DataImm.d;
+import static org.polyvisor.arm64.internal.exec.DataImm.m;
+import static org.polyvisor.arm64.internal.exec.DataImm.n;
+
+import org.polyvisor.arm64.internal.cpu.Cpu;
+import org.polyvisor.arm64.internal.decode.Bits;
+
+/**
+ * Loads and stores: single registers in every addressing mode, literal loads, pairs, exclusives and
+ * acquire/release. A faulting access has already taken its exception (or left an exit) when the memory helper
+ * returns; the handler then returns {@link Cpu#EXC} without touching registers, so the instruction is restartable.
+ */
+public final class LoadStore {
+    private LoadStore() {
+    }
+
+    /** One access: opc 0 store, 1 load zero-extended, 2 load sign-extended to 64, 3 sign-extended to 32 bits. */
+    private static int access(Cpu c, long addr, int size, int opc, int rt, boolean unpriv) {
+        int bytes = 1 << size;
+        if (opc == 0) {
+            long v = c.x[rt];
+            if (unpriv) {
+                c.writeUnpriv(addr, bytes, v);
+            } else {
+                c.write(addr, bytes, v);
+            }
+            return c.fault ? EXC : NEXT;
+        }
+        long v = unpriv ? c.readUnpriv(addr, bytes) : c.read(addr, bytes);
+        if (c.fault) {
+            return EXC;
+        }
+        if (opc >= 2 && size < 3) {
+            v = Bits.sext(v, 8 << size);
+            if (opc == 3) {
+                v &= M32;
+            }
+        }
+        c.x[rt] = v;
+        return NEXT;
+    }
+
+    public static int uimm(Cpu c, int w, int regs, long imm) {
+        return access(c, c.x[n(regs)] + imm, w >>> 30, Bits.f(w, 23, 22), d(regs), false);
+    }
+
+    /** Unscaled (LDUR/STUR) and unprivileged (LDTR/STTR) forms. */
+    public static int imm9(Cpu c, int w, int regs, long imm) {
+        boolean unpriv = Bits.f(w, 11, 10) == 2;
+        return access(c, c.x[n(regs)] + imm, w >>> 30, Bits.f(w, 23, 22), d(regs), unpriv);
+    }
+
+    /** Pre-index (bits 11:10 = 11) and post-index (01) forms with base writeback. */
+    public static int imm9Writeback(Cpu c, int w, int regs, long imm) {
+        int rn = n(regs);
+        long base = c.x[rn];
+        boolean pre = Bits.bit(w, 11);
+        long addr = pre ? base + imm : base;
+        int r = access(c, addr, w >>> 30, Bits.f(w, 23, 22), d(regs), false);
+        if (r == NEXT) {
+            c.x[rn] = base + imm;
+        }
+        return r;
+    }
+
+    public static int reg(Cpu c, int w, int regs) {
+        int size = w >>> 30;
+        long offset = DataReg.extend(c.x[m(regs)], Bits.f(w, 15, 13), Bits.bit(w, 12) ? size : 0);
+        return access(c, c.x[n(regs)] + offset, size, Bits.f(w, 23, 22), d(regs), false);
+    }
+
+    public static int literal(Cpu c, int w, int regs, long imm) {
+        int opc = w >>> 30;
+        long addr = c.pc + imm;
+        long v = opc == 1 ? c.read64(addr) : c.read32(addr);
+        if (c.fault) {
+            return EXC;
+        }
+        if (opc == 2) {
+            v = (int) v;
+        }
+        c.x[d(regs)] = v;
+        return NEXT;
+    }
+
+    /** STP/LDP/LDPSW/STNP/LDNP in offset, pre- and post-index forms. */
+    public static int pair(Cpu c, int w, int regs, long imm) {
+        int opc = w >>> 30;
+        int bytes = opc == 2 ? 8 : 4;
+        int index = Bits.f(w, 25, 23);
+        int rn = n(regs);
+        long base = c.x[rn];
+        long addr = index == 1 ? base : base + imm;
+        if (Bits.bit(w, 22)) {
+            long v1 = c.read(addr, bytes);
+            if (c.fault) {
+                return EXC;
+            }
+            long v2 = c.read(addr + bytes, bytes);
+            if (c.fault) {
+                return EXC;
+            }
+            if (opc == 1) {
+                v1 = (int) v1;
+                v2 = (int) v2;
+            }
+            c.x[d(regs)] = v1;
+            c.x[a(regs)] = v2;
+        } else {
+            long v1 = c.x[d(regs)];
+            long v2 = c.x[a(regs)];
+            c.write(addr, bytes, v1);
+            if (c.fault) {
+                return EXC;
+            }
+            c.write(addr + bytes, bytes, v2);
+            if (c.fault) {
+                return EXC;
+            }
+        }
+        if (index == 1 || index == 3) {
+            c.x[rn] = base + imm;
+        }
+        return NEXT;
+    }
+
+    public static int ldx(Cpu c, int w, int regs) {
+        int bytes = 1 << (w >>> 30);
+        long addr = c.x[n(regs)];
+        long v = c.read(addr, bytes);
+        if (c.fault) {
+            return EXC;
+        }
+        c.x[d(regs)] = v;
+        c.exclAddr = addr;
+        c.exclSize = bytes;
+        return NEXT;
+    }
+
+    public static int stx(Cpu c, int w, int regs) {
+        int bytes = 1 << (w >>> 30);
+        long addr = c.x[n(regs)];
+        int status = 1;
+        if (c.exclAddr == addr && c.exclSize == bytes) {
+            c.write(addr, bytes, c.x[d(regs)]);
+            if (c.fault) {
+                return EXC;
+            }
+            status = 0;
+        }
+        c.exclAddr = -1;
+        c.x[m(regs)] = status;
+        return NEXT;
+    }
+
+    public static int ldxp(Cpu c, int w, int regs) {
+        int bytes = Bits.bit(w, 30) ? 8 : 4;
+        long addr = c.x[n(regs)];
+        long v1 = c.read(addr, bytes);
+        if (c.fault) {
+            return EXC;
+        }
+        long v2 = c.read(addr + bytes, bytes);
+        if (c.fault) {
+            return EXC;
+        }
+        c.x[d(regs)] = v1;
+        c.x[a(regs)] = v2;
+        c.exclAddr = addr;
+        c.exclSize = bytes * 2;
+        return NEXT;
+    }
+
+    public static int stxp(Cpu c, int w, int regs) {
+        int bytes = Bits.bit(w, 30) ? 8 : 4;
+        long addr = c.x[n(regs)];
+        int status = 1;
+        if (c.exclAddr == addr && c.exclSize == bytes * 2) {
+            c.write(addr, bytes, c.x[d(regs)]);
+            if (c.fault) {
+                return EXC;
+            }
+            c.write(addr + bytes, bytes, c.x[a(regs)]);
+            if (c.fault) {
+                return EXC;
+            }
+            status = 0;
+        }
+        c.exclAddr = -1;
+        c.x[m(regs)] = status;
+        return NEXT;
+    }
+
+    public static int ldar(Cpu c, int w, int regs) {
+        return access(c, c.x[n(regs)], w >>> 30, 1, d(regs), false);
+    }
+
+    public static int stlr(Cpu c, int w, int regs) {
+        return access(c, c.x[n(regs)], w >>> 30, 0, d(regs), false);
+    }
+}

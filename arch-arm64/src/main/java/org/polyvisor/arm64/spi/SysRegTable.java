@@ -1,0 +1,15 @@
+package org.polyvisor.arm64.spi;
+
+import java.util.List;
+
+/**
+ * A group of system registers contributed by one concern (ID registers, timer, a feature such as SPE). The CPU
+ * model merges the tables it is given; a later table may not redefine an encoding an earlier one owns.
+ */
+@org.osgi.annotation.versioning.ConsumerType
+public interface SysRegTable {
+    /** Short name for diagnostics, for example {@code generic-timer}. */
+    String name();
+
+    List<SysReg> registers();
+}

@@ -1,0 +1,243 @@
+package org.polyvisor.arm64.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.polyvisor.api.GuestPhysicalAddress;
+import org.polyvisor.api.VmConfig;
+import org.polyvisor.api.VmException;
+import org.polyvisor.arm64.internal.Arm64Architecture;
+import org.polyvisor.arm64.internal.PsciHandler;
+import org.polyvisor.elf.ElfImage;
+import org.polyvisor.memory.GuestMemory;
+import org.polyvisor.spi.ConsoleSink;
+import org.polyvisor.spi.Exit;
+import org.polyvisor.spi.ExitAction;
+import org.polyvisor.spi.ExitContext;
+import org.polyvisor.spi.Machine;
+import org.polyvisor.spi.MachineContext;
+import org.polyvisor.spi.MmioBus;
+import org.polyvisor.spi.MmioDevice;
+import org.polyvisor.spi.Vcpu;
+
+/**
+ * A minimal single-vCPU run loop with the framework's exit semantics (see docs/HELPERS-CONTRACT.md), for unit tests
+ * and the benchmark: it needs nothing but the framework's SPI types, so tests do not depend on VmManagerImpl.
+ */
+public final class LocalVm implements AutoCloseable {
+    /** How a run ended. */
+    public record Result(String console, int status, String failure, long instructions, long nanos) {
+    }
+
+    private final GuestMemory memory = new GuestMemory();
+    private final Bus bus = new Bus();
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final Machine machine;
+    private final MachineContext context;
+
+    public LocalVm(ElfImage image, long memoryBytes) {
+        VmConfig cfg = VmConfig.of("arm64", memoryBytes, 1, null);
+        ConsoleSink sink = new ConsoleSink() {
+            @Override
+            public void write(int b) {
+                out.write(b);
+            }
+
+            @Override
+            public int read() {
+                return -1;
+            }
+        };
+        context = new MachineContext() {
+            @Override
+            public int vmId() {
+                return 1;
+            }
+
+            @Override
+            public VmConfig config() {
+                return cfg;
+            }
+
+            @Override
+            public GuestMemory memory() {
+                return memory;
+            }
+
+            @Override
+            public MmioBus mmio() {
+                return bus;
+            }
+
+            @Override
+            public ConsoleSink console() {
+                return sink;
+            }
+        };
+        machine = new Arm64Architecture().createMachine(context);
+        machine.boot(image);
+    }
+
+    public static Result run(Path elf, long timeoutMillis) {
+        try (LocalVm vm = new LocalVm(ElfImage.read(elf), 128L << 20)) {
+            return vm.run(timeoutMillis);
+        }
+    }
+
+    public Machine machine() {
+        return machine;
+    }
+
+    public GuestMemory memory() {
+        return memory;
+    }
+
+    public Result run(long timeoutMillis) {
+        Vcpu vcpu = machine.vcpu(0);
+        PsciHandler psci = new PsciHandler();
+        long start = System.nanoTime();
+        long deadline = start + timeoutMillis * 1_000_000L;
+        Thread watchdog = Thread.ofPlatform().daemon().start(() -> {
+            try {
+                while (System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                    vcpu.kick();
+                }
+                vcpu.kick();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            while (true) {
+                Exit e = vcpu.run();
+                switch (e) {
+                    case Exit.Mmio m -> {
+                        if (m.write()) {
+                            bus.write(m.address(), m.size(), m.value());
+                        } else {
+                            vcpu.completeMmioRead(bus.read(m.address(), m.size()));
+                        }
+                    }
+                    case Exit.Shutdown s -> {
+                        return result(s.status(), null, vcpu, start);
+                    }
+                    case Exit.Kicked k -> {
+                        if (System.nanoTime() >= deadline) {
+                            return result(-1, "timeout", vcpu, start);
+                        }
+                    }
+                    case Exit.Failure f -> {
+                        return result(-1, f.message(), vcpu, start);
+                    }
+                    case Exit.ArchExit a -> {
+                        if (!a.exitClass().equals("HVC64") && !a.exitClass().equals("SMC64")) {
+                            return result(-1, "no handler for exit class " + a.exitClass() + ": " + a, vcpu, start);
+                        }
+                        ExitAction act = psci.handle(exitContext(vcpu), a);
+                        if (act instanceof ExitAction.PowerOff p) {
+                            return result(p.status(), null, vcpu, start);
+                        }
+                        if (act instanceof ExitAction.Fail f) {
+                            return result(-1, f.message(), vcpu, start);
+                        }
+                    }
+                }
+            }
+        } finally {
+            watchdog.interrupt();
+        }
+    }
+
+    private Result result(int status, String failure, Vcpu vcpu, long start) {
+        return new Result(out.toString(java.nio.charset.StandardCharsets.ISO_8859_1), status, failure,
+                vcpu.instructionsRetired(), System.nanoTime() - start);
+    }
+
+    private ExitContext exitContext(Vcpu vcpu) {
+        return new ExitContext() {
+            @Override
+            public int vmId() {
+                return 1;
+            }
+
+            @Override
+            public Vcpu vcpu() {
+                return vcpu;
+            }
+
+            @Override
+            public Machine machine() {
+                return machine;
+            }
+
+            @Override
+            public org.polyvisor.spi.MachineContext machineContext() {
+                return context;
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        machine.close();
+        memory.close();
+    }
+
+    /** A list-backed device bus. */
+    static final class Bus implements MmioBus {
+        private record Mapping(long base, long size, MmioDevice device) {
+        }
+
+        private final List<Mapping> maps = new ArrayList<>();
+
+        @Override
+        public void map(GuestPhysicalAddress base, long size, MmioDevice device) {
+            maps.add(new Mapping(base.value(), size, device));
+        }
+
+        private Mapping find(long a) {
+            for (Mapping m : maps) {
+                if (a - m.base >= 0 && a - m.base < m.size) {
+                    return m;
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public boolean isMapped(GuestPhysicalAddress address) {
+            return find(address.value()) != null;
+        }
+
+        @Override
+        public long read(GuestPhysicalAddress address, int size) {
+            Mapping m = find(address.value());
+            if (m == null) {
+                throw new VmException("no device at " + address);
+            }
+            return m.device.read(address.value() - m.base, size);
+        }
+
+        @Override
+        public void write(GuestPhysicalAddress address, int size, long value) {
+            Mapping m = find(address.value());
+            if (m == null) {
+                throw new VmException("no device at " + address);
+            }
+            m.device.write(address.value() - m.base, size, value);
+        }
+
+        @Override
+        public void unmap(MmioDevice device) {
+            maps.removeIf(m -> m.device == device);
+        }
+
+        @Override
+        public void clear() {
+            maps.clear();
+        }
+    }
+}
