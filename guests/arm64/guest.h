@@ -30,6 +30,6 @@ void exception_entry(u64 index, struct frame *f);
 #define READ_SYSREG(r) ({ u64 _v; __asm__ volatile("mrs %0, " #r : "=r"(_v)); _v; })
 #define WRITE_SYSREG(r, v) __asm__ volatile("msr " #r ", %0" :: "r"((u64)(v)))
 /* Values the compiler cannot see through, so the tested instructions really execute. */
-#define OPAQUE(v) ({ __typeof__(v) _o = (v); __asm__ volatile("" : "+r"(_o)); _o; })
+#define OPAQUE(v) ({ __typeof__((v) + 0) _o = (v); __asm__ volatile("" : "+r"(_o)); _o; })
 
 #endif
