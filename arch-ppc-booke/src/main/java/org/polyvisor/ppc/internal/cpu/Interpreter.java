@@ -1,0 +1,139 @@
+package org.polyvisor.ppc.internal.cpu;
+
+import static org.polyvisor.ppc.internal.decode.Op.*;
+
+import org.polyvisor.ppc.internal.decode.Decoder;
+import org.polyvisor.ppc.internal.exec.Branch;
+import org.polyvisor.ppc.internal.exec.IntArith;
+import org.polyvisor.ppc.internal.exec.LoadStore;
+import org.polyvisor.ppc.internal.exec.Logic;
+import org.polyvisor.ppc.internal.exec.MulDiv;
+import org.polyvisor.ppc.internal.exec.SystemOps;
+import org.polyvisor.ppc.internal.exec.TlbOps;
+
+/**
+ * The fetch-decode-dispatch loop. One batch runs until its instruction budget is used, an interrupt goes to the
+ * hypervisor, or an instruction asks the loop to look at pending events (budget = 0). Per instruction: one
+ * software-TLB tag compare for the fetch, two table lookups to decode, one tableswitch; no allocation.
+ */
+public final class Interpreter {
+    private Interpreter() {
+    }
+
+    /** Runs up to {@code max} instructions; returns the hypervisor-directed interrupt number or -1. */
+    public static int run(Cpu c, int max) {
+        c.exitIvor = -1;
+        c.budget = max;
+        DataAccess m = c.mem;
+        long done = 0;
+        while (c.budget > 0) {
+            c.budget--;
+            int pc = c.pc;
+            int w;
+            if ((pc >>> 12) == m.fetchTag && (pc & 3) == 0) {
+                w = m.fetchSeg.get(DataAccess.BE_INT, m.fetchOff + (pc & 0xFFF));
+            } else {
+                c.cia = pc;
+                long f = m.fetchSlow(pc);
+                if (f < 0) {
+                    continue;
+                }
+                w = (int) f;
+            }
+            c.cia = pc;
+            c.pc = pc + 4;
+            execute(c, w);
+            done++;
+        }
+        if (c.exitIvor >= 0) {
+            done--; // the instruction that trapped to the hypervisor did not retire
+        }
+        c.retired += done;
+        return c.exitIvor;
+    }
+
+    /** Executes one instruction word at c.cia (c.pc already points to the next one). */
+    public static void execute(Cpu c, int w) {
+        int op = Decoder.decode(w);
+        switch (op) {
+            case ADDI -> IntArith.addi(c, w);
+            case ADDIS -> IntArith.addis(c, w);
+            case ADDIC -> IntArith.addic(c, w, false);
+            case ADDIC_ -> IntArith.addic(c, w, true);
+            case SUBFIC -> IntArith.subfic(c, w);
+            case ADD -> IntArith.add(c, w);
+            case ADDC -> IntArith.addc(c, w);
+            case ADDE -> IntArith.adde(c, w);
+            case ADDME -> IntArith.addme(c, w);
+            case ADDZE -> IntArith.addze(c, w);
+            case SUBF -> IntArith.subf(c, w);
+            case SUBFC -> IntArith.subfc(c, w);
+            case SUBFE -> IntArith.subfe(c, w);
+            case SUBFME -> IntArith.subfme(c, w);
+            case SUBFZE -> IntArith.subfze(c, w);
+            case NEG -> IntArith.neg(c, w);
+            case CMPI -> IntArith.cmpi(c, w);
+            case CMPLI -> IntArith.cmpli(c, w);
+            case CMP -> IntArith.cmp(c, w);
+            case CMPL -> IntArith.cmpl(c, w);
+            case TWI -> IntArith.twi(c, w);
+            case TW -> IntArith.tw(c, w);
+            case MULLI -> MulDiv.mulli(c, w);
+            case MULLW -> MulDiv.mullw(c, w);
+            case MULHW -> MulDiv.mulhw(c, w);
+            case MULHWU -> MulDiv.mulhwu(c, w);
+            case DIVW -> MulDiv.divw(c, w);
+            case DIVWU -> MulDiv.divwu(c, w);
+            case ORI, ORIS, XORI, XORIS, ANDI_, ANDIS_ -> Logic.immediate(c, w, op);
+            case AND, ANDC, OR, ORC, XOR, NAND, NOR, EQV, EXTSB, EXTSH, CNTLZW, SLW, SRW -> Logic.register(c, w, op);
+            case SRAW -> Logic.sraw(c, w);
+            case SRAWI -> Logic.srawi(c, w);
+            case RLWINM -> Logic.rlwinm(c, w);
+            case RLWNM -> Logic.rlwnm(c, w);
+            case RLWIMI -> Logic.rlwimi(c, w);
+            case LWZ -> LoadStore.lwz(c, w);
+            case LBZ -> LoadStore.lbz(c, w);
+            case STW -> LoadStore.stw(c, w);
+            case LWZU, LBZU, LHZ, LHZU, LHA, LHAU, STWU, STB, STBU, STH, STHU, LWZX, LWZUX, LBZX, LBZUX, LHZX, LHZUX,
+                 LHAX, LHAUX, STWX, STWUX, STBX, STBUX, STHX, STHUX, LWBRX, LHBRX, STWBRX, STHBRX ->
+                    LoadStore.access(c, w, op);
+            case LMW -> LoadStore.lmw(c, w);
+            case STMW -> LoadStore.stmw(c, w);
+            case LWARX -> LoadStore.lwarx(c, w);
+            case STWCX_ -> LoadStore.stwcx(c, w);
+            case LWEPX, STWEPX, LBEPX, STBEPX -> LoadStore.externalPid(c, w, op);
+            case DCBZ -> LoadStore.dcbz(c, w);
+            case B -> Branch.b(c, w);
+            case BC -> Branch.bc(c, w);
+            case BCLR -> Branch.bclr(c, w);
+            case BCCTR -> Branch.bcctr(c, w);
+            case MCRF -> Branch.mcrf(c, w);
+            case CRAND, CROR, CRXOR, CRNAND, CRNOR, CREQV, CRANDC, CRORC -> Branch.crLogic(c, w, op);
+            case ISEL -> Branch.isel(c, w);
+            case MFCR -> Branch.mfcr(c, w);
+            case MTCRF -> Branch.mtcrf(c, w);
+            case MCRXR -> Branch.mcrxr(c, w);
+            case SC -> SystemOps.sc(c, w);
+            case RFI -> SystemOps.rfi(c);
+            case RFCI -> SystemOps.rfOther(c, SprNum.CSRR0, SprNum.CSRR1, false);
+            case RFMCI -> SystemOps.rfOther(c, SprNum.MCSRR0, SprNum.MCSRR1, false);
+            case RFGI -> SystemOps.rfOther(c, SprNum.GSRR0, SprNum.GSRR1, true);
+            case MFMSR -> SystemOps.mfmsr(c, w);
+            case MTMSR -> SystemOps.mtmsr(c, w);
+            case WRTEE -> SystemOps.wrtee(c, c.gpr[(w >>> 21) & 31]);
+            case WRTEEI -> SystemOps.wrtee(c, w);
+            case MFSPR -> SystemOps.mfspr(c, w);
+            case MTSPR -> SystemOps.mtspr(c, w);
+            case MFTB -> SystemOps.mftb(c, w);
+            case EHPRIV -> c.hvPriv();
+            case WAIT -> SystemOps.waitInsn(c);
+            case MSGSND, MSGCLR -> SystemOps.privilegedNop(c, true);
+            case NOP_PRIV_CACHE -> SystemOps.privilegedNop(c, false);
+            case NOP_SYNC, NOP_CACHE -> {
+                // no caches or reordering are modelled: ordering and cache operations complete at once
+            }
+            case TLBWE, TLBRE, TLBSX, TLBIVAX, TLBILX, TLBSYNC -> TlbOps.execute(c, w, op);
+            default -> c.program(Esr.PIL);
+        }
+    }
+}

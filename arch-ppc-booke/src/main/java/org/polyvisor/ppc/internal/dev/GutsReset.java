@@ -1,0 +1,30 @@
+package org.polyvisor.ppc.internal.dev;
+
+import org.polyvisor.spi.MmioDevice;
+
+/** The GUTS block's RSTCR (CCSR + 0xE_00B0): writing 2 resets the machine, which ends the run under -no-reboot. */
+public final class GutsReset implements MmioDevice {
+    public static final long RSTCR = 0xB0;
+    private final PowerControl power;
+
+    public GutsReset(PowerControl power) {
+        this.power = power;
+    }
+
+    @Override
+    public String name() {
+        return "mpc85xx-guts";
+    }
+
+    @Override
+    public long read(long offset, int size) {
+        return 0;
+    }
+
+    @Override
+    public void write(long offset, int size, long value) {
+        if (offset == RSTCR && (value & 2) != 0) {
+            power.shutdown(0, "reset request through GUTS RSTCR (no reboot)");
+        }
+    }
+}
