@@ -128,6 +128,36 @@ class CliProcessIT {
         assertTrue(r.err().contains("polyvisor: ") && r.err().contains("vax"), r::toString);
     }
 
+    @Test
+    void runTimeoutStopsARunawayGuest(@TempDir Path tmp) throws Exception {
+        Path image = ToyProgram.builder().print("spinning\n").li(1, 1).label("spin").bnz(1, "spin")
+                .writeTo(tmp.resolve("spin.elf"));
+        long t0 = System.nanoTime();
+        Result r = polyvisor(runArgs("--arch", "test", "--mem", "1M", "--timeout", "1.5", image.toString()));
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertEquals(1, r.exit(), r::toString);
+        assertEquals("spinning\n", r.out(), r::toString);
+        assertTrue(r.err().startsWith("polyvisor: ") && r.err().contains("1.5 s"), r::toString);
+        assertTrue(ms < 15_000, "took " + ms + " ms");
+    }
+
+    @Test
+    void sigtermStopsARunningGuestPromptly(@TempDir Path tmp) throws Exception {
+        Path image = ToyProgram.builder().print("up\n").li(1, 1).label("spin").bnz(1, "spin")
+                .writeTo(tmp.resolve("forever.elf"));
+        List<String> cmd = new ArrayList<>(List.of(Dist.SCRIPT.toString()));
+        cmd.addAll(List.of(runArgs("--arch", "test", "--mem", "1M", image.toString())));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (var out = p.getInputStream()) {
+            assertEquals("up\n", new String(out.readNBytes(3), StandardCharsets.UTF_8), "guest is running");
+            p.destroy(); // SIGTERM: the shutdown hook stops Felix (and with it the VM)
+            assertTrue(p.waitFor(15, TimeUnit.SECONDS), "process ended after SIGTERM");
+            assertEquals(143, p.exitValue());
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     // --- run: argument and image errors --------------------------------------------------------------------------
 
     @ParameterizedTest
