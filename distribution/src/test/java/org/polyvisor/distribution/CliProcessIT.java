@@ -109,6 +109,32 @@ class CliProcessIT {
     }
 
     @Test
+    void copiedDistributionRunsAndInstallsBundlesFromExtra(@TempDir Path tmp) throws Exception {
+        // the folder is relocatable, and a bundle dropped into extra/ is installed without any option
+        Path copy = tmp.resolve("somewhere else/polyvisor");
+        try (var files = Files.walk(Dist.HOME)) {
+            for (Path src : files.toList()) {
+                Path dst = copy.resolve(Dist.HOME.relativize(src).toString());
+                if (Files.isDirectory(src)) {
+                    Files.createDirectories(dst);
+                } else {
+                    Files.copy(src, dst, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        try (var jars = Files.list(Dist.TEST_BUNDLES)) {
+            for (Path jar : jars.toList()) {
+                Files.copy(jar, copy.resolve("extra").resolve(jar.getFileName()));
+            }
+        }
+        Path image = ToyProgram.builder().print("from extra/\n").halt(0).writeTo(tmp.resolve("x.elf"));
+        Result r = polyvisor(copy.resolve("bin/polyvisor"), tmp, null, "run", "--arch", "test", "--mem", "1M",
+                image.toString());
+        assertEquals(0, r.exit(), r::toString);
+        assertEquals("from extra/\n", r.out(), r::toString);
+    }
+
+    @Test
     void runOptionsAreValidatedByTheArchitecture(@TempDir Path tmp) throws Exception {
         // the test architecture has no options: the error comes from the framework side, exit 1, nothing on stdout
         Path image = ToyProgram.builder().print("never\n").halt(0).writeTo(tmp.resolve("o.elf"));
