@@ -53,6 +53,9 @@ final class Vm implements MachineContext {
     private int liveRunners;
     private final List<VcpuRunner> runners = new ArrayList<>();
 
+    /** When a vCPU thread last left its checkpoint to run guest code (System.nanoTime), for pause-time figures. */
+    volatile long lastResumeNanos;
+
     /** Set by hold/stop; the runner loop's only per-iteration check. */
     volatile boolean requestPending;
     private volatile Architecture architecture;
@@ -217,7 +220,7 @@ final class Vm implements MachineContext {
             LOG.warn("VM {}: closing the old machine failed: {}", id, e.toString());
         }
         bus.clear();
-        LOG.info("VM {}: state exported ({}); waiting for {}", id, ms, reason);
+        LOG.debug("VM {}: state exported ({}); waiting for {}", id, ms, reason);
     }
 
     /** Imports the saved state into a new machine; on failure closes it, keeps the state and rethrows. */
@@ -255,7 +258,7 @@ final class Vm implements MachineContext {
             error = "";
         }
         bind(arch, m);
-        LOG.info("VM {}: state imported into {}", id, arch.getClass().getName());
+        LOG.debug("VM {}: state imported into {}", id, arch.getClass().getName());
     }
 
     // ---- life cycle ----
@@ -278,6 +281,15 @@ final class Vm implements MachineContext {
 
     /** Adds a hold reason and waits until every vCPU thread is parked at an instruction boundary. */
     void hold(String reason) {
+        requestHold(reason);
+        awaitParked(reason);
+    }
+
+    /**
+     * Adds a hold reason and kicks the vCPUs without waiting; {@link #awaitParked} waits. Lets a swap pause many VMs
+     * at once instead of one after another.
+     */
+    void requestHold(String reason) {
         synchronized (lock) {
             holds.add(reason);
             requestPending = true;
@@ -285,10 +297,10 @@ final class Vm implements MachineContext {
                 state = stateForHolds();
             }
         }
-        awaitParked(reason);
+        kickAll();
     }
 
-    private void awaitParked(String reason) {
+    void awaitParked(String reason) {
         long deadline = System.nanoTime() + PAUSE_TIMEOUT_NANOS;
         synchronized (lock) {
             while (parked < liveRunners - (isRunnerThread() ? 1 : 0) && !stopRequested) {
@@ -365,6 +377,7 @@ final class Vm implements MachineContext {
             } finally {
                 parked--;
             }
+            lastResumeNanos = System.nanoTime();
             return !stopRequested;
         }
     }

@@ -83,13 +83,18 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
             architectures.add(new ArchReg(arch, ranking, order++));
         }
         LOG.info("architecture {} registered ({})", id, arch.getClass().getName());
+        if (current(id) != arch) {
+            return;
+        }
+        // Attach every waiting VM first and release them together afterwards: released guests compete for the
+        // cores, and a coordinator starved by them would stretch every other VM's pause.
+        List<Vm> attached = new ArrayList<>();
         for (Vm vm : vms.values()) {
-            if (vm.config.arch().equals(id) && vm.machine() == null && current(id) == arch) {
+            if (vm.config.arch().equals(id) && vm.machine() == null) {
                 try {
                     vm.attach(arch);
                     reattachExtensions(vm);
-                    vm.release(holdArch(id));
-                    releaseIfHandlersComplete(vm);
+                    attached.add(vm);
                 } catch (RuntimeException e) {
                     String msg = "VM " + vm.id + ": the new " + id + " implementation refused the saved state: "
                             + e.getMessage() + " (state kept; VM stays paused)";
@@ -98,16 +103,22 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
                 }
             }
         }
+        for (Vm vm : attached) {
+            vm.release(holdArch(id));
+            releaseIfHandlersComplete(vm);
+        }
     }
 
     /** An architecture service is going away: pause its VMs and export their state through it while it still works. */
     public void removeArchitecture(Architecture arch) {
         String id = arch.id();
-        for (Vm vm : vms.values()) {
-            if (vm.architecture() == arch) {
-                vm.hold(holdArch(id));
-                vm.detach("architecture " + id);
-            }
+        List<Vm> affected = vms.values().stream().filter(vm -> vm.architecture() == arch).toList();
+        for (Vm vm : affected) {
+            vm.requestHold(holdArch(id)); // all VMs stop together: the pause does not grow with the VM count
+        }
+        for (Vm vm : affected) {
+            vm.awaitParked(holdArch(id));
+            vm.detach("architecture " + id);
         }
         synchronized (architectures) {
             architectures.removeIf(r -> r.arch == arch);
@@ -121,17 +132,13 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
 
     /** When another implementation of the id is still registered, move the waiting VMs to it at once. */
     private void addArchitectureReplay(Architecture replacement) {
-        for (Vm vm : vms.values()) {
-            if (vm.config.arch().equals(replacement.id()) && vm.machine() == null) {
-                try {
-                    vm.attach(replacement);
-                    reattachExtensions(vm);
-                    vm.release(holdArch(replacement.id()));
-                } catch (RuntimeException e) {
-                    vm.setError("VM " + vm.id + ": replacement refused the saved state: " + e.getMessage());
-                }
-            }
+        int ranking;
+        synchronized (architectures) {
+            ArchReg reg = architectures.stream().filter(r -> r.arch == replacement).findFirst().orElseThrow();
+            architectures.remove(reg);
+            ranking = reg.ranking;
         }
+        addArchitecture(replacement, ranking);
     }
 
     public void addExitHandler(ExitHandler handler, String arch, String[] exitClasses, int ranking) {
@@ -148,9 +155,12 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
         List<Vm> held = new ArrayList<>();
         for (Vm vm : vms.values()) {
             if (vm.config.arch().equals(arch) && !isEnded(vm)) {
-                vm.hold(holdHandlers(arch));
+                vm.requestHold(holdHandlers(arch));
                 held.add(vm);
             }
+        }
+        for (Vm vm : held) {
+            vm.awaitParked(holdHandlers(arch));
         }
         dispatcher.remove(handler);
         for (Vm vm : held) {
@@ -183,11 +193,14 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
 
     /** An extension is going away: pause the VMs it is attached to and export its state while it still works. */
     public void removeExtension(org.polyvisor.spi.VmExtension ext) {
-        for (Vm vm : vms.values()) {
-            if (vm.hasExtension(ext.id()) && currentExtension(ext.id()) == ext) {
-                vm.hold(holdExtension(ext.id()));
-                vm.detachExtension(ext.id());
-            }
+        List<Vm> affected = vms.values().stream()
+                .filter(vm -> vm.hasExtension(ext.id()) && currentExtension(ext.id()) == ext).toList();
+        for (Vm vm : affected) {
+            vm.requestHold(holdExtension(ext.id()));
+        }
+        for (Vm vm : affected) {
+            vm.awaitParked(holdExtension(ext.id()));
+            vm.detachExtension(ext.id());
         }
         extensions.remove(ext);
         org.polyvisor.spi.VmExtension other = currentExtension(ext.id());
@@ -532,6 +545,14 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
         LOG.info("VM {} restored from a snapshot ({} {} MiB, {} vCPU(s)), paused", id, config.arch(),
                 config.memoryBytes() >> 20, config.vcpus());
         return id;
+    }
+
+    /**
+     * When a vCPU thread of the VM last left a pause to run guest code ({@link System#nanoTime()} clock). The pause
+     * a guest experiences in a swap is this minus the time the swap began.
+     */
+    public long lastResumeNanos(int id) {
+        return vm(id).lastResumeNanos;
     }
 
     /** Stops and destroys every VM. */

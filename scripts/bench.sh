@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs a benchmark main class with its module's test classpath. Benchmarks are not tests: run them by hand.
+#   scripts/bench.sh swap-pause [VMS SWAPS]     framework hot-swap pause time (toy architecture)
+#   scripts/bench.sh <module> <main class> [args...]
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$here/scripts/find-jdk.sh"
+cd "$here"
+case "${1:-}" in
+  swap-pause) module=testarch; main=org.polyvisor.testarch.bench.SwapPauseBenchmark; shift ;;
+  "") sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) module="$1"; main="$2"; shift 2 ;;
+esac
+./mvnw -B -ntp -q -o -pl "$module" -am -DskipTests -Dmaven.test.skip.exec=true install >&2
+cp_file="$here/$module/target/bench.classpath"
+./mvnw -B -ntp -q -o -pl "$module" dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test >&2
+exec java ${PV_BENCH_JAVA_OPTS:-} --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED \
+  -cp "$module/target/test-classes:$module/target/classes:$(cat "$cp_file")" "$main" "$@"
