@@ -254,6 +254,10 @@ class CliProcessIT {
             assertTrue(l.contains("|Active"), "not active: " + l + "\n" + r);
         }
         assertTrue(r.out().contains("Apache Felix Gogo Shell"), r::toString);
+        Path arm64 = Dist.level5Jar("polyvisor-arch-arm64");
+        if (arm64 != null && Dist.isComponentBundle(arm64)) {
+            assertTrue(r.out().contains("arm64"), "pv:archs lists arm64:\n" + r);
+        }
         // the shell starts last: the Polyvisor commands exist when the first piped command runs
         assertTrue(!r.out().contains("CommandNotFoundException") && !r.err().contains("CommandNotFoundException"),
                 r::toString);

@@ -73,6 +73,15 @@ class InProcessFrameworkIT {
     }
 
     @Test
+    void polyvisorApiIsNotOnTheTestClassPath() {
+        // otherwise the bundles' classes and the class path's would clash (ClassCastException); see the pom
+        for (String name : List.of("org.polyvisor.api.VmManager", "org.polyvisor.spi.Architecture")) {
+            org.junit.jupiter.api.Assertions.assertThrows(ClassNotFoundException.class, () -> Class.forName(name),
+                    name + " must come only from the polyvisor-framework bundle");
+        }
+    }
+
+    @Test
     void everyBundleIsActive() {
         // the distribution's bundles plus the test architecture
         Set<String> locations = Arrays.stream(ctx.getBundles()).map(Bundle::getLocation).collect(Collectors.toSet());
