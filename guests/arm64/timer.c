@@ -1,4 +1,5 @@
-/* Generic timer: CNTFRQ, monotonic CNTVCT/CNTPCT, a 1 ms virtual-timer countdown through TVAL polled via ISTATUS. */
+/* Generic timer: CNTFRQ, monotonic CNTVCT/CNTPCT, a 200 ms virtual-timer countdown through TVAL polled via ISTATUS.
+ * Checks only what holds however slowly the host runs the guest. */
 #include "guest.h"
 
 int main(void)
@@ -13,7 +14,7 @@ int main(void)
     check("cntpct_nonzero_or_equal", p0 + 1 > 0, 1);
     WRITE_SYSREG(cntv_ctl_el0, 0);
     check("ctl_disabled_istatus", READ_SYSREG(cntv_ctl_el0), 0);
-    u64 ticks = frq / 1000;
+    u64 ticks = frq / 5;
     WRITE_SYSREG(cntv_tval_el0, ticks);
     WRITE_SYSREG(cntv_ctl_el0, 3);          /* enable, interrupt masked */
     __asm__ volatile("isb");
@@ -24,11 +25,11 @@ int main(void)
     while (!(READ_SYSREG(cntv_ctl_el0) & 4))
         polls++;
     u64 end = READ_SYSREG(cntvct_el0);
-    check("elapsed_at_least_1ms", end - start + 2 >= ticks, 1);
+    check("fired_after_cval", (s64)(end - READ_SYSREG(cntv_cval_el0)) >= 0, 1);
     check("istatus_set", READ_SYSREG(cntv_ctl_el0), 7);
     check("tval_negative_now", (s32)READ_SYSREG(cntv_tval_el0) <= 0, 1);
     u64 cval = READ_SYSREG(cntv_cval_el0);
-    check("cval_matches", cval - start <= ticks, 1);
+    check("cval_matches", (s64)(cval - start) <= (s64)ticks, 1);
     WRITE_SYSREG(cntv_ctl_el0, 0);
     (void)polls; /* how often the loop polled depends on host speed: not printed */
     /* the physical timer works the same way */

@@ -32,9 +32,10 @@ public final class MipsBenchmark {
             }
             insns = r.instructions();
             double m = r.instructions() / (r.nanos() / 1e3);
+            double cpuMips = r.instructions() / (r.cpuNanos() / 1e3);
             mips.add(m);
-            System.out.printf("polyvisor run %d: %,d instructions in %.3f s = %.1f MIPS%n", i + 1, r.instructions(),
-                    r.nanos() / 1e9, m);
+            System.out.printf("polyvisor run %d: %,d instructions in %.3f s wall = %.1f MIPS (%.3f s CPU = %.1f MIPS"
+                    + " per CPU-second)%n", i + 1, r.instructions(), r.nanos() / 1e9, m, r.cpuNanos() / 1e9, cpuMips);
         }
         List<Double> sorted = new ArrayList<>(mips.subList(Math.min(2, mips.size() - 1), mips.size()));
         sorted.sort(null);

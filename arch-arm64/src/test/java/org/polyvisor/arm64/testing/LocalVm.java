@@ -28,7 +28,7 @@ import org.polyvisor.spi.Vcpu;
  */
 public final class LocalVm implements AutoCloseable {
     /** How a run ended. */
-    public record Result(String console, int status, String failure, long instructions, long nanos) {
+    public record Result(String console, int status, String failure, long instructions, long nanos, long cpuNanos) {
     }
 
     private final GuestMemory memory = new GuestMemory();
@@ -36,6 +36,7 @@ public final class LocalVm implements AutoCloseable {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final Machine machine;
     private final MachineContext context;
+    private long cpuStart;
 
     public LocalVm(ElfImage image, long memoryBytes) {
         VmConfig cfg = VmConfig.of("arm64", memoryBytes, 1, null);
@@ -98,6 +99,8 @@ public final class LocalVm implements AutoCloseable {
         Vcpu vcpu = machine.vcpu(0);
         PsciHandler psci = new PsciHandler();
         long start = System.nanoTime();
+        long cpuStart = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        this.cpuStart = cpuStart;
         long deadline = start + timeoutMillis * 1_000_000L;
         Thread watchdog = Thread.ofPlatform().daemon().start(() -> {
             try {
@@ -153,7 +156,8 @@ public final class LocalVm implements AutoCloseable {
 
     private Result result(int status, String failure, Vcpu vcpu, long start) {
         return new Result(out.toString(java.nio.charset.StandardCharsets.ISO_8859_1), status, failure,
-                vcpu.instructionsRetired(), System.nanoTime() - start);
+                vcpu.instructionsRetired(), System.nanoTime() - start,
+                java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart);
     }
 
     private ExitContext exitContext(Vcpu vcpu) {

@@ -107,6 +107,8 @@ public final class Cpu implements SysRegState {
     public final MmioAccess mmio = new MmioAccess();
 
     public long retired;
+    /** Loads/stores that missed the TLB fast path (statistics). */
+    public long slowAccesses;
     final long counterEpoch = System.nanoTime();
 
     public Cpu(GuestMemory memory, Stage2 stage2, LongPredicate isDevice, SysRegFile regs) {
@@ -376,6 +378,7 @@ public final class Cpu implements SysRegState {
 
     /** Slow path: TLB miss, page-crossing access, device memory, unprivileged (LDTR/STTR) access, or a fault. */
     public long slowRead(long va, int size, boolean unpriv) {
+        slowAccesses++;
         if ((va & 0xFFF) + size > 0x1000) {
             long r = 0;
             for (int b = 0; b < size; b++) {
@@ -403,6 +406,7 @@ public final class Cpu implements SysRegState {
     }
 
     public void slowWrite(long va, int size, long value, boolean unpriv) {
+        slowAccesses++;
         if ((va & 0xFFF) + size > 0x1000) {
             // Check both pages first so that a fault on the second page leaves memory untouched.
             walk.translate(va, ACC_W, unpriv);

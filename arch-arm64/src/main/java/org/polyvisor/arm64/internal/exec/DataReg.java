@@ -51,7 +51,9 @@ public final class DataReg {
 
     public static int logicReg(Cpu c, int w, int regs) {
         boolean sf = w < 0;
-        long op2 = shift(c.x[m(regs)], Bits.f(w, 23, 22), Bits.f(w, 15, 10), sf);
+        int amount = Bits.f(w, 15, 10);
+        // LSL #0 is the common case; the result is truncated to 32 bits below anyway
+        long op2 = amount == 0 ? c.x[m(regs)] : shift(c.x[m(regs)], Bits.f(w, 23, 22), amount, sf);
         if (Bits.bit(w, 21)) {
             op2 = ~op2;
         }
@@ -74,7 +76,8 @@ public final class DataReg {
 
     public static int addSubShift(Cpu c, int w, int regs) {
         boolean sf = w < 0;
-        long op2 = shift(c.x[m(regs)], Bits.f(w, 23, 22), Bits.f(w, 15, 10), sf);
+        int amount = Bits.f(w, 15, 10);
+        long op2 = amount == 0 ? c.x[m(regs)] : shift(c.x[m(regs)], Bits.f(w, 23, 22), amount, sf);
         return addSub(c, w, regs, sf, op2);
     }
 

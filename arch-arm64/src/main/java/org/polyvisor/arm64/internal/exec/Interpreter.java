@@ -58,7 +58,79 @@ public final class Interpreter {
         long base = c.pc;
         for (int i = 0; i < len; i++) {
             c.pc = base + ((long) i << 2);
-            int r = exec(c, ops[i], words[i], regs[i], imms[i]);
+            int w = words[i];
+            int rg = regs[i];
+            long imm = imms[i];
+            // The dispatch lives in the loop on purpose: HotSpot judges how hot each handler call is relative to
+            // this method's invocations (one per block), so the hot handlers get inlined here.
+            int r = switch (ops[i]) {
+                    case Op.NOP, Op.BARRIER, Op.ISB -> NEXT;
+                    case Op.ADR -> DataImm.adr(c, rg, imm);
+                    case Op.ADRP -> DataImm.adrp(c, rg, imm);
+                    case Op.ADD_IMM -> DataImm.addImm(c, w, rg, imm);
+                    case Op.ADDS_IMM -> DataImm.addsImm(c, w, rg, imm);
+                    case Op.SUB_IMM -> DataImm.subImm(c, w, rg, imm);
+                    case Op.SUBS_IMM -> DataImm.subsImm(c, w, rg, imm);
+                    case Op.LOGIC_IMM -> DataImm.logicImm(c, w, rg, imm);
+                    case Op.MOVN -> DataImm.movn(c, w, rg, imm);
+                    case Op.MOVZ -> DataImm.movz(c, rg, imm);
+                    case Op.MOVK -> DataImm.movk(c, w, rg, imm);
+                    case Op.SBFM -> DataImm.bitfield(c, w, rg, 0);
+                    case Op.BFM -> DataImm.bitfield(c, w, rg, 1);
+                    case Op.UBFM -> DataImm.bitfield(c, w, rg, 2);
+                    case Op.EXTR -> DataImm.extr(c, w, rg);
+                    case Op.LOGIC_REG -> DataReg.logicReg(c, w, rg);
+                    case Op.ADDSUB_SHIFT -> DataReg.addSubShift(c, w, rg);
+                    case Op.ADDSUB_EXT -> DataReg.addSubExt(c, w, rg);
+                    case Op.ADC -> DataReg.adc(c, w, rg);
+                    case Op.CCMP_REG -> DataReg.ccmp(c, w, rg, false);
+                    case Op.CCMP_IMM -> DataReg.ccmp(c, w, rg, true);
+                    case Op.CSEL -> DataReg.csel(c, w, rg);
+                    case Op.SHIFTV -> DataReg.shiftV(c, w, rg);
+                    case Op.DP1 -> DataReg.dp1(c, w, rg);
+                    case Op.DIV -> MulDiv.div(c, w, rg);
+                    case Op.MADD -> MulDiv.madd(c, w, rg);
+                    case Op.MADDL -> MulDiv.maddl(c, w, rg);
+                    case Op.MULH -> MulDiv.mulh(c, w, rg);
+                    case Op.CRC32 -> MulDiv.crc32(c, w, rg);
+                    case Op.B -> Branches.b(c, imm);
+                    case Op.BL -> Branches.bl(c, imm);
+                    case Op.BCOND -> Branches.bcond(c, w, imm);
+                    case Op.CBZ -> Branches.cbz(c, w, rg, imm);
+                    case Op.TBZ -> Branches.tbz(c, w, rg, imm);
+                    case Op.BR -> Branches.br(c, rg);
+                    case Op.BLR -> Branches.blr(c, rg);
+                    case Op.ERET -> Exceptions.eret(c);
+                    case Op.LDST_UIMM -> LoadStore.uimm(c, w, rg, imm);
+                    case Op.LDST_IMM9 -> LoadStore.imm9(c, w, rg, imm);
+                    case Op.LDST_IMM9_WB -> LoadStore.imm9Writeback(c, w, rg, imm);
+                    case Op.LDST_REG -> LoadStore.reg(c, w, rg);
+                    case Op.LDR_LIT -> LoadStore.literal(c, w, rg, imm);
+                    case Op.LDSTP -> LoadStore.pair(c, w, rg, imm);
+                    case Op.LDX -> LoadStore.ldx(c, w, rg);
+                    case Op.STX -> LoadStore.stx(c, w, rg);
+                    case Op.LDXP -> LoadStore.ldxp(c, w, rg);
+                    case Op.STXP -> LoadStore.stxp(c, w, rg);
+                    case Op.LDAR -> LoadStore.ldar(c, w, rg);
+                    case Op.STLR -> LoadStore.stlr(c, w, rg);
+                    case Op.MRS -> SystemInsns.mrs(c, w, rg, imm);
+                    case Op.MSR_REG, Op.SYS -> SystemInsns.msr(c, w, rg, imm);
+                    case Op.MSR_IMM -> SystemInsns.msrImm(c, w);
+                    case Op.HINT -> SystemInsns.hint(c, w);
+                    case Op.CLREX -> {
+                        c.exclAddr = -1;
+                        yield NEXT;
+                    }
+                    case Op.SVC -> SystemInsns.svc(c, w);
+                    case Op.HVC -> SystemInsns.hvc(c, w);
+                    case Op.SMC -> SystemInsns.smc(c, w);
+                    case Op.BRK -> SystemInsns.brk(c, w);
+                    case Op.FP -> SystemInsns.fp(c);
+                    default -> {
+                        Exceptions.undefined(c);
+                        yield EXC;
+                    }
+            };
             if (r != NEXT) {
                 c.retired += r == JUMP ? i + 1 : i;
                 return;
@@ -66,76 +138,5 @@ public final class Interpreter {
         }
         c.pc = base + ((long) len << 2);
         c.retired += len;
-    }
-
-    static int exec(Cpu c, int op, int w, int regs, long imm) {
-        return switch (op) {
-            case Op.NOP, Op.BARRIER, Op.ISB -> NEXT;
-            case Op.ADR -> DataImm.adr(c, regs, imm);
-            case Op.ADRP -> DataImm.adrp(c, regs, imm);
-            case Op.ADD_IMM -> DataImm.addImm(c, w, regs, imm);
-            case Op.ADDS_IMM -> DataImm.addsImm(c, w, regs, imm);
-            case Op.SUB_IMM -> DataImm.subImm(c, w, regs, imm);
-            case Op.SUBS_IMM -> DataImm.subsImm(c, w, regs, imm);
-            case Op.LOGIC_IMM -> DataImm.logicImm(c, w, regs, imm);
-            case Op.MOVN -> DataImm.movn(c, w, regs, imm);
-            case Op.MOVZ -> DataImm.movz(c, regs, imm);
-            case Op.MOVK -> DataImm.movk(c, w, regs, imm);
-            case Op.SBFM -> DataImm.bitfield(c, w, regs, 0);
-            case Op.BFM -> DataImm.bitfield(c, w, regs, 1);
-            case Op.UBFM -> DataImm.bitfield(c, w, regs, 2);
-            case Op.EXTR -> DataImm.extr(c, w, regs);
-            case Op.LOGIC_REG -> DataReg.logicReg(c, w, regs);
-            case Op.ADDSUB_SHIFT -> DataReg.addSubShift(c, w, regs);
-            case Op.ADDSUB_EXT -> DataReg.addSubExt(c, w, regs);
-            case Op.ADC -> DataReg.adc(c, w, regs);
-            case Op.CCMP_REG -> DataReg.ccmp(c, w, regs, false);
-            case Op.CCMP_IMM -> DataReg.ccmp(c, w, regs, true);
-            case Op.CSEL -> DataReg.csel(c, w, regs);
-            case Op.SHIFTV -> DataReg.shiftV(c, w, regs);
-            case Op.DP1 -> DataReg.dp1(c, w, regs);
-            case Op.DIV -> MulDiv.div(c, w, regs);
-            case Op.MADD -> MulDiv.madd(c, w, regs);
-            case Op.MADDL -> MulDiv.maddl(c, w, regs);
-            case Op.MULH -> MulDiv.mulh(c, w, regs);
-            case Op.CRC32 -> MulDiv.crc32(c, w, regs);
-            case Op.B -> Branches.b(c, imm);
-            case Op.BL -> Branches.bl(c, imm);
-            case Op.BCOND -> Branches.bcond(c, w, imm);
-            case Op.CBZ -> Branches.cbz(c, w, regs, imm);
-            case Op.TBZ -> Branches.tbz(c, w, regs, imm);
-            case Op.BR -> Branches.br(c, regs);
-            case Op.BLR -> Branches.blr(c, regs);
-            case Op.ERET -> Exceptions.eret(c);
-            case Op.LDST_UIMM -> LoadStore.uimm(c, w, regs, imm);
-            case Op.LDST_IMM9 -> LoadStore.imm9(c, w, regs, imm);
-            case Op.LDST_IMM9_WB -> LoadStore.imm9Writeback(c, w, regs, imm);
-            case Op.LDST_REG -> LoadStore.reg(c, w, regs);
-            case Op.LDR_LIT -> LoadStore.literal(c, w, regs, imm);
-            case Op.LDSTP -> LoadStore.pair(c, w, regs, imm);
-            case Op.LDX -> LoadStore.ldx(c, w, regs);
-            case Op.STX -> LoadStore.stx(c, w, regs);
-            case Op.LDXP -> LoadStore.ldxp(c, w, regs);
-            case Op.STXP -> LoadStore.stxp(c, w, regs);
-            case Op.LDAR -> LoadStore.ldar(c, w, regs);
-            case Op.STLR -> LoadStore.stlr(c, w, regs);
-            case Op.MRS -> SystemInsns.mrs(c, w, regs, imm);
-            case Op.MSR_REG, Op.SYS -> SystemInsns.msr(c, w, regs, imm);
-            case Op.MSR_IMM -> SystemInsns.msrImm(c, w);
-            case Op.HINT -> SystemInsns.hint(c, w);
-            case Op.CLREX -> {
-                c.exclAddr = -1;
-                yield NEXT;
-            }
-            case Op.SVC -> SystemInsns.svc(c, w);
-            case Op.HVC -> SystemInsns.hvc(c, w);
-            case Op.SMC -> SystemInsns.smc(c, w);
-            case Op.BRK -> SystemInsns.brk(c, w);
-            case Op.FP -> SystemInsns.fp(c);
-            default -> {
-                Exceptions.undefined(c);
-                yield EXC;
-            }
-        };
     }
 }

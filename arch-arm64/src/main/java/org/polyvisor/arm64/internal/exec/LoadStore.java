@@ -20,19 +20,45 @@ public final class LoadStore {
     private LoadStore() {
     }
 
-    /** One access: opc 0 store, 1 load zero-extended, 2 load sign-extended to 64, 3 sign-extended to 32 bits. */
+    /**
+     * One access: opc 0 store, 1 load zero-extended, 2 load sign-extended to 64, 3 sign-extended to 32 bits. A
+     * single switch on size:opc so that each combination is one straight path to the TLB fast path.
+     */
     private static int access(Cpu c, long addr, int size, int opc, int rt, boolean unpriv) {
+        if (unpriv) {
+            return accessUnpriv(c, addr, size, opc, rt);
+        }
+        long v;
+        switch ((size << 2) | opc) {
+            case 0 -> { c.write8(addr, c.x[rt]); return c.fault ? EXC : NEXT; }
+            case 4 -> { c.write16(addr, c.x[rt]); return c.fault ? EXC : NEXT; }
+            case 8 -> { c.write32(addr, c.x[rt]); return c.fault ? EXC : NEXT; }
+            case 12 -> { c.write64(addr, c.x[rt]); return c.fault ? EXC : NEXT; }
+            case 1 -> v = c.read8(addr);
+            case 5 -> v = c.read16(addr);
+            case 9 -> v = c.read32(addr);
+            case 13 -> v = c.read64(addr);
+            case 2 -> v = (byte) c.read8(addr);
+            case 3 -> v = (byte) c.read8(addr) & M32;
+            case 6 -> v = (short) c.read16(addr);
+            case 7 -> v = (short) c.read16(addr) & M32;
+            case 10 -> v = (int) c.read32(addr);
+            default -> v = c.read64(addr);
+        }
+        if (c.fault) {
+            return EXC;
+        }
+        c.x[rt] = v;
+        return NEXT;
+    }
+
+    private static int accessUnpriv(Cpu c, long addr, int size, int opc, int rt) {
         int bytes = 1 << size;
         if (opc == 0) {
-            long v = c.x[rt];
-            if (unpriv) {
-                c.writeUnpriv(addr, bytes, v);
-            } else {
-                c.write(addr, bytes, v);
-            }
+            c.writeUnpriv(addr, bytes, c.x[rt]);
             return c.fault ? EXC : NEXT;
         }
-        long v = unpriv ? c.readUnpriv(addr, bytes) : c.read(addr, bytes);
+        long v = c.readUnpriv(addr, bytes);
         if (c.fault) {
             return EXC;
         }

@@ -60,7 +60,7 @@ public final class IdRegisters implements SysRegTable {
                 id("ID_ISAR2_EL1", 2, 2, 0x2123_2042L), id("ID_ISAR3_EL1", 2, 3, 0x0111_2131L),
                 id("ID_ISAR4_EL1", 2, 4, 0x0001_1142L), id("ID_ISAR5_EL1", 2, 5, 0x0001_1121L),
                 id("MVFR0_EL1", 3, 0, 0x1011_0222L), id("MVFR1_EL1", 3, 1, 0x1211_1111L), id("MVFR2_EL1", 3, 2, 0x43),
-                id("ID_AA64PFR0_EL1", 4, 0, 0x2222), id("ID_AA64PFR1_EL1", 4, 1, 0),
+                id("ID_AA64PFR0_EL1", 4, 0, 0x22) /* EL2/EL3 fields 0: what a guest sees on QEMU without virtualization=on */, id("ID_AA64PFR1_EL1", 4, 1, 0),
                 id("ID_AA64DFR0_EL1", 5, 0, 0x1030_5106L), id("ID_AA64DFR1_EL1", 5, 1, 0),
                 id("ID_AA64AFR0_EL1", 5, 4, 0), id("ID_AA64AFR1_EL1", 5, 5, 0),
                 id("ID_AA64ISAR0_EL1", 6, 0, 0x11120), id("ID_AA64ISAR1_EL1", 6, 1, 0),
