@@ -1,0 +1,57 @@
+package org.polyvisor.arm64.testing;
+
+import java.nio.ByteOrder;
+
+import org.polyvisor.api.GuestPhysicalAddress;
+import org.polyvisor.arm64.internal.cpu.Cpu;
+import org.polyvisor.arm64.internal.exec.Interpreter;
+import org.polyvisor.arm64.internal.machine.DefaultStage2;
+import org.polyvisor.arm64.internal.sysreg.SysRegFile;
+import org.polyvisor.memory.GuestMemory;
+import org.polyvisor.spi.Exit;
+
+/** A bare CPU over 1 MiB of RAM at 0x4000_0000 for instruction-level tests: code at the RAM base, run to an exit. */
+public final class CpuHarness implements AutoCloseable {
+    public static final long RAM = 0x4000_0000L;
+    public final GuestMemory memory = new GuestMemory();
+    public final Cpu cpu;
+
+    public CpuHarness() {
+        memory.addSlot(0, new GuestPhysicalAddress(RAM), 1 << 20, false);
+        cpu = new Cpu(memory, new DefaultStage2(memory), ipa -> false, SysRegFile.cortexA57());
+        cpu.pc = RAM;
+    }
+
+    public CpuHarness load(long address, int... words) {
+        for (int i = 0; i < words.length; i++) {
+            memory.write(address + 4L * i, 4, words[i], ByteOrder.LITTLE_ENDIAN);
+        }
+        cpu.blocks.invalidateAll(); // written behind the CPU's back, like a loader: drop decoded blocks
+        return this;
+    }
+
+    /** Loads code at the RAM base, runs from there and returns the first exit (tests end their code with HVC). */
+    public Exit run(int... words) {
+        load(RAM, words);
+        cpu.pc = RAM;
+        return runToExit();
+    }
+
+    public Exit runToExit() {
+        int[] budget = {100_000};
+        Exit e = Interpreter.run(cpu, () -> --budget[0] < 0);
+        if (e == null) {
+            throw new AssertionError("no exit within the block budget; pc=0x" + Long.toHexString(cpu.pc));
+        }
+        return e;
+    }
+
+    public long x(int i) {
+        return cpu.x[i];
+    }
+
+    @Override
+    public void close() {
+        memory.close();
+    }
+}
