@@ -28,14 +28,15 @@ import org.slf4j.LoggerFactory;
  * Runs one VM for {@code bin/polyvisor run}. The launcher registers a {@link CompletableFuture} service with the
  * property {@code polyvisor.run=true} and the run parameters as service properties (a JDK type, so no Polyvisor
  * class has to be shared with the launcher's class loader); this component runs the VM, streams the guest console
- * to the process's stdout byte for byte, and completes the future with the guest's exit status, or exceptionally
- * with a message for the user.
+ * to the process's stdout byte for byte (or to the {@code OutputStream} in {@code polyvisor.run.console}), and
+ * completes the future with the guest's exit status, or exceptionally with a message for the user.
  */
 @Component(immediate = true)
 public final class HeadlessRunner {
     private static final Logger LOG = LoggerFactory.getLogger(HeadlessRunner.class);
     static final String PREFIX = "polyvisor.run";
-    private static final long ARCH_WAIT_MILLIS = 15_000;
+    /** The launcher asks only after every start level is reached; a short grace covers DS activating late. */
+    private static final long ARCH_WAIT_MILLIS = 3_000;
 
     private final VmManagerImpl mgr;
 
@@ -80,7 +81,10 @@ public final class HeadlessRunner {
             Thread.sleep(20); // bundles start asynchronously; the architecture may register a moment later
         }
         int id = mgr.create(config);
-        OutputStream out = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+        // The console goes to the process's stdout (fd 1, not System.out, which the launcher points at stderr while a
+        // guest runs) unless the request brings its own stream (in-process callers, tests).
+        OutputStream out = p.get(PREFIX + ".console") instanceof OutputStream given ? given
+                : new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
         try (AutoCloseable sink = mgr.attachConsole(id, b -> write(out, b))) {
             mgr.start(id);
             VmInfo info = mgr.awaitTermination(id, timeout > 0 ? timeout : Long.MAX_VALUE / 4);

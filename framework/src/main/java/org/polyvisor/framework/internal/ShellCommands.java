@@ -26,7 +26,7 @@ import org.polyvisor.spi.ArchCapabilities;
     "osgi.command.function=pause", "osgi.command.function=resume", "osgi.command.function=stop",
     "osgi.command.function=destroy", "osgi.command.function=list", "osgi.command.function=exits",
     "osgi.command.function=console", "osgi.command.function=regs", "osgi.command.function=devices",
-    "osgi.command.function=type", "osgi.command.function=save", "osgi.command.function=restore"})
+    "osgi.command.function=type", "osgi.command.function=pauses", "osgi.command.function=save", "osgi.command.function=restore"})
 public final class ShellCommands {
     private final VmManagerImpl mgr;
 
@@ -188,6 +188,24 @@ public final class ShellCommands {
                 }
                 sb.append('\n');
             }
+            return sb.toString();
+        });
+    }
+
+    @Descriptor("guest-visible pauses of a VM's last swaps (ms), with p50/p99")
+    public String pauses(@Descriptor("VM id") int id) {
+        return call(() -> {
+            long[] p = mgr.swapPauses(id).clone();
+            if (p.length == 0) {
+                return "VM " + id + ": no swaps yet";
+            }
+            StringBuilder sb = new StringBuilder("VM " + id + " swap pauses (ms):");
+            for (long v : p) {
+                sb.append(String.format(" %.2f", v / 1e6));
+            }
+            java.util.Arrays.sort(p);
+            sb.append(String.format("%np50 %.2f ms, p99 %.2f ms, max %.2f ms (%d swaps)%n", p[p.length / 2] / 1e6,
+                    p[Math.max(0, (int) Math.ceil(p.length * 0.99) - 1)] / 1e6, p[p.length - 1] / 1e6, p.length));
             return sb.toString();
         });
     }

@@ -56,6 +56,11 @@ final class Vm implements MachineContext {
     /** When a vCPU thread last left its checkpoint to run guest code (System.nanoTime), for pause-time figures. */
     volatile long lastResumeNanos;
 
+    /** When the current swap hold began (0: none); the pause ends when the first vCPU runs guest code again. */
+    private long swapHoldStartNanos;
+    private final long[] swapPauses = new long[64];
+    private int swapPauseCount;
+
     /** Set by hold/stop; the runner loop's only per-iteration check. */
     volatile boolean requestPending;
     private volatile Architecture architecture;
@@ -291,6 +296,9 @@ final class Vm implements MachineContext {
      */
     void requestHold(String reason) {
         synchronized (lock) {
+            if (!reason.equals(HOLD_USER) && swapHoldStartNanos == 0 && state == VmState.RUNNING) {
+                swapHoldStartNanos = System.nanoTime();
+            }
             holds.add(reason);
             requestPending = true;
             if (state == VmState.RUNNING || state == VmState.PAUSED || state == VmState.WAITING) {
@@ -378,6 +386,10 @@ final class Vm implements MachineContext {
                 parked--;
             }
             lastResumeNanos = System.nanoTime();
+            if (swapHoldStartNanos != 0 && !stopRequested) {
+                swapPauses[swapPauseCount++ % swapPauses.length] = lastResumeNanos - swapHoldStartNanos;
+                swapHoldStartNanos = 0;
+            }
             return !stopRequested;
         }
     }
@@ -473,6 +485,18 @@ final class Vm implements MachineContext {
             String waiting = String.join(", ", holds.stream().filter(h -> !h.equals(HOLD_USER)).toList());
             return new VmInfo(id, config.name(), config.arch(), state, config.vcpus(), config.memoryBytes(),
                     memory.residentBytes(), exitStatus, waiting, error);
+        }
+    }
+
+    /** The pauses of the last swaps (up to 64), in nanoseconds, oldest first. */
+    long[] swapPauses() {
+        synchronized (lock) {
+            int n = Math.min(swapPauseCount, swapPauses.length);
+            long[] out = new long[n];
+            for (int i = 0; i < n; i++) {
+                out[i] = swapPauses[(swapPauseCount - n + i) % swapPauses.length];
+            }
+            return out;
         }
     }
 

@@ -555,6 +555,14 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
         return vm(id).lastResumeNanos;
     }
 
+    /**
+     * The guest-visible pauses of the VM's last swaps (up to 64), in nanoseconds: from the moment a swap asked the
+     * running VM to pause to the moment a vCPU ran guest code again on the new implementation.
+     */
+    public long[] swapPauses(int id) {
+        return vm(id).swapPauses();
+    }
+
     /** Stops and destroys every VM. */
     @Override
     public void close() {
