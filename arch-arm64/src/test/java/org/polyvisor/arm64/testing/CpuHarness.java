@@ -17,8 +17,14 @@ public final class CpuHarness implements AutoCloseable {
     public final Cpu cpu;
 
     public CpuHarness() {
+        this(null, SysRegFile.cortexA57());
+    }
+
+    /** With a stage 2 built over the identity one (null: identity) and a given register file. */
+    public CpuHarness(java.util.function.UnaryOperator<org.polyvisor.arm64.spi.Stage2> stage2, SysRegFile regs) {
         memory.addSlot(0, new GuestPhysicalAddress(RAM), 1 << 20, false);
-        cpu = new Cpu(memory, new DefaultStage2(memory), ipa -> false, SysRegFile.cortexA57());
+        org.polyvisor.arm64.spi.Stage2 identity = new DefaultStage2(memory);
+        cpu = new Cpu(memory, stage2 == null ? identity : stage2.apply(identity), ipa -> false, regs);
         cpu.pc = RAM;
     }
 

@@ -321,6 +321,15 @@ public final class Cpu implements SysRegState {
         }
     }
 
+    /** Drops cached translations when the hypervisor layer changed stage 2 (checked each time the vCPU enters). */
+    public void checkStage2Generation() {
+        long g = stage2.generation();
+        if (g != stage2Gen) {
+            stage2Gen = g;
+            flushTlb();
+        }
+    }
+
     @Override
     public void translationChanged() {
         flushTlb();

@@ -71,6 +71,7 @@ public final class Arm64Vcpu implements Vcpu {
                 wake.await(Long.MAX_VALUE);
                 continue;
             }
+            cpu.checkStage2Generation();
             Exit e = Interpreter.run(cpu, stop);
             if (e == null) {
                 continue; // kick: reported at the top of the loop

@@ -10,6 +10,8 @@ import org.polyvisor.api.VmException;
 import org.polyvisor.arm64.internal.cpu.Cpu;
 import org.polyvisor.arm64.internal.sysreg.SysRegFile;
 import org.polyvisor.arm64.spi.Stage2;
+import org.polyvisor.arm64.spi.Stage2Provider;
+import org.polyvisor.arm64.spi.SysRegTable;
 import org.polyvisor.elf.ElfImage;
 import org.polyvisor.spi.Machine;
 import org.polyvisor.spi.MachineContext;
@@ -35,6 +37,14 @@ public final class VirtMachine implements Machine {
     private final Pl011 uart;
 
     public VirtMachine(MachineContext context) {
+        this(context, null, List.of());
+    }
+
+    /**
+     * @param stage2Provider supplies stage 2, or null for the identity default
+     * @param extraSysRegs   system-register tables contributed by features, after the Cortex-A57 ones
+     */
+    public VirtMachine(MachineContext context, Stage2Provider stage2Provider, List<SysRegTable> extraSysRegs) {
         this.context = context;
         VmConfig cfg = context.config();
         for (Map.Entry<String, String> o : cfg.options().entrySet()) {
@@ -57,10 +67,11 @@ public final class VirtMachine implements Machine {
         uart = new Pl011(context.console());
         context.mmio().map(new GuestPhysicalAddress(UART_BASE), 0x1000, uart);
         context.mmio().map(new GuestPhysicalAddress(GIC_BASE), GIC_SIZE, new ReservedRange("gic (not modelled)"));
-        Stage2 stage2 = new DefaultStage2(context.memory());
+        Stage2 identity = new DefaultStage2(context.memory());
+        Stage2 stage2 = stage2Provider == null ? identity : stage2Provider.stage2For(context, identity);
         for (int i = 0; i < cfg.vcpus(); i++) {
             Cpu cpu = new Cpu(context.memory(), stage2,
-                    ipa -> context.mmio().isMapped(new GuestPhysicalAddress(ipa)), SysRegFile.cortexA57());
+                    ipa -> context.mmio().isMapped(new GuestPhysicalAddress(ipa)), SysRegFile.cortexA57(extraSysRegs));
             cpu.sys[cpu.regs.index("VMPIDR_EL2")] = 0x8000_0000L | i;
             cpu.sys[cpu.regs.index("MPIDR_EL1")] = 0x8000_0000L | i;
             Arm64Vcpu v = new Arm64Vcpu(i, cpu);
