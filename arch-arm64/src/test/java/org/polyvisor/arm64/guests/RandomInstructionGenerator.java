@@ -36,7 +36,7 @@ final class RandomInstructionGenerator {
             if (decoder.decode(w) != e) {
                 continue;
             }
-            int rd = e.packRegs(w) & 0xFF;
+            int rd = e.packRegs(w) & 0x3F;
             boolean writesRd = e.op() != Op.CCMP_REG && e.op() != Op.CCMP_IMM;
             if (writesRd && (rd == Encoding.SP || rd == 30)) {
                 continue;

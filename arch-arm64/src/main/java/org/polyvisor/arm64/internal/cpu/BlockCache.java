@@ -70,9 +70,8 @@ public final class BlockCache {
     }
 
     private Block decode(long pa) {
-        int[] op = new int[MAX_BLOCK];
+        int[] code = new int[MAX_BLOCK];
         int[] word = new int[MAX_BLOCK];
-        int[] regs = new int[MAX_BLOCK];
         long[] imm = new long[MAX_BLOCK];
         int n = 0;
         long a = pa;
@@ -80,9 +79,8 @@ public final class BlockCache {
             int w = (int) c.memory.read(a, 4, ByteOrder.LITTLE_ENDIAN);
             Encoding e = DECODER.decode(w);
             int o = e == null ? Op.UNDEF : e.op();
-            op[n] = o;
+            code[n] = (o << 24) | (e == null ? 0 : e.packRegs(w));
             word[n] = w;
-            regs[n] = e == null ? 0 : e.packRegs(w);
             imm[n] = e == null ? 0 : e.decodeImm(w);
             n++;
             a += 4;
@@ -90,8 +88,7 @@ public final class BlockCache {
                 break;
             }
         }
-        Block b = new Block(pa, n, Arrays.copyOf(op, n), Arrays.copyOf(word, n), Arrays.copyOf(regs, n),
-                Arrays.copyOf(imm, n));
+        Block b = new Block(pa, n, Arrays.copyOf(code, n), Arrays.copyOf(word, n), Arrays.copyOf(imm, n));
         byPa.put(pa, b);
         long ppn = pa >>> 12;
         List<Block> list = byPage.get(ppn);

@@ -70,21 +70,20 @@ public final class Interpreter {
 
     /** Runs one block; false when an instruction raised an exception (the PC is then at the vector). */
     static boolean execBlock(Cpu c, Block b) {
-        int[] ops = BlockView.ops(b);
+        int[] codes = BlockView.codes(b);
         int[] words = BlockView.words(b);
-        int[] regs = BlockView.regs(b);
         long[] imms = BlockView.imms(b);
-        int len = ops.length;
+        int len = codes.length;
         long base = c.pc;
         for (int i = 0; i < len; i++) {
             // Only instructions that read the PC or may raise an exception store it: pure ALU work skips the store.
             long pc = base + ((long) i << 2);
             int w = words[i];
-            int rg = regs[i];
+            int rg = codes[i];
             long imm = imms[i];
             // The dispatch lives in the loop on purpose: HotSpot judges how hot each handler call is relative to
             // this method's invocations (one per block), so the hot handlers get inlined here.
-            int r = switch (ops[i]) {
+            int r = switch (rg >>> 24) {
                     case Op.NOP, Op.BARRIER, Op.ISB -> NEXT;
                     case Op.ADR -> {
                         c.pc = pc;
