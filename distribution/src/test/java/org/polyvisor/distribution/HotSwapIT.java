@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.ref.WeakReference;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +14,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.wiring.BundleWiring;
 
@@ -55,6 +59,36 @@ class HotSwapIT {
         for (int id : vms) {
             assertEquals(expected, felix.awaitStoppedAndConsole(id, 180_000), "console of VM " + id);
             assertTrue(felix.swapPausesMicros(id).size() >= 2, "VM " + id + " was paused by the swaps");
+        }
+    }
+
+    /**
+     * The real architectures: two VMs each run a long CRC guest (exits every round, console MMIO) while their
+     * architecture bundle is updated 20 times; the console must equal QEMU's output for the same ELF.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"arm64, org.polyvisor.arch.arm64, polyvisor-arch-arm64, arm64",
+                "ppc-booke, org.polyvisor.arch.ppc, polyvisor-arch-ppc-booke, ppc"})
+    void realArchitecturesSurviveTwentyUpdatesWithQemusOutput(String arch, String bsn, String jarPrefix,
+                                                               String guestDir) throws Exception {
+        Path elf = Dist.REPO.resolve("guests/" + guestDir + "/swapload.elf");
+        String expected = Files.readString(Dist.REPO.resolve("guests/" + guestDir + "/swapload.expected"),
+                StandardCharsets.ISO_8859_1);
+        byte[] jar = HotSwapSupport.distributionJar(jarPrefix);
+        int[] vms = {felix.createAndStart(arch, "128M", elf), felix.createAndStart(arch, "128M", elf)};
+        int swapsWhileRunning = 0;
+        for (int i = 1; i <= 20; i++) {
+            String s = felix.state(vms[0]);
+            if (s.equals("RUNNING") || s.equals("WAITING")) {
+                swapsWhileRunning++;
+            }
+            felix.updateBundle(bsn, jar, "0.1.0.swap" + i, arch);
+        }
+        assertEquals("0.1.0.swap20", felix.bundle(bsn).getVersion().toString());
+        assertTrue(swapsWhileRunning >= 10, "only " + swapsWhileRunning + " of 20 updates hit a running VM");
+        for (int id : vms) {
+            String console = felix.awaitStoppedAndConsole(id, 180_000);
+            assertEquals(expected, console, "console of " + arch + " VM " + id);
         }
     }
 

@@ -81,8 +81,25 @@ public final class HotSwapSupport implements AutoCloseable {
 
     /** Updates the test architecture bundle with its jar re-versioned, refreshes it, waits for the architecture. */
     public void updateTestarch(String version) throws Exception {
-        Bundle b = bundle(TESTARCH);
-        b.update(new ByteArrayInputStream(withVersion(testarchJar, version)));
+        updateBundle(TESTARCH, testarchJar, version, "test");
+    }
+
+    /** The jar a distribution bundle was installed from (bundles/5). */
+    public static byte[] distributionJar(String filePrefix) throws IOException {
+        Path jar = Dist.level5Jar(filePrefix);
+        if (jar == null) {
+            throw new IllegalStateException("no " + filePrefix + " jar in " + Dist.HOME.resolve("bundles/5"));
+        }
+        return Files.readAllBytes(jar);
+    }
+
+    /**
+     * Updates a bundle with the given jar re-versioned (what a rebuilt jar looks like), refreshes it, and waits until
+     * the architecture {@code archId} is registered again.
+     */
+    public void updateBundle(String bsn, byte[] jar, String version, String archId) throws Exception {
+        Bundle b = bundle(bsn);
+        b.update(new ByteArrayInputStream(withVersion(jar, version)));
         CountDownLatch done = new CountDownLatch(1);
         framework.adapt(FrameworkWiring.class).refreshBundles(List.of(b), e -> {
             if (e.getType() == FrameworkEvent.PACKAGES_REFRESHED) {
@@ -90,9 +107,9 @@ public final class HotSwapSupport implements AutoCloseable {
             }
         });
         if (!done.await(20, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("refresh of " + TESTARCH + " did not finish in 20 s");
+            throw new IllegalStateException("refresh of " + bsn + " did not finish in 20 s");
         }
-        waitFor(() -> architectureRegistered("test"), 10_000);
+        waitFor(() -> architectureRegistered(archId), 10_000);
     }
 
     /** The same jar with another Bundle-Version: what a rebuilt bundle looks like to the framework. */
@@ -113,7 +130,11 @@ public final class HotSwapSupport implements AutoCloseable {
     }
 
     public int createAndStart(Path image) throws Exception {
-        String created = gogo("pv:create -a test -m 1M " + image);
+        return createAndStart("test", "1M", image);
+    }
+
+    public int createAndStart(String arch, String mem, Path image) throws Exception {
+        String created = gogo("pv:create -a " + arch + " -m " + mem + " " + image);
         int id = Integer.parseInt(created.replaceAll("(?s).*VM (\\d+) created.*", "$1"));
         gogo("pv:start " + id);
         return id;
