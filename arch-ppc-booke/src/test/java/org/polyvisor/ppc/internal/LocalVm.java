@@ -154,6 +154,30 @@ final class LocalVm implements AutoCloseable {
         }
     }
 
+    /** Runs (performing MMIO) until the console holds at least n bytes; false if the guest stopped first. */
+    boolean runUntilConsole(int n) {
+        while (console.length() < n) {
+            Exit e = vcpu.run();
+            switch (e) {
+                case Exit.Mmio m -> {
+                    if (m.write()) {
+                        bus.write(m.address(), m.size(), m.value());
+                    } else {
+                        vcpu.completeMmioRead(bus.read(m.address(), m.size()));
+                    }
+                }
+                case Exit.Shutdown s -> {
+                    return false;
+                }
+                case Exit.Failure f -> throw new AssertionError("vCPU failed: " + f.message());
+                default -> {
+                    // arch exits resume
+                }
+            }
+        }
+        return true;
+    }
+
     /** Runs to power-off, resuming after every arch exit as this bundle's handlers do. */
     LocalVm runToEnd() {
         while (true) {
