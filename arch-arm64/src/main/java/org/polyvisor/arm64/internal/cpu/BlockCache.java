@@ -10,6 +10,7 @@ import java.util.Map;
 import org.polyvisor.arm64.internal.decode.Decoder;
 import org.polyvisor.arm64.internal.decode.Encoding;
 import org.polyvisor.arm64.internal.decode.Op;
+import org.polyvisor.arm64.internal.decode.Specializer;
 
 /**
  * Decoded blocks by physical address, with a direct-mapped cache by virtual PC in front (valid for one TLB
@@ -78,7 +79,7 @@ public final class BlockCache {
         while (n < MAX_BLOCK) {
             int w = (int) c.memory.read(a, 4, ByteOrder.LITTLE_ENDIAN);
             Encoding e = DECODER.decode(w);
-            int o = e == null ? Op.UNDEF : e.op();
+            int o = e == null ? Op.UNDEF : Specializer.op(e.op(), w);
             code[n] = (o << 24) | (e == null ? 0 : e.packRegs(w));
             word[n] = w;
             imm[n] = e == null ? 0 : e.decodeImm(w);

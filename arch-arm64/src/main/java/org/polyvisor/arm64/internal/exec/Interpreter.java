@@ -151,6 +151,102 @@ public final class Interpreter {
                         c.pc = pc;
                         yield Exceptions.eret(c);
                     }
+                    case Op.LD_UIMM_B -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.ldUimmB(c, rg, imm);
+                    }
+                    case Op.ST_UIMM_B -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.stUimmB(c, rg, imm);
+                    }
+                    case Op.LD_WB_B -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.ldWbB(c, w, rg, imm);
+                    }
+                    case Op.ST_WB_B -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.stWbB(c, w, rg, imm);
+                    }
+                    case Op.LD_REG_B -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.ldRegB(c, w, rg);
+                    }
+                    case Op.ST_REG_B -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.stRegB(c, w, rg);
+                    }
+                    case Op.LD_UIMM_H -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.ldUimmH(c, rg, imm);
+                    }
+                    case Op.ST_UIMM_H -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.stUimmH(c, rg, imm);
+                    }
+                    case Op.LD_WB_H -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.ldWbH(c, w, rg, imm);
+                    }
+                    case Op.ST_WB_H -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.stWbH(c, w, rg, imm);
+                    }
+                    case Op.LD_REG_H -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.ldRegH(c, w, rg);
+                    }
+                    case Op.ST_REG_H -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.stRegH(c, w, rg);
+                    }
+                    case Op.LD_UIMM_W -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.ldUimmW(c, rg, imm);
+                    }
+                    case Op.ST_UIMM_W -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.stUimmW(c, rg, imm);
+                    }
+                    case Op.LD_WB_W -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.ldWbW(c, w, rg, imm);
+                    }
+                    case Op.ST_WB_W -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.stWbW(c, w, rg, imm);
+                    }
+                    case Op.LD_REG_W -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.ldRegW(c, w, rg);
+                    }
+                    case Op.ST_REG_W -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.stRegW(c, w, rg);
+                    }
+                    case Op.LD_UIMM_X -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.ldUimmX(c, rg, imm);
+                    }
+                    case Op.ST_UIMM_X -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.stUimmX(c, rg, imm);
+                    }
+                    case Op.LD_WB_X -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.ldWbX(c, w, rg, imm);
+                    }
+                    case Op.ST_WB_X -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.stWbX(c, w, rg, imm);
+                    }
+                    case Op.LD_REG_X -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.ldRegX(c, w, rg);
+                    }
+                    case Op.ST_REG_X -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.stRegX(c, w, rg);
+                    }
                     case Op.LDST_UIMM -> {
                         c.pc = pc;
                         yield LoadStore.uimm(c, w, rg, imm);
