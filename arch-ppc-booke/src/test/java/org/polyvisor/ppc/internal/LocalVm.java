@@ -81,6 +81,10 @@ final class LocalVm implements AutoCloseable {
 
     private final Bus bus = new Bus();
 
+    MmioBus bus() {
+        return bus;
+    }
+
     LocalVm(Path elf, Map<String, String> options) {
         VmConfig cfg = VmConfig.of("ppc-booke", GuestRun.RAM, 1, elf);
         for (var e : options.entrySet()) {
