@@ -122,7 +122,7 @@ class LastInstructionTest {
             assertEquals(Ivor.ITLB_MISS, ivor);
             assertEquals(null, vm.vcpu.hypervisor().handleExit(ivor));
             assertEquals(0x0010_0800, cpu.pc);
-            assertEquals(0x9000_0000, cpu.spr[SprNum.GSRR0]);
+            assertEquals(0x9000_0000, vm.vcpu.hypervisor().sprs().vsprValue(SprNum.MCSRR0)); // machine checks save to MCSRR0
             assertEquals(1, vm.vcpu.hypervisor().stats.get("ITLB_NOT_RAM"));
         }
     }
