@@ -22,9 +22,15 @@ public final class CpuHarness implements AutoCloseable {
 
     /** With a stage 2 built over the identity one (null: identity) and a given register file. */
     public CpuHarness(java.util.function.UnaryOperator<org.polyvisor.arm64.spi.Stage2> stage2, SysRegFile regs) {
+        this(stage2, regs, ipa -> false);
+    }
+
+    /** With a device predicate (IPAs for which stage-2 faults become MMIO exits). */
+    public CpuHarness(java.util.function.UnaryOperator<org.polyvisor.arm64.spi.Stage2> stage2, SysRegFile regs,
+                      java.util.function.LongPredicate isDevice) {
         memory.addSlot(0, new GuestPhysicalAddress(RAM), 1 << 20, false);
         org.polyvisor.arm64.spi.Stage2 identity = new DefaultStage2(memory);
-        cpu = new Cpu(memory, stage2 == null ? identity : stage2.apply(identity), ipa -> false, regs);
+        cpu = new Cpu(memory, stage2 == null ? identity : stage2.apply(identity), isDevice, regs);
         cpu.pc = RAM;
     }
 

@@ -159,7 +159,9 @@ public final class Arm64Vcpu implements Vcpu {
         }
         b.value("sp_el0", cpu.spEl0).value("sp_el1", cpu.spEl1).value("pc", cpu.pc).value("pstate", cpu.pstate());
         for (SysReg r : cpu.regs.all()) {
-            b.value(r.name(), cpu.sys[cpu.regs.index(r.name())]);
+            if (r.op0() != 1) { // SYS operations (DC, IC, TLBI, AT) hold no state
+                b.value(r.name(), cpu.sys[cpu.regs.index(r.name())]);
+            }
         }
         b.value("excl.addr", cpu.exclAddr).value("excl.size", cpu.exclSize);
         b.flag("mmio.pendingRead", cpu.mmio.pendingRead).value("mmio.srt", cpu.mmio.srt)
@@ -175,7 +177,9 @@ public final class Arm64Vcpu implements Vcpu {
             cpu.x[i] = state.value("x" + i);
         }
         for (SysReg r : cpu.regs.all()) {
-            cpu.sys[cpu.regs.index(r.name())] = state.value(r.name(), r.reset());
+            if (r.op0() != 1) { // registers a newer model added keep their reset value
+                cpu.sys[cpu.regs.index(r.name())] = state.value(r.name(), r.reset());
+            }
         }
         cpu.spEl0 = state.value("sp_el0");
         cpu.spEl1 = state.value("sp_el1");
