@@ -93,6 +93,55 @@ class HotSwapIT {
     }
 
     @Test
+    void pvSwapReplacesTheArchitectureBundleFromAJarUnderLoad(@TempDir Path dir) throws Exception {
+        Path image = HotSwapSupport.busyGuest(dir, 1_000);
+        String expected = felix.awaitStoppedAndConsole(felix.createAndStart(image), 120_000);
+        int vm = felix.createAndStart(image);
+        for (int i = 1; i <= 5; i++) {
+            Path jar = dir.resolve("testarch-" + i + ".jar");
+            Files.write(jar, HotSwapSupport.withVersion(felix.testarchJarBytes(), "0.1.0.pvswap" + i));
+            String out = felix.gogo("pv:swap " + HotSwapSupport.TESTARCH + " " + jar);
+            assertTrue(out.contains("-> 0.1.0.pvswap" + i) && out.contains("ACTIVE"), out);
+            felix.waitFor(() -> felix.architectureRegistered("test"), 10_000);
+        }
+        assertEquals(expected, felix.awaitStoppedAndConsole(vm, 120_000));
+        String unknown = felix.gogoError("pv:swap no.such.bundle " + dir.resolve("x.jar"));
+        assertTrue(unknown.contains("no bundle 'no.such.bundle'"), unknown);
+    }
+
+    /** A VM saved in the shell mid-run finishes in another process with `polyvisor run --restore`. */
+    @Test
+    void aSnapshotSavedInTheShellFinishesWithRunRestore(@TempDir Path dir) throws Exception {
+        Path image = HotSwapSupport.busyGuest(dir, 1_500);
+        String expected = felix.awaitStoppedAndConsole(felix.createAndStart(image), 120_000);
+        int vm = felix.createAndStart(image);
+        Thread.sleep(300);
+        felix.gogo("pv:pause " + vm);
+        Path snap = dir.resolve("vm.pvsnap");
+        String saved = felix.gogo("pv:save " + vm + " " + snap);
+        assertTrue(saved.contains("saved"), saved);
+        String before = felix.gogo("pv:console " + vm);
+        felix.gogo("pv:destroy " + vm);
+
+        Path err = dir.resolve("stderr.txt");
+        Process p = new ProcessBuilder(Dist.SCRIPT.toString(), "run", "--restore", snap.toString(), "--extra-bundles",
+                Dist.TEST_BUNDLES.toString()).redirectError(err.toFile()).start();
+        String after = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), () -> "stderr: " + readQuietly(err));
+        assertTrue(!before.isEmpty() && !after.isEmpty(), "the save happened mid-run");
+        assertEquals(expected, before + after);
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+
+    @Test
     void oldClassLoadersAreCollectableAfterFiftyUpdates(@TempDir Path dir) throws Exception {
         int vm = felix.createAndStart(HotSwapSupport.busyGuest(dir, 100_000)); // runs through all updates
         List<WeakReference<ClassLoader>> old = new ArrayList<>();

@@ -84,6 +84,22 @@ public final class HotSwapSupport implements AutoCloseable {
         updateBundle(TESTARCH, testarchJar, version, "test");
     }
 
+    public byte[] testarchJarBytes() {
+        return testarchJar.clone();
+    }
+
+    /** Runs a command that must fail; returns Gogo's error message. */
+    public String gogoError(String command) {
+        try {
+            String out = gogo(command);
+            throw new AssertionError("'" + command + "' did not fail: " + out);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            return String.valueOf(e.getCause().getMessage());
+        } catch (Exception e) {
+            return String.valueOf(e.getMessage());
+        }
+    }
+
     /** The jar a distribution bundle was installed from (bundles/5). */
     public static byte[] distributionJar(String filePrefix) throws IOException {
         Path jar = Dist.level5Jar(filePrefix);
@@ -113,7 +129,7 @@ public final class HotSwapSupport implements AutoCloseable {
     }
 
     /** The same jar with another Bundle-Version: what a rebuilt bundle looks like to the framework. */
-    static byte[] withVersion(byte[] jar, String version) throws IOException {
+    public static byte[] withVersion(byte[] jar, String version) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar))) {
             Manifest mf = new Manifest(in.getManifest());

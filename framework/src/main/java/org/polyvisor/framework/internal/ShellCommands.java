@@ -26,13 +26,16 @@ import org.polyvisor.spi.ArchCapabilities;
     "osgi.command.function=pause", "osgi.command.function=resume", "osgi.command.function=stop",
     "osgi.command.function=destroy", "osgi.command.function=list", "osgi.command.function=exits",
     "osgi.command.function=console", "osgi.command.function=regs", "osgi.command.function=devices",
-    "osgi.command.function=type", "osgi.command.function=pauses", "osgi.command.function=save", "osgi.command.function=restore"})
+    "osgi.command.function=type", "osgi.command.function=pauses", "osgi.command.function=save", "osgi.command.function=restore",
+    "osgi.command.function=swap"})
 public final class ShellCommands {
     private final VmManagerImpl mgr;
+    private final BundleSwapper swapper;
 
     @org.osgi.service.component.annotations.Activate
-    public ShellCommands(@Reference VmManager manager) {
+    public ShellCommands(@Reference VmManager manager, org.osgi.framework.BundleContext context) {
         this.mgr = ((VmManagerService) manager).impl();
+        this.swapper = new BundleSwapper(context);
     }
 
     @Descriptor("list installed architectures and features with their capabilities, options and exit handlers")
@@ -223,6 +226,11 @@ public final class ShellCommands {
     @Descriptor("restore a VM from a snapshot file (created paused; pv:resume starts it)")
     public String restore(@Descriptor("snapshot file") String file) {
         return call(() -> "VM " + mgr.restoreSnapshot(Path.of(file)) + " restored (paused)");
+    }
+
+    @Descriptor("replace a bundle with a jar while VMs run (update + refresh); affected VMs pause and continue on the new code")
+    public String swap(@Descriptor("bundle id or symbolic name") String bundle, @Descriptor("path of the new jar") String jar) {
+        return call(() -> swapper.swap(bundle, Path.of(jar)));
     }
 
     private interface Action {

@@ -175,6 +175,22 @@ final class Vm implements MachineContext {
         }
     }
 
+    /** State of every extension of this VM (attached ones exported now, absent ones as saved). VM paused. */
+    java.util.Map<String, StateSnapshot> exportExtensions() {
+        synchronized (lock) {
+            java.util.Map<String, StateSnapshot> out = new java.util.TreeMap<>(savedExtensions);
+            attachments.forEach((id, a) -> out.put(id, a.exportState()));
+            return out;
+        }
+    }
+
+    /** Stores an extension's state to be imported when the extension attaches (restore from a snapshot). */
+    void saveExtensionState(String id, StateSnapshot state) {
+        synchronized (lock) {
+            savedExtensions.put(id, state);
+        }
+    }
+
     boolean hasExtension(String id) {
         synchronized (lock) {
             return attachments.containsKey(id);
