@@ -26,15 +26,21 @@ public final class Interpreter {
         c.budget = max;
         DataAccess m = c.mem;
         long done = 0;
+        int[] words = m.fetchWords;
+        int[] ops = m.fetchOps;
         while (c.budget > 0) {
             c.budget--;
             int pc = c.pc;
-            if ((pc >>> 12) != m.fetchTag && !m.fetchSlow(pc)) {
-                continue;
+            if ((pc >>> 12) != m.fetchTag) {
+                if (!m.fetchSlow(pc)) {
+                    continue;
+                }
+                words = m.fetchWords;
+                ops = m.fetchOps;
             }
-            int i = (pc & 0xFFF) >>> 2;
-            int w = m.fetchWords[i];
-            int op = m.fetchOps[i];
+            int i = (pc >>> 2) & 1023;
+            int w = words[i];
+            int op = ops[i];
             c.pc = pc + 4;
             // The hottest operations are dispatched here so that the JIT inlines them into the loop; everything
             // else goes through execute(), which is too large to inline as a whole.
