@@ -85,6 +85,18 @@ public final class Interpreter {
             // this method's invocations (one per block), so the hot handlers get inlined here.
             int r = switch (rg >>> 24) {
                     case Op.NOP, Op.BARRIER, Op.ISB -> NEXT;
+                    case Op.AND_I -> DataFast.andI(c, w, rg, imm);
+                    case Op.ORR_I -> DataFast.orrI(c, w, rg, imm);
+                    case Op.EOR_I -> DataFast.eorI(c, w, rg, imm);
+                    case Op.ANDS_I -> DataFast.andsI(c, w, rg, imm);
+                    case Op.AND_RR -> DataFast.andRR(c, w, rg);
+                    case Op.ORR_RR -> DataFast.orrRR(c, w, rg);
+                    case Op.EOR_RR -> DataFast.eorRR(c, w, rg);
+                    case Op.ANDS_RR -> DataFast.andsRR(c, w, rg);
+                    case Op.ADD_RR -> DataFast.addRR(c, w, rg);
+                    case Op.ADDS_RR -> DataFast.addsRR(c, w, rg);
+                    case Op.SUB_RR -> DataFast.subRR(c, w, rg);
+                    case Op.SUBS_RR -> DataFast.subsRR(c, w, rg);
                     case Op.ADR -> {
                         c.pc = pc;
                         yield DataImm.adr(c, rg, imm);
