@@ -13,8 +13,8 @@ import org.polyvisor.ppc.internal.exec.TlbOps;
 
 /**
  * The fetch-decode-dispatch loop. One batch runs until its instruction count is used, an interrupt goes to the
- * hypervisor, or an instruction asks the loop to look at pending events (Cpu.stop). Per instruction: one
- * software-TLB tag compare for the fetch, two table lookups to decode, one tableswitch; no allocation.
+ * hypervisor, or an instruction asks the loop to look at pending events (Cpu.stop). Per instruction: one page-tag
+ * compare, two array reads from the pre-decoded page (word and operation id), one tableswitch; no allocation.
  */
 public final class Interpreter {
     private Interpreter() {
