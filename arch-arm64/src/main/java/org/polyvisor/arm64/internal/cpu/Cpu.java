@@ -511,6 +511,9 @@ public final class Cpu implements SysRegState {
         fault = true;
         if (code == Stage1Walk.DEVICE) {
             Exceptions.mmioAbort(this, va, walk.faultIpa, size, write, value);
+        } else if (code == Stage1Walk.STAGE2_EXIT) {
+            // ISV=0: the handler is expected to fix the mapping and re-run the instruction, not to emulate it
+            Exceptions.toEl2(this, Ec.DABT_LOW, (write ? 1 << 6 : 0) | 0x07, va, (walk.faultIpa >>> 12) << 4, pc);
         } else {
             int ec = el == 0 ? Ec.DABT_LOW : Ec.DABT_CUR;
             Exceptions.takeSync(this, ec, (write ? 1 << 6 : 0) | walk.faultStatus, va, pc);
@@ -529,6 +532,10 @@ public final class Cpu implements SysRegState {
         long p = walk.translate(va, ACC_X, false);
         if (p >= 0) {
             return p;
+        }
+        if (p == Stage1Walk.STAGE2_EXIT) {
+            Exceptions.toEl2(this, Ec.IABT_LOW, 0x07, va, (walk.faultIpa >>> 12) << 4, va);
+            return -1;
         }
         if (p == Stage1Walk.DEVICE) {
             pendingExit = new org.polyvisor.spi.Exit.Failure("instruction fetch from device memory at IPA 0x"

@@ -14,6 +14,8 @@ final class Stage1Walk {
     static final long FAULT = -2;
     /** Stage 2 says the IPA is a device: the access becomes an MMIO exit; {@link #faultIpa} holds the IPA. */
     static final long DEVICE = -3;
+    /** Stage 2 faulted and wants the hypervisor layer to see it (Stage2.exitOnFault); {@link #faultIpa} holds the IPA. */
+    static final long STAGE2_EXIT = -4;
 
     private static final long OA_MASK = 0x0000_FFFF_FFFF_F000L;
 
@@ -145,6 +147,10 @@ final class Stage1Walk {
             faultIpa = ipa;
             if (c.isDevice.test(ipa) && acc != Cpu.ACC_X) {
                 return DEVICE;
+            }
+            if (c.stage2.exitOnFault(ipa)) {
+                faultStatus = 0x07; // as reported in the exit: translation fault, level 3
+                return STAGE2_EXIT;
             }
             faultStatus = 0x10; // synchronous external abort
             faultLevel = 0;
