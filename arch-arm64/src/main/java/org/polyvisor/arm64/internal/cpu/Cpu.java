@@ -96,18 +96,13 @@ public final class Cpu implements SysRegState {
     public final GuestMemory memory;
     public Stage2 stage2;
     public final LongPredicate isDevice;
-    final long[][] tagRByEl = {new long[TLB_MASK + 1], new long[TLB_MASK + 1]};
-    final long[][] tagWByEl = {new long[TLB_MASK + 1], new long[TLB_MASK + 1]};
-    final long[][] tagXByEl = {new long[TLB_MASK + 1], new long[TLB_MASK + 1]};
-    final MemorySegment[][] segByEl = {new MemorySegment[TLB_MASK + 1], new MemorySegment[TLB_MASK + 1]};
-    final long[][] offByEl = {new long[TLB_MASK + 1], new long[TLB_MASK + 1]};
-    final long[][] paByEl = {new long[TLB_MASK + 1], new long[TLB_MASK + 1]};
-    long[] tagR;
-    long[] tagW;
-    long[] tagX;
-    MemorySegment[] seg;
-    long[] off;
-    long[] pa;
+    /** Software TLB, direct-mapped by VA page, one table per access kind and per EL (EL0, EL1). */
+    final TlbEntry[][] rByEl = {new TlbEntry[TLB_MASK + 1], new TlbEntry[TLB_MASK + 1]};
+    final TlbEntry[][] wByEl = {new TlbEntry[TLB_MASK + 1], new TlbEntry[TLB_MASK + 1]};
+    final TlbEntry[][] xByEl = {new TlbEntry[TLB_MASK + 1], new TlbEntry[TLB_MASK + 1]};
+    TlbEntry[] tr;
+    TlbEntry[] tw;
+    TlbEntry[] tx;
     /** Bumped whenever cached translations become invalid; the block lookup cache compares it. */
     public int tlbGen;
     long stage2Gen;
@@ -264,21 +259,17 @@ public final class Cpu implements SysRegState {
 
     private void selectTlb() {
         int i = el == 0 ? 0 : 1;
-        tagR = tagRByEl[i];
-        tagW = tagWByEl[i];
-        tagX = tagXByEl[i];
-        seg = segByEl[i];
-        off = offByEl[i];
-        pa = paByEl[i];
+        tr = rByEl[i];
+        tw = wByEl[i];
+        tx = xByEl[i];
     }
 
     /** Drops every cached translation (TLBI, TTBR/TCR/SCTLR writes, stage-2 changes). */
     public void flushTlb() {
         for (int e = 0; e < 2; e++) {
-            java.util.Arrays.fill(tagRByEl[e], -1);
-            java.util.Arrays.fill(tagWByEl[e], -1);
-            java.util.Arrays.fill(tagXByEl[e], -1);
-            java.util.Arrays.fill(segByEl[e], null);
+            java.util.Arrays.fill(rByEl[e], TlbEntry.NONE);
+            java.util.Arrays.fill(wByEl[e], TlbEntry.NONE);
+            java.util.Arrays.fill(xByEl[e], TlbEntry.NONE);
         }
         tlbGen++;
         selectTlb();
@@ -287,11 +278,10 @@ public final class Cpu implements SysRegState {
     /** Removes write permission for a physical page from every TLB entry (the page now holds decoded code). */
     void protectCodePage(long ppn) {
         for (int e = 0; e < 2; e++) {
-            long[] p = paByEl[e];
-            long[] w = tagWByEl[e];
+            TlbEntry[] w = wByEl[e];
             for (int i = 0; i <= TLB_MASK; i++) {
-                if (w[i] != -1 && (p[i] >>> 12) == ppn) {
-                    w[i] = -1;
+                if ((w[i].pa >>> 12) == ppn) {
+                    w[i] = TlbEntry.NONE;
                 }
             }
         }
@@ -304,21 +294,10 @@ public final class Cpu implements SysRegState {
         }
         long vpn = va >>> 12;
         int i = (int) vpn & TLB_MASK;
-        if (tagR[i] != vpn && tagW[i] != vpn && tagX[i] != vpn) {
-            tagR[i] = tagW[i] = tagX[i] = -1;
-        }
-        seg[i] = s;
-        off[i] = paddr & GuestMemory.CHUNK_MASK & ~0xFFFL;
-        pa[i] = paddr & ~0xFFFL;
-        if (r) {
-            tagR[i] = vpn;
-        }
-        if (w && !blocks.isCodePage(paddr >>> 12)) {
-            tagW[i] = vpn;
-        }
-        if (xx) {
-            tagX[i] = vpn;
-        }
+        TlbEntry e = new TlbEntry(vpn, s, paddr & GuestMemory.CHUNK_MASK & ~0xFFFL, paddr & ~0xFFFL);
+        tr[i] = r ? e : TlbEntry.NONE;
+        tw[i] = w && !blocks.isCodePage(paddr >>> 12) ? e : TlbEntry.NONE;
+        tx[i] = xx ? e : TlbEntry.NONE;
     }
 
     /** Drops cached translations when the hypervisor layer changed stage 2 (checked each time the vCPU enters). */
@@ -340,8 +319,9 @@ public final class Cpu implements SysRegState {
     public long read8(long va) {
         long vpn = va >>> 12;
         int i = (int) vpn & TLB_MASK;
-        if (tagR[i] == vpn) {
-            return seg[i].get(ValueLayout.JAVA_BYTE, off[i] + (va & 0xFFF)) & 0xFFL;
+        TlbEntry e = tr[i];
+        if (e.vpn == vpn) {
+            return e.seg.get(ValueLayout.JAVA_BYTE, e.off + (va & 0xFFF)) & 0xFFL;
         }
         return slowRead(va, 1, false);
     }
@@ -349,8 +329,9 @@ public final class Cpu implements SysRegState {
     public long read16(long va) {
         long vpn = va >>> 12;
         int i = (int) vpn & TLB_MASK;
-        if (tagR[i] == vpn && (va & 0xFFF) <= 0xFFE) {
-            return seg[i].get(S16, off[i] + (va & 0xFFF)) & 0xFFFFL;
+        TlbEntry e = tr[i];
+        if (e.vpn == vpn && (va & 0xFFF) <= 0xFFE) {
+            return e.seg.get(S16, e.off + (va & 0xFFF)) & 0xFFFFL;
         }
         return slowRead(va, 2, false);
     }
@@ -358,8 +339,9 @@ public final class Cpu implements SysRegState {
     public long read32(long va) {
         long vpn = va >>> 12;
         int i = (int) vpn & TLB_MASK;
-        if (tagR[i] == vpn && (va & 0xFFF) <= 0xFFC) {
-            return seg[i].get(I32, off[i] + (va & 0xFFF)) & 0xFFFF_FFFFL;
+        TlbEntry e = tr[i];
+        if (e.vpn == vpn && (va & 0xFFF) <= 0xFFC) {
+            return e.seg.get(I32, e.off + (va & 0xFFF)) & 0xFFFF_FFFFL;
         }
         return slowRead(va, 4, false);
     }
@@ -367,8 +349,9 @@ public final class Cpu implements SysRegState {
     public long read64(long va) {
         long vpn = va >>> 12;
         int i = (int) vpn & TLB_MASK;
-        if (tagR[i] == vpn && (va & 0xFFF) <= 0xFF8) {
-            return seg[i].get(L64, off[i] + (va & 0xFFF));
+        TlbEntry e = tr[i];
+        if (e.vpn == vpn && (va & 0xFFF) <= 0xFF8) {
+            return e.seg.get(L64, e.off + (va & 0xFFF));
         }
         return slowRead(va, 8, false);
     }
@@ -386,8 +369,9 @@ public final class Cpu implements SysRegState {
     public void write8(long va, long value) {
         long vpn = va >>> 12;
         int i = (int) vpn & TLB_MASK;
-        if (tagW[i] == vpn) {
-            seg[i].set(ValueLayout.JAVA_BYTE, off[i] + (va & 0xFFF), (byte) value);
+        TlbEntry e = tw[i];
+        if (e.vpn == vpn) {
+            e.seg.set(ValueLayout.JAVA_BYTE, e.off + (va & 0xFFF), (byte) value);
             return;
         }
         slowWrite(va, 1, value, false);
@@ -396,8 +380,9 @@ public final class Cpu implements SysRegState {
     public void write16(long va, long value) {
         long vpn = va >>> 12;
         int i = (int) vpn & TLB_MASK;
-        if (tagW[i] == vpn && (va & 0xFFF) <= 0xFFE) {
-            seg[i].set(S16, off[i] + (va & 0xFFF), (short) value);
+        TlbEntry e = tw[i];
+        if (e.vpn == vpn && (va & 0xFFF) <= 0xFFE) {
+            e.seg.set(S16, e.off + (va & 0xFFF), (short) value);
             return;
         }
         slowWrite(va, 2, value, false);
@@ -406,8 +391,9 @@ public final class Cpu implements SysRegState {
     public void write32(long va, long value) {
         long vpn = va >>> 12;
         int i = (int) vpn & TLB_MASK;
-        if (tagW[i] == vpn && (va & 0xFFF) <= 0xFFC) {
-            seg[i].set(I32, off[i] + (va & 0xFFF), (int) value);
+        TlbEntry e = tw[i];
+        if (e.vpn == vpn && (va & 0xFFF) <= 0xFFC) {
+            e.seg.set(I32, e.off + (va & 0xFFF), (int) value);
             return;
         }
         slowWrite(va, 4, value, false);
@@ -416,8 +402,9 @@ public final class Cpu implements SysRegState {
     public void write64(long va, long value) {
         long vpn = va >>> 12;
         int i = (int) vpn & TLB_MASK;
-        if (tagW[i] == vpn && (va & 0xFFF) <= 0xFF8) {
-            seg[i].set(L64, off[i] + (va & 0xFFF), value);
+        TlbEntry e = tw[i];
+        if (e.vpn == vpn && (va & 0xFFF) <= 0xFF8) {
+            e.seg.set(L64, e.off + (va & 0xFFF), value);
             return;
         }
         slowWrite(va, 8, value, false);
@@ -526,8 +513,9 @@ public final class Cpu implements SysRegState {
     public long fetchPa(long va) {
         long vpn = va >>> 12;
         int i = (int) vpn & TLB_MASK;
-        if (tagX[i] == vpn) {
-            return pa[i] | (va & 0xFFF);
+        TlbEntry e = tx[i];
+        if (e.vpn == vpn) {
+            return e.pa | (va & 0xFFF);
         }
         long p = walk.translate(va, ACC_X, false);
         if (p >= 0) {
