@@ -580,12 +580,14 @@ public final class Cpu implements SysRegState {
         if (p == Stage1Walk.DEVICE) {
             p = walk.faultIpa;
         }
+        // PAR_EL1 as QEMU builds it: bit 11 RES1, NS (bit 9) for a non-secure result, SH in 8:7, ATTR in 63:56
         if (p >= 0) {
             long mair = sys[regs.index("MAIR_EL1")];
             long attr = (sctlr() & 1) == 0 ? 0 : (mair >>> (8 * walk.lastAttrIndex)) & 0xFF;
-            sys[iPar] = (attr << 56) | (p & 0x0000_FFFF_FFFF_F000L);
+            sys[iPar] = (attr << 56) | (p & 0x0000_FFFF_FFFF_F000L) | 0x800 | 0x200
+                    | ((long) walk.lastShareability << 7);
         } else {
-            sys[iPar] = 1 | ((long) walk.faultStatus << 1);
+            sys[iPar] = 0x800 | 1 | ((long) walk.faultStatus << 1);
         }
     }
 

@@ -25,6 +25,7 @@ final class Stage1Walk {
     int faultLevel;
     /** Attributes of the last successful walk, for PAR_EL1 (AT instructions). */
     int lastAttrIndex;
+    int lastShareability;
 
     Stage1Walk(Cpu c) {
         this.c = c;
@@ -53,6 +54,8 @@ final class Stage1Walk {
             }
             ipa = va;
             r = w = x = true;
+            lastAttrIndex = 0;
+            lastShareability = 0;
         } else {
             long tcr = c.sys[c.iTcr];
             boolean upper = ((va >>> 55) & 1) != 0;
@@ -127,6 +130,7 @@ final class Stage1Walk {
             boolean pxn = ((desc >>> 53) & 1) != 0 || pxnTable;
             boolean wxn = ((sctlr >>> 19) & 1) != 0;
             lastAttrIndex = (int) (desc >>> 2) & 7;
+            lastShareability = (int) (desc >>> 8) & 3;
             if (el0Perms) {
                 r = el0Access;
                 w = el0Access && writable;
