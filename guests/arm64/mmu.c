@@ -159,6 +159,15 @@ static void run(const char *name, u64 tg0, u64 t0sz, u64 page)
     __asm__ volatile("dsb sy\n tlbi vmalle1\n dsb sy\n isb");
     check("  remapped", alias[2], 77);
 
+    /* TTBR1: the same tables serve the upper VA range (T1SZ = T0SZ, TG1 has its own encoding) */
+    u64 tg1 = page == 4096 ? 2 : page == 16384 ? 1 : 3;
+    WRITE_SYSREG(ttbr1_el1, (u64)top);
+    WRITE_SYSREG(tcr_el1, t0sz | (1UL << 8) | (1UL << 10) | (3UL << 12) | (tg0 << 14) | (t0sz << 16)
+                          | (1UL << 24) | (1UL << 26) | (3UL << 28) | (tg1 << 30) | (2UL << 32));
+    __asm__ volatile("isb\n tlbi vmalle1\n dsb sy\n isb");
+    u64 upper = -(1UL << (64 - t0sz));
+    check("  ttbr1_alias", *(volatile u64 *)(upper + ALIAS + 16), 77);
+    expect_fault("  ttbr1_invalid", (volatile u64 *)(upper + ALIAS + 3 * page), 0, 0x07);
     WRITE_SYSREG(sctlr_el1, READ_SYSREG(sctlr_el1) & ~1UL);
     __asm__ volatile("isb\n tlbi vmalle1\n dsb sy\n isb");
     puts("  mmu off\n");
@@ -171,13 +180,13 @@ int main(void)
      * comes from Polyvisor's model and documents the 16K walk. */
     puts("mmu16k\n");
     run("16K", 2, 28, 16384);
-    check("faults", faults, 5);
+    check("faults", faults, 6);
 #else
     puts("mmu\n");
     run("4K", 0, 25, 4096);
     run("64K", 1, 22, 65536);
     puts("tgran16="); put_dec((READ_SYSREG(id_aa64mmfr0_el1) >> 20) & 15); putc('\n');
-    check("faults", faults, 10);
+    check("faults", faults, 12);
 #endif
     puts(failures ? "mmu FAILED\n" : "mmu passed\n");
     return 0;
