@@ -94,7 +94,6 @@ public final class Exceptions {
         int iss = (1 << 24) | (sizeLog << 22) | (sse ? 1 << 21 : 0) | (srt << 16) | (sf ? 1 << 15 : 0)
                 | ((op == Op.STLR || op == Op.LDAR) ? 1 << 14 : 0) | (write ? 1 << 6 : 0) | 0x07; // DFSC: translation fault, level 3
         toEl2(c, Ec.DABT_LOW, iss, va, (ipa >>> 12) << 4, c.pc);
-        c.sys[c.iElr2] = c.pc;
         MmioAccess m = c.mmio;
         m.pendingRead = !write;
         m.srt = srt;
