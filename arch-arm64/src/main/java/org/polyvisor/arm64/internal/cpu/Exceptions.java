@@ -44,6 +44,11 @@ public final class Exceptions {
         c.pc = c.sys[c.iVbar] + vectorBase + 0x80L * kind;
     }
 
+    /** Takes an IRQ to EL1 at an instruction boundary (the interrupted instruction has not started). */
+    public static void takeIrq(Cpu c) {
+        enterEl1(c, c.pc, 1);
+    }
+
     /** The UNDEFINED instruction exception for the instruction at pc. */
     public static int undefined(Cpu c) {
         takeSync(c, Ec.UNKNOWN, 0, 0, c.pc);

@@ -25,7 +25,9 @@ public final class Interpreter {
     }
 
     /**
-     * Runs until an exit is pending (returned) or {@code stop} answers true at a block boundary (returns null).
+     * Runs until an exit is pending (returned) or {@code stop} answers true at a block boundary (returns null). At
+     * least one chain of blocks runs per call, so a condition that keeps {@code stop} true (an IRQ the guest has
+     * masked) cannot starve the guest.
      */
     public static Exit run(Cpu c, BooleanSupplier stop) {
         while (true) {
@@ -34,18 +36,18 @@ public final class Interpreter {
                 c.pendingExit = null;
                 return e;
             }
-            if (stop.getAsBoolean()) {
-                return null;
-            }
             if (c.il) { // PSTATE.IL after an illegal exception return
                 Exceptions.takeSync(c, Ec.ILLEGAL_STATE, 0, 0, c.pc);
-                continue;
+            } else {
+                Block b = c.blocks.lookup(c.pc);
+                if (b != null) {
+                    execBlocks(c, b, CHAIN);
+                }
+                c.fault = false;
             }
-            Block b = c.blocks.lookup(c.pc);
-            if (b != null) {
-                execBlocks(c, b, CHAIN);
+            if (c.pendingExit == null && stop.getAsBoolean()) {
+                return null;
             }
-            c.fault = false;
         }
     }
 

@@ -33,9 +33,13 @@ public final class Arm64Vcpu implements Vcpu {
     private final Cpu cpu;
     private final WakeSignal wake = new WakeSignal();
     private volatile boolean kickRequested;
+    /** Level of the (virtual) IRQ input, driven by an interrupt controller model (later issue) or tests. */
+    private volatile boolean irqLine;
+    /** Something outside the interpreter needs the vCPU's attention: a kick or an asserted IRQ line. */
+    private volatile boolean attention;
     /** PSCI state: a secondary vCPU stays off until CPU_ON (later issue). */
     private volatile boolean poweredOff;
-    private final BooleanSupplier stop = () -> kickRequested;
+    private final BooleanSupplier stop = () -> attention;
 
     public Arm64Vcpu(int index, Cpu cpu) {
         this.index = index;
@@ -65,6 +69,7 @@ public final class Arm64Vcpu implements Vcpu {
         while (true) {
             if (kickRequested) {
                 kickRequested = false;
+                attention = irqLine;
                 return Exit.KICKED;
             }
             if (poweredOff) {
@@ -72,9 +77,11 @@ public final class Arm64Vcpu implements Vcpu {
                 continue;
             }
             cpu.checkStage2Generation();
+            deliverIrq();
             Exit e = Interpreter.run(cpu, stop);
             if (e == null) {
-                continue; // kick: reported at the top of the loop
+                attention = kickRequested || irqLine;
+                continue; // kick: reported at the top of the loop; IRQ: delivered there if unmasked
             }
             if (e instanceof Arm64Exit a) {
                 switch (a.exitClass()) {
@@ -92,6 +99,24 @@ public final class Arm64Vcpu implements Vcpu {
                 }
             }
             return e;
+        }
+    }
+
+    /**
+     * Sets the level of the IRQ input. While it is high and PSTATE.I is clear, the vCPU takes an IRQ exception at
+     * the next block boundary it checks (at most a few hundred blocks later); WFI wakes up at once.
+     */
+    public void setIrqLine(boolean level) {
+        irqLine = level;
+        if (level) {
+            attention = true;
+            wake.signal();
+        }
+    }
+
+    private void deliverIrq() {
+        if (irqLine && (cpu.daif & 0x80) == 0) {
+            Exceptions.takeIrq(cpu);
         }
     }
 
@@ -134,7 +159,7 @@ public final class Arm64Vcpu implements Vcpu {
             long ticks = cpu.sys[cpu.regs.index("CNTV_CVAL_EL0")] - cpu.virtualCount();
             deadline = System.nanoTime() + Math.max(0, Math.min(ticks, 1L << 40)) * 16;
         }
-        if (!kickRequested) {
+        if (!kickRequested && !irqLine) {
             wake.await(deadline);
         }
     }
@@ -142,6 +167,7 @@ public final class Arm64Vcpu implements Vcpu {
     @Override
     public void kick() {
         kickRequested = true;
+        attention = true;
         wake.signal();
     }
 
