@@ -3,32 +3,54 @@ package org.polyvisor.arm64.internal;
 import java.util.Map;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.polyvisor.arm64.internal.hyp.ParticipantRegistry;
 import org.polyvisor.arm64.internal.machine.VirtMachine;
+import org.polyvisor.arm64.spi.WorldSwitchParticipant;
 import org.polyvisor.spi.ArchCapabilities;
 import org.polyvisor.spi.Architecture;
 import org.polyvisor.spi.Machine;
 import org.polyvisor.spi.MachineContext;
 
-/** The AArch64 architecture service: Cortex-A57 vCPUs on a QEMU-virt-compatible machine. */
+/**
+ * The AArch64 architecture service: Cortex-A57 vCPUs on a QEMU-virt-compatible machine (GICv3), under a KVM-style
+ * hypervisor layer with a VHE or non-VHE host model. World-switch participants (feature bundles) are tracked
+ * dynamically; running VMs pick changes up at their next safe point.
+ */
 @Component(service = Architecture.class, property = Architecture.PROPERTY + "=arm64")
 public final class Arm64Architecture implements Architecture {
     public static final String ID = "arm64";
+
+    private final ParticipantRegistry participants = new ParticipantRegistry();
 
     @Override
     public String id() {
         return ID;
     }
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            service = WorldSwitchParticipant.class)
+    public void addParticipant(WorldSwitchParticipant p) {
+        participants.add(p);
+    }
+
+    public void removeParticipant(WorldSwitchParticipant p) {
+        participants.remove(p);
+    }
+
     @Override
     public ArchCapabilities capabilities() {
-        return new ArchCapabilities(ID, "AArch64 Cortex-A57 (EL0/EL1 guest, modelled EL2) on the QEMU virt machine",
-                Map.of("cpu", "cortex-a57", "machine", "virt", "max-vcpus", String.valueOf(VirtMachine.MAX_VCPUS),
-                        "ram-base", "0x40000000", "host-models", "vhe,nvhe", "engine", "interpreter"),
+        return new ArchCapabilities(ID, "AArch64 Cortex-A57 (EL0/EL1 guest, KVM-style EL2) on the QEMU virt machine",
+                Map.of("cpu", "cortex-a57", "machine", "virt,gic-version=3", "max-vcpus",
+                        String.valueOf(VirtMachine.MAX_VCPUS), "ram-base", "0x40000000", "host-models", "vhe,nvhe",
+                        "ipa-bits", "40", "engine", "interpreter"),
                 Map.of("host", "vhe|nvhe (default vhe)"));
     }
 
     @Override
     public Machine createMachine(MachineContext context) {
-        return new VirtMachine(context);
+        return new VirtMachine(context, participants);
     }
 }

@@ -56,6 +56,8 @@ public final class Cpu implements SysRegState {
     // ---- exclusive monitor (single-PE model: address and size of the last LDXR) ----
     public long exclAddr = -1;
     public int exclSize;
+    /** Value the last LDXR read: STXR compares it atomically so exclusives work across vCPU threads (as QEMU does). */
+    public long exclVal;
 
     // ---- system registers ----
     public final SysRegFile regs;

@@ -149,4 +149,9 @@ public final class Exceptions {
         c.pc = target;
         return Cpu.JUMP;
     }
+
+    /** An IRQ (the virtual IRQ line, HCR_EL2.VI) taken to EL1 at the current instruction boundary. */
+    public static void takeIrq(Cpu c) {
+        enterEl1(c, c.pc, 1);
+    }
 }

@@ -5,10 +5,17 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 import org.polyvisor.api.GuestPhysicalAddress;
-import org.polyvisor.arm64.internal.cpu.Arm64Exit;
 import org.polyvisor.arm64.internal.cpu.Cpu;
 import org.polyvisor.arm64.internal.cpu.Exceptions;
-import org.polyvisor.arm64.internal.exec.Interpreter;
+import org.polyvisor.arm64.internal.gic.GicV3;
+import org.polyvisor.arm64.internal.hyp.GuestTraps;
+import org.polyvisor.arm64.internal.hyp.HypConstants;
+import org.polyvisor.arm64.internal.hyp.MmioSyndrome;
+import org.polyvisor.arm64.internal.hyp.PhysicalCpu;
+import org.polyvisor.arm64.internal.hyp.VcpuSessions;
+import org.polyvisor.arm64.internal.hyp.VirtualIrq;
+import org.polyvisor.arm64.internal.hyp.WorldSwitch;
+import org.polyvisor.arm64.internal.timer.VirtualTimer;
 import org.polyvisor.arm64.spi.SysReg;
 import org.polyvisor.spi.AccessType;
 import org.polyvisor.spi.Exit;
@@ -20,39 +27,80 @@ import org.polyvisor.spi.Vcpu;
 import org.polyvisor.spi.WakeSignal;
 
 /**
- * One vCPU: the CPU model plus the part of the hypervisor layer that, like KVM, resolves some EL2 exits without
- * leaving {@link #run()}: trapped ID/cache-type register accesses (SYS64, emulated from the register descriptors)
- * and WFI/WFE (sleep on the {@link WakeSignal} until a kick or the guest timer deadline). Everything else is
- * returned to the framework's run loop.
+ * One vCPU as KVM's kvm_arch_vcpu_ioctl_run sees it: power state (PSCI), interrupt lines (GIC virtual IRQ, virtual
+ * timer), and the loop around the world switch. Exits the hypervisor resolves without leaving {@link #run()} are
+ * IRQ/timer exits and stage-2 faults on RAM; everything else goes to the framework: MMIO (decoded from the syndrome)
+ * and the arch exits (HVC64, SMC64, SYS64, WFx, ...) to the exit-handler whiteboard.
  */
-public final class Arm64Vcpu implements Vcpu {
+public final class Arm64Vcpu implements Vcpu, VirtualIrq {
     public static final String STATE_KIND = "arm64.vcpu";
-    public static final int STATE_VERSION = 1;
+    public static final int STATE_VERSION = 2;
+    /** Blocks between two looks at the virtual timer while the guest runs (the model's physical timer IRQ). */
+    private static final int TIMER_POLL_BLOCKS = 512;
+
+    public static final int POWER_ON = 0;
+    public static final int POWER_OFF = 1;
+    public static final int POWER_ON_PENDING = 2;
 
     private final int index;
     private final Cpu cpu;
+    private final PhysicalCpu hw;
+    private final GuestTraps traps;
+    private final WorldSwitch sw;
+    private final VcpuSessions sessions;
+    private final GicV3 gic;
+    private final VirtualTimer timer;
+    private final MmioSyndrome mmio;
+    private final long mpidr;
     private final WakeSignal wake = new WakeSignal();
-    private volatile boolean kickRequested;
-    /** PSCI state: a secondary vCPU stays off until CPU_ON (later issue). */
-    private volatile boolean poweredOff;
-    private final BooleanSupplier stop = () -> kickRequested;
 
-    public Arm64Vcpu(int index, Cpu cpu) {
+    private volatile boolean kickRequested;
+    /** Something changed that the run loop must look at (interrupt line, power state, kick). */
+    private volatile boolean attention;
+    /** The GIC CPU interface's output for this vCPU. */
+    private volatile boolean irqLine;
+    private volatile int power;
+    private volatile long onEntry;
+    private volatile long onContext;
+
+    private boolean viLoaded;
+    private boolean timerLevel;
+    private boolean timerFired;
+    private int poll;
+    private long irqExits;
+    private final int iCntvoff;
+    private final BooleanSupplier stop = this::stopRequested;
+
+    public Arm64Vcpu(int index, Cpu cpu, PhysicalCpu hw, GuestTraps traps, VcpuSessions sessions, GicV3 gic,
+                     long mpidr) {
         this.index = index;
         this.cpu = cpu;
+        this.hw = hw;
+        this.traps = traps;
+        this.sessions = sessions;
+        this.gic = gic;
+        this.mpidr = mpidr;
+        this.timer = new VirtualTimer(cpu);
+        this.mmio = new MmioSyndrome(cpu);
+        this.iCntvoff = cpu.regs.index("CNTVOFF_EL2");
+        this.sw = WorldSwitch.create(hw, traps, this);
+        gic.connect(index, this::irqLineChanged);
     }
 
     public Cpu cpu() {
         return cpu;
     }
 
-    public void setPoweredOff(boolean off) {
-        poweredOff = off;
-        wake.signal();
+    public WorldSwitch worldSwitch() {
+        return sw;
     }
 
-    public boolean poweredOff() {
-        return poweredOff;
+    public PhysicalCpu physical() {
+        return hw;
+    }
+
+    public long mpidr() {
+        return mpidr;
     }
 
     @Override
@@ -60,80 +108,109 @@ public final class Arm64Vcpu implements Vcpu {
         return index;
     }
 
+    // ---------------------------------------------------------------- the run loop
+
     @Override
     public Exit run() {
         while (true) {
             if (kickRequested) {
                 kickRequested = false;
+                sw.put();
                 return Exit.KICKED;
             }
-            if (poweredOff) {
+            attention = false;
+            if (sessions.stale()) {
+                sw.setSessions(sessions.reconcile(hw));
+            }
+            int p = power;
+            if (p == POWER_OFF) {
+                sw.put();
                 wake.await(Long.MAX_VALUE);
                 continue;
             }
-            Exit e = Interpreter.run(cpu, stop);
-            if (e == null) {
-                continue; // kick: reported at the top of the loop
+            if (p == POWER_ON_PENDING) {
+                powerOn();
             }
-            if (e instanceof Arm64Exit a) {
-                switch (a.exitClass()) {
-                    case "SYS64" -> {
-                        emulateSysReg(a.esr());
-                        continue;
-                    }
-                    case "WFx" -> {
-                        waitForInterrupt((a.esr() & 1) != 0);
-                        continue;
-                    }
-                    default -> {
-                        return e;
-                    }
-                }
+            sw.load();
+            sampleTimer();
+            viLoaded = irqLine;
+            traps.setVirtualIrq(viLoaded);
+            timerFired = false;
+            poll = TIMER_POLL_BLOCKS;
+            Exit e = sw.run(stop);
+            if (e == null) {
+                irqExits++; // an IRQ exit (timer, interrupt line, kick): handled here, like KVM's ARM_EXCEPTION_IRQ
+                continue;
+            }
+            if (e instanceof Exit.Mmio) {
+                return mmio.decode(cpu, sw.exitElr());
             }
             return e;
         }
     }
 
-    /** KVM-style emulation of a trapped MRS/MSR: the descriptor's value is the one the hypervisor presents. */
-    private void emulateSysReg(long esr) {
-        int iss = (int) esr & 0x1FFFFFF;
-        int op0 = (iss >>> 20) & 3;
-        int op2 = (iss >>> 17) & 7;
-        int op1 = (iss >>> 14) & 7;
-        int crn = (iss >>> 10) & 15;
-        int rt = (iss >>> 5) & 31;
-        int crm = (iss >>> 1) & 15;
-        boolean read = (iss & 1) != 0;
-        int idx = cpu.regs.indexOfKey(SysReg.key(op0, op1, crn, crm, op2));
-        if (idx >= 0) {
-            SysReg r = cpu.regs.get(idx);
-            if (read) {
-                long v = r.read() != null ? r.read().read(cpu) : cpu.sys[idx];
-                if (rt != 31) {
-                    cpu.x[rt] = v;
-                }
-            } else if (r.write() != null) {
-                r.write().write(cpu, rt == 31 ? 0 : cpu.x[rt]);
-            } else if ((r.access() & SysReg.EL1_W) != 0) {
-                cpu.sys[idx] = rt == 31 ? 0 : cpu.x[rt];
+    /** Checked by the interpreter at every block boundary: no allocation, a few field reads. */
+    private boolean stopRequested() {
+        if (attention || (viLoaded && (cpu.daif & HypConstants.DAIF_I) == 0)) {
+            return true;
+        }
+        if (--poll < 0) {
+            poll = TIMER_POLL_BLOCKS;
+            if (timer.output(cpu.sys[iCntvoff]) != timerLevel) {
+                timerFired = true; // the timer's output changed: exit so the GIC sees it (a physical timer IRQ)
+                return true;
             }
         }
-        cpu.pc += 4;
+        return false;
     }
 
-    /** WFE yields; WFI sleeps until a kick or until the enabled, unmasked virtual timer condition is due. */
-    private void waitForInterrupt(boolean wfe) {
+    @Override
+    public boolean wantsEntry(Cpu c) {
+        return !attention && !timerFired && viLoaded && (c.daif & HypConstants.DAIF_I) == 0;
+    }
+
+    @Override
+    public void takeIfUnmasked(Cpu c) {
+        if ((c.daif & HypConstants.DAIF_I) == 0 && c.el <= 1) {
+            Exceptions.takeIrq(c);
+        }
+    }
+
+    private void irqLineChanged(boolean asserted) {
+        if (asserted != irqLine) {
+            irqLine = asserted;
+            attention = true;
+            if (asserted) {
+                wake.signal();
+            }
+        }
+    }
+
+    /** Feeds the virtual timer's output to the GIC as PPI 27 (only on a change: the GIC takes a lock). */
+    public void sampleTimer() {
+        boolean level = timer.output(traps.cntvoff());
+        if (level != timerLevel) {
+            timerLevel = level;
+            gic.setLevel(index, VirtualTimer.PPI, level);
+        }
+    }
+
+    /**
+     * WFI: block until the GIC signals an interrupt to this vCPU (whatever PSTATE.I says), the virtual timer is due,
+     * or a kick; no busy waiting. WFE only yields (KVM: kvm_vcpu_on_spin).
+     */
+    public void waitForInterrupt(boolean wfe) {
         if (wfe) {
             Thread.onSpinWait();
             return;
         }
-        long deadline = Long.MAX_VALUE;
-        long ctl = cpu.sys[cpu.regs.index("CNTV_CTL_EL0")];
-        if ((ctl & 3) == 1) {
-            long ticks = cpu.sys[cpu.regs.index("CNTV_CVAL_EL0")] - cpu.virtualCount();
-            deadline = System.nanoTime() + Math.max(0, Math.min(ticks, 1L << 40)) * 16;
-        }
-        if (!kickRequested) {
+        sw.put(); // kvm_vcpu_block schedules the vCPU out
+        while (!kickRequested && power == POWER_ON) {
+            sampleTimer();
+            if (irqLine) {
+                return;
+            }
+            long deadline = timerLevel ? Long.MAX_VALUE : timer.deadlineNanos(traps.cntvoff());
             wake.await(deadline);
         }
     }
@@ -141,56 +218,137 @@ public final class Arm64Vcpu implements Vcpu {
     @Override
     public void kick() {
         kickRequested = true;
+        attention = true;
         wake.signal();
     }
 
     @Override
     public void completeMmioRead(long value) {
-        Exceptions.completeMmioRead(cpu, value);
+        mmio.completeRead(cpu, value);
     }
+
+    // ---------------------------------------------------------------- PSCI power state
+
+    public int powerState() {
+        return power;
+    }
+
+    /** PSCI CPU_ON from another vCPU's thread: the target starts at {@code entry} with x0 = context. */
+    public synchronized long requestPowerOn(long entry, long context) {
+        if (power == POWER_ON) {
+            return org.polyvisor.arm64.internal.hyp.Psci.ALREADY_ON;
+        }
+        if (power == POWER_ON_PENDING) {
+            return org.polyvisor.arm64.internal.hyp.Psci.ON_PENDING;
+        }
+        onEntry = entry;
+        onContext = context;
+        power = POWER_ON_PENDING;
+        attention = true;
+        wake.signal();
+        return org.polyvisor.arm64.internal.hyp.Psci.SUCCESS;
+    }
+
+    /** PSCI CPU_OFF (on the vCPU's own thread) or the initial state of a secondary. */
+    public synchronized void powerOff() {
+        power = POWER_OFF;
+        attention = true;
+    }
+
+    /** kvm_reset_vcpu with the PSCI entry point: EL1h, MMU off, DAIF masked, x0 = context id. */
+    private synchronized void powerOn() {
+        sw.withGuestView(() -> {
+            cpu.reset();
+            cpu.sys[cpu.regs.index("MPIDR_EL1")] = mpidr;
+            cpu.pc = onEntry;
+            cpu.x[0] = onContext;
+            cpu.blocks.invalidateAll();
+        });
+        power = POWER_ON;
+    }
+
+    /** Sets the boot state (primary: entry point; secondaries: off until CPU_ON). */
+    public void boot(long entry, boolean primary) {
+        sw.withGuestView(() -> {
+            cpu.reset();
+            cpu.sys[cpu.regs.index("MPIDR_EL1")] = mpidr;
+            cpu.pc = entry;
+            cpu.blocks.invalidateAll();
+        });
+        power = primary ? POWER_ON : POWER_OFF;
+    }
+
+    /** Runs code that reads or writes guest registers (handlers that need guest system registers, snapshots). */
+    public void withGuestView(Runnable r) {
+        sw.withGuestView(r);
+    }
+
+    public long irqExits() {
+        return irqExits;
+    }
+
+    // ---------------------------------------------------------------- state
 
     @Override
     public StateSnapshot exportState() {
-        cpu.syncSp();
         StateSnapshot.Builder b = StateSnapshot.builder(STATE_KIND, STATE_VERSION);
-        for (int i = 0; i < 31; i++) {
-            b.value("x" + i, cpu.x[i]);
-        }
-        b.value("sp_el0", cpu.spEl0).value("sp_el1", cpu.spEl1).value("pc", cpu.pc).value("pstate", cpu.pstate());
-        for (SysReg r : cpu.regs.all()) {
-            b.value(r.name(), cpu.sys[cpu.regs.index(r.name())]);
-        }
-        b.value("excl.addr", cpu.exclAddr).value("excl.size", cpu.exclSize);
-        b.flag("mmio.pendingRead", cpu.mmio.pendingRead).value("mmio.srt", cpu.mmio.srt)
-                .value("mmio.size", cpu.mmio.size).flag("mmio.sse", cpu.mmio.sse).flag("mmio.sf", cpu.mmio.sf);
-        b.flag("poweredOff", poweredOff).value("retired", cpu.retired);
+        sw.put();
+        sw.withGuestView(() -> {
+            cpu.syncSp();
+            for (int i = 0; i < 31; i++) {
+                b.value("x" + i, cpu.x[i]);
+            }
+            b.value("sp_el0", cpu.spEl0).value("sp_el1", cpu.spEl1).value("pc", cpu.pc).value("pstate", cpu.pstate());
+            for (SysReg r : cpu.regs.all()) {
+                b.value(r.name(), cpu.sys[cpu.regs.index(r.name())]);
+            }
+        });
+        b.value("excl.addr", cpu.exclAddr).value("excl.size", cpu.exclSize).value("excl.val", cpu.exclVal);
+        mmio.export(b);
+        b.value("power", power).value("power.entry", onEntry).value("power.context", onContext)
+                .flag("poweredOff", power == POWER_OFF).value("retired", cpu.retired)
+                .value("hyp.cntvoff", traps.cntvoff()).flag("timer.level", timerLevel);
+        sessions.export().forEach((id, s) -> b.child("participant." + id, s));
         return b.build();
     }
 
     @Override
     public void importState(StateSnapshot state) {
         state.requireKind(STATE_KIND, STATE_VERSION);
-        for (int i = 0; i < 31; i++) {
-            cpu.x[i] = state.value("x" + i);
-        }
-        for (SysReg r : cpu.regs.all()) {
-            cpu.sys[cpu.regs.index(r.name())] = state.value(r.name(), r.reset());
-        }
-        cpu.spEl0 = state.value("sp_el0");
-        cpu.spEl1 = state.value("sp_el1");
-        long pstate = state.value("pstate");
-        // setPstate switches banks from the current ones: make the current bank hold what the snapshot says first
-        cpu.x[33] = (cpu.el == 0 || !cpu.spSel) ? cpu.spEl0 : cpu.spEl1;
-        cpu.setPstate(pstate);
-        cpu.pc = state.value("pc");
+        sw.put();
+        sw.withGuestView(() -> {
+            for (int i = 0; i < 31; i++) {
+                cpu.x[i] = state.value("x" + i);
+            }
+            for (SysReg r : cpu.regs.all()) {
+                cpu.sys[cpu.regs.index(r.name())] = state.value(r.name(), r.reset());
+            }
+            cpu.spEl0 = state.value("sp_el0");
+            cpu.spEl1 = state.value("sp_el1");
+            long pstate = state.value("pstate");
+            // setPstate switches banks from the current ones: make the current bank hold what the snapshot says
+            cpu.x[33] = (cpu.el == 0 || !cpu.spSel) ? cpu.spEl0 : cpu.spEl1;
+            cpu.setPstate(pstate);
+            cpu.pc = state.value("pc");
+        });
         cpu.exclAddr = state.value("excl.addr", -1);
         cpu.exclSize = (int) state.value("excl.size", 0);
-        cpu.mmio.pendingRead = state.value("mmio.pendingRead", 0) != 0;
-        cpu.mmio.srt = (int) state.value("mmio.srt", 0);
-        cpu.mmio.size = (int) state.value("mmio.size", 0);
-        cpu.mmio.sse = state.value("mmio.sse", 0) != 0;
-        cpu.mmio.sf = state.value("mmio.sf", 0) != 0;
-        poweredOff = state.value("poweredOff", 0) != 0;
+        cpu.exclVal = state.value("excl.val", 0);
+        mmio.importFrom(state);
+        if (state.version() >= 2) {
+            power = (int) state.value("power");
+            onEntry = state.value("power.entry");
+            onContext = state.value("power.context");
+            traps.setCntvoff(state.value("hyp.cntvoff"));
+        } else {
+            power = state.value("poweredOff", 0) != 0 ? POWER_OFF : POWER_ON;
+        }
+        state.children().forEach((name, s) -> {
+            if (name.startsWith("participant.")) {
+                sessions.importLater(name.substring("participant.".length()), s);
+            }
+        });
+        timerLevel = false;
         cpu.retired = state.value("retired", 0);
         cpu.flushTlb();
         cpu.blocks.invalidateAll();
@@ -198,20 +356,27 @@ public final class Arm64Vcpu implements Vcpu {
 
     @Override
     public Map<String, Long> registers() {
-        cpu.syncSp();
         Map<String, Long> m = new LinkedHashMap<>();
-        for (int i = 0; i < 31; i++) {
-            m.put("x" + i, cpu.x[i]);
-        }
-        m.put("sp_el0", cpu.spEl0);
-        m.put("sp_el1", cpu.spEl1);
-        m.put("pc", cpu.pc);
-        m.put("pstate", cpu.pstate());
-        m.put("CurrentEL", (long) cpu.el);
-        for (SysReg r : cpu.regs.all()) {
-            if (r.op0() != 1 && r.read() == null) {
-                m.put(r.name(), cpu.sys[cpu.regs.index(r.name())]);
+        sw.withGuestView(() -> {
+            cpu.syncSp();
+            for (int i = 0; i < 31; i++) {
+                m.put("x" + i, cpu.x[i]);
             }
+            m.put("sp_el0", cpu.spEl0);
+            m.put("sp_el1", cpu.spEl1);
+            m.put("pc", cpu.pc);
+            m.put("pstate", cpu.pstate());
+            m.put("CurrentEL", (long) cpu.el);
+            for (SysReg r : cpu.regs.all()) {
+                if (r.op0() != 1 && r.read() == null) {
+                    m.put(r.name(), cpu.sys[cpu.regs.index(r.name())]);
+                }
+            }
+        });
+        m.put("power", (long) power);
+        m.put("irq.line", irqLine ? 1L : 0L);
+        for (String h : sw.hostContextRegisters()) {
+            m.put("host." + h, hw.read(h));
         }
         return m;
     }
@@ -220,11 +385,16 @@ public final class Arm64Vcpu implements Vcpu {
     public Mmu mmu() {
         return (address, access, privileged) -> {
             int acc = access == AccessType.READ ? Cpu.ACC_R : access == AccessType.WRITE ? Cpu.ACC_W : Cpu.ACC_X;
-            long p = cpu.probe(address.value(), acc, !privileged);
+            long[] res = new long[2];
+            sw.withGuestView(() -> {
+                res[0] = cpu.probe(address.value(), acc, !privileged);
+                res[1] = cpu.probeFaultStatus();
+            });
+            long p = res[0];
             if (p >= 0) {
                 return new Translation.Mapped(new GuestPhysicalAddress(p), 4096);
             }
-            int fsc = cpu.probeFaultStatus();
+            int fsc = (int) res[1];
             FaultKind k = switch (fsc & 0x3C) {
                 case 0x00 -> FaultKind.ADDRESS_SIZE;
                 case 0x04 -> FaultKind.TRANSLATION;

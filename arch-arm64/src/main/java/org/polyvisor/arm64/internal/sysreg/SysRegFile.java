@@ -44,8 +44,15 @@ public final class SysRegFile {
 
     /** The tables of the Cortex-A57 model with a modelled EL2. */
     public static SysRegFile cortexA57() {
-        return new SysRegFile(List.of(new SpecialRegisters(), new El1Registers(), new IdRegisters(),
+        return cortexA57(List.of());
+    }
+
+    /** The Cortex-A57 tables plus tables of the machine around the CPU (the GIC's ICC_* interface). */
+    public static SysRegFile cortexA57(List<SysRegTable> extra) {
+        List<SysRegTable> t = new ArrayList<>(List.of(new SpecialRegisters(), new El1Registers(), new IdRegisters(),
                 new TimerRegisters(), new El2Registers(), new CacheTlbOps()));
+        t.addAll(extra);
+        return new SysRegFile(t);
     }
 
     public int size() {
