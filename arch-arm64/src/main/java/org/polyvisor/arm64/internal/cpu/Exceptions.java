@@ -74,7 +74,7 @@ public final class Exceptions {
         int w = pa < 0 ? 0 : (int) c.memory.read(pa, 4, java.nio.ByteOrder.LITTLE_ENDIAN);
         Encoding e = c.blocks.decoder().decode(w);
         int op = e == null ? Op.UNDEF : e.op();
-        boolean isv = op == Op.LDST_UIMM || op == Op.LDR_LIT || op == Op.STLR || op == Op.LDAR
+        boolean isv = op == Op.LDST_UIMM || op == Op.LDST_REG || op == Op.LDR_LIT || op == Op.STLR || op == Op.LDAR
                 || (op == Op.LDST_IMM9 && Bits.f(w, 11, 10) == 0);
         if (!isv) {
             c.pendingExit = new Exit.Failure("device access at IPA 0x" + Long.toHexString(ipa)
@@ -84,7 +84,7 @@ public final class Exceptions {
         }
         int sizeLog = Integer.numberOfTrailingZeros(size);
         int opc = Bits.f(w, 23, 22);
-        boolean sse = !write && (op == Op.LDST_UIMM || op == Op.LDST_IMM9) && opc >= 2;
+        boolean sse = !write && (op == Op.LDST_UIMM || op == Op.LDST_REG || op == Op.LDST_IMM9) && opc >= 2;
         boolean sf = write ? sizeLog == 3 : (sizeLog == 3 || (sse && opc == 2));
         if (op == Op.LDR_LIT) {
             sse = opc == 2;

@@ -22,8 +22,16 @@ public final class GicV3 {
     static final int ACTIVE = 4;
     static final int GROUP1 = 8;
     static final int EDGE = 16;
-    /** Input line level for level-sensitive interrupts: pending follows it. */
+    /**
+     * Input line level. A level-sensitive interrupt is pending while its line is high or its software pending latch
+     * (ISPENDR) is set; acknowledging clears only the latch. An edge-triggered one latches PENDING on a rising edge.
+     */
     static final int LINE = 32;
+
+    /** The flags with PENDING as software sees it (latch, or a high line of a level-sensitive interrupt). */
+    static int effective(int f) {
+        return (f & (EDGE | LINE)) == LINE ? f | PENDING : f;
+    }
 
     private final int ncpu;
     /** [cpu][intid] for 0..31; SPIs live in cpu 0's row at 32.. and are shared. */
@@ -82,16 +90,12 @@ public final class GicV3 {
     }
 
     synchronized int flags(int cpu, int intid) {
-        return flags[row(cpu, intid)][intid];
+        return effective(flags[row(cpu, intid)][intid]);
     }
 
     synchronized void setFlags(int cpu, int intid, int set, int clear) {
         int r = row(cpu, intid);
-        int f = (flags[r][intid] | set) & ~clear;
-        if ((f & EDGE) == 0 && (clear & PENDING) != 0 && (f & LINE) != 0) {
-            f |= PENDING; // a level interrupt whose line is high cannot be made non-pending
-        }
-        flags[r][intid] = f;
+        flags[r][intid] = (flags[r][intid] | set) & ~clear;
         changed(cpu, intid);
     }
 
@@ -127,13 +131,10 @@ public final class GicV3 {
     public synchronized void setLevel(int cpu, int intid, boolean high) {
         int r = row(cpu, intid);
         int f = flags[r][intid];
-        f = high ? f | LINE : f & ~LINE;
-        if ((f & EDGE) == 0) {
-            f = high ? f | PENDING : f & ~PENDING;
-        } else if (high) {
-            f |= PENDING;
+        if (high && (f & (EDGE | LINE)) == EDGE) {
+            f |= PENDING; // rising edge
         }
-        flags[r][intid] = f;
+        flags[r][intid] = high ? f | LINE : f & ~LINE;
         changed(cpu, intid);
     }
 
@@ -166,7 +167,7 @@ public final class GicV3 {
             if (i >= 32 && route[i] != cpu) {
                 continue;
             }
-            int f = flags[row(cpu, i)][i];
+            int f = effective(flags[row(cpu, i)][i]);
             if ((f & (ENABLED | PENDING | ACTIVE)) != (ENABLED | PENDING) || !groupEnabled(ci, f)) {
                 continue;
             }
@@ -198,11 +199,7 @@ public final class GicV3 {
         }
         CpuIf ci = cpus[cpu];
         int r = row(cpu, i);
-        int f = flags[r][i] | ACTIVE;
-        if ((f & EDGE) != 0) {
-            f &= ~PENDING;
-        }
-        flags[r][i] = f;
+        flags[r][i] = (flags[r][i] | ACTIVE) & ~PENDING; // a level interrupt stays pending while its line is high
         if (ci.depth < ci.activeIntid.length) {
             ci.activeIntid[ci.depth] = i;
             ci.activePrio[ci.depth] = prio[r][i];
