@@ -73,8 +73,8 @@ final class NvheSwitch extends WorldSwitch {
 
     @Override
     public List<String> hostContextRegisters() {
-        return SysRegGroups.concat(List.of("DAIF"), ctxt.names(), SysRegGroups.TRAPS,
-                List.of("ELR_EL2", "SPSR_EL2", "VBAR_EL2", "PMSCR_EL1"));
+        return withParticipants(List.of("DAIF"), ctxt.names(), SysRegGroups.TRAPS,
+                List.of("VBAR_EL2", "PMSCR_EL1"));
     }
 
     @Override

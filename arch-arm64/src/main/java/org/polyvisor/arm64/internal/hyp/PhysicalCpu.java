@@ -37,6 +37,8 @@ public final class PhysicalCpu implements PhysicalRegisters {
     private long[] own;
     private final Map<String, Integer> ownIndex = new HashMap<>();
     private final List<String> ownNames = new ArrayList<>();
+    /** Host registers world-switch participants declared: part of the host context this CPU must preserve. */
+    private final List<String> participantRegs = new ArrayList<>();
 
     public PhysicalCpu(Cpu cpu, HostModel model, int vcpuIndex) {
         this.cpu = cpu;
@@ -135,6 +137,18 @@ public final class PhysicalCpu implements PhysicalRegisters {
             }
             default -> own[OWN_BASE - slot] = value;
         }
+    }
+
+    /** Records a participant's host register (giving it storage if the CPU model has no such register). */
+    public void declareParticipantRegister(String name) {
+        addOwn(name);
+        if (!participantRegs.contains(name)) {
+            participantRegs.add(name);
+        }
+    }
+
+    public List<String> participantRegisters() {
+        return List.copyOf(participantRegs);
     }
 
     /** Names of the host-only registers (for pv:regs and tests). */

@@ -56,7 +56,7 @@ public final class VcpuSessions {
                 }
             } else {
                 for (String r : p.hostRegisters()) {
-                    hw.addOwn(r);
+                    hw.declareParticipantRegister(r);
                 }
                 s = p.open(hw);
                 StateSnapshot st;

@@ -84,7 +84,7 @@ final class VheSwitch extends WorldSwitch {
 
     @Override
     public List<String> hostContextRegisters() {
-        return SysRegGroups.concat(List.of("DAIF"), eager.names(), SysRegGroups.TRAPS, SysRegGroups.VHE_HOST_EL2);
+        return withParticipants(List.of("DAIF"), eager.names(), SysRegGroups.TRAPS, SysRegGroups.VHE_HOST_EL2);
     }
 
     @Override

@@ -62,8 +62,24 @@ public abstract class WorldSwitch {
     /** kvm_arch_vcpu_put: the vCPU thread blocks or leaves; lazily held guest state goes back to memory. */
     public abstract void put();
 
+    /**
+     * Host-visible registers a round trip changes by architecture: the exit exception's syndrome and return state
+     * (and, on nVHE, the host's own HVC into EL2 writes ELR_EL2/SPSR_EL2). DAIF follows the host model's rule:
+     * restored exactly on nVHE (ERET from SPSR_EL2), DAIF_PROCCTX_NOIRQ after a VHE run (seed 002).
+     */
+    public static final List<String> ARCHITECTURALLY_CHANGED = List.of("ESR_EL2", "FAR_EL2", "HPFAR_EL2", "ELR_EL2",
+            "SPSR_EL2");
+
     /** The registers that make up the host context this host model preserves across a run, eagerly switched. */
     public abstract List<String> hostContextRegisters();
+
+    /** The host model's list plus the registers participants declared, without duplicates. */
+    @SafeVarargs
+    protected final List<String> withParticipants(List<String>... lists) {
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(SysRegGroups.concat(lists));
+        all.addAll(hw.participantRegisters());
+        return List.copyOf(all);
+    }
 
     /** Host registers switched only at load/put (compared after {@link #put()}). */
     public abstract List<String> lazyHostRegisters();

@@ -119,9 +119,7 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
                 return Exit.KICKED;
             }
             attention = false;
-            if (sessions.stale()) {
-                sw.setSessions(sessions.reconcile(hw));
-            }
+            syncParticipants();
             int p = power;
             if (p == POWER_OFF) {
                 sw.put();
@@ -146,6 +144,13 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
                 return mmio.decode(cpu, sw.exitElr());
             }
             return e;
+        }
+    }
+
+    /** Brings the world-switch participants up to date (safe point: no switch in progress on this vCPU). */
+    public void syncParticipants() {
+        if (sessions.stale()) {
+            sw.setSessions(sessions.reconcile(hw));
         }
     }
 
