@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs a benchmark main class with its module's test classpath. Benchmarks are not tests: run them by hand.
 #   scripts/bench.sh swap-pause [VMS SWAPS]     framework hot-swap pause time (toy architecture)
+#   scripts/bench.sh swap-osgi [VMS SWAPS]      the same through real OSGi bundle updates (real Felix)
 #   scripts/bench.sh <module> <main class> [args...]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -8,7 +9,9 @@ source "$here/scripts/find-jdk.sh"
 cd "$here"
 case "${1:-}" in
   swap-pause) module=testarch; main=org.polyvisor.testarch.bench.SwapPauseBenchmark; shift ;;
-  "") sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  swap-osgi) module=distribution; main=org.polyvisor.distribution.bench.OsgiSwapBenchmark; shift
+    PV_BENCH_JAVA_OPTS="${PV_BENCH_JAVA_OPTS:-} -Dpolyvisor.dist=$here/distribution/target/polyvisor -Dpolyvisor.test.bundles=$here/distribution/target/test-bundles -Dorg.slf4j.simpleLogger.defaultLogLevel=warn" ;;
+  "") sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
   *) module="$1"; main="$2"; shift 2 ;;
 esac
 ./mvnw -B -ntp -q -o -pl "$module" -am -DskipTests -Dmaven.test.skip.exec=true install >&2

@@ -80,7 +80,11 @@ final class RunCommand implements Callable<Integer> {
             description = "Fail if the guest runs longer than this (default: no limit).")
     double timeoutSeconds;
 
-    @Parameters(index = "0", paramLabel = "IMAGE.elf", description = "The guest ELF image.")
+    @Option(names = "--restore", paramLabel = "FILE",
+            description = "Run a VM saved by pv:save instead of booting an image (its configuration comes from the file).")
+    Path restore;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE.elf", description = "The guest ELF image.")
     Path image;
 
     @Override
@@ -98,6 +102,14 @@ final class RunCommand implements Callable<Integer> {
 
     private int run() throws Exception {
         validateArguments();
+        if (restore != null) {
+            Path snap = restore.toAbsolutePath().normalize();
+            if (!java.nio.file.Files.isRegularFile(snap)) {
+                throw new Main.UserException(snap + ": no such snapshot file");
+            }
+            return runFramework(ctx -> registerRestore(ctx, snap, (long) Math.ceil(timeoutSeconds * 1000)),
+                    (long) Math.ceil(timeoutSeconds * 1000));
+        }
         Path img = image.toAbsolutePath().normalize();
         String machine = ElfHeader.checkAndInferArch(img);
         String archId = arch != null ? arch : machine;
@@ -114,7 +126,25 @@ final class RunCommand implements Callable<Integer> {
         }
         opts.addAll(options);
         long timeoutMillis = (long) Math.ceil(timeoutSeconds * 1000);
+        return runFramework(ctx -> result -> register(ctx, result, img, archId, mem, smp, opts, timeoutMillis),
+                timeoutMillis);
+    }
 
+    /** Registers a restore request: the framework's runner restores the snapshot and runs it to power-off. */
+    static java.util.function.Function<CompletableFuture<Integer>, ServiceRegistration<?>> registerRestore(
+            BundleContext ctx, Path snapshot, long timeoutMillis) {
+        return result -> {
+            Hashtable<String, Object> props = new Hashtable<>();
+            props.put(RUN, Boolean.TRUE);
+            props.put(RUN + ".restore", snapshot.toString());
+            props.put(TIMEOUT, timeoutMillis);
+            return ctx.registerService(CompletableFuture.class.getName(), result, props);
+        };
+    }
+
+    private int runFramework(java.util.function.Function<BundleContext,
+            java.util.function.Function<CompletableFuture<Integer>, ServiceRegistration<?>>> request, long timeoutMillis)
+            throws Exception {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", common.verbose ? "info" : "warn");
         // stdout belongs to the guest: the framework's runner writes the console to FileDescriptor.out itself, so
         // anything a bundle prints through System.out (a stray println, a library banner) goes to stderr instead
@@ -126,7 +156,7 @@ final class RunCommand implements Callable<Integer> {
         CompletableFuture<Integer> result = new CompletableFuture<>();
         int code;
         try {
-            register(fw.getBundleContext(), result, img, archId, mem, smp, opts, timeoutMillis);
+            request.apply(fw.getBundleContext()).apply(result);
             code = await(fw, result, timeoutMillis);
         } finally {
             Main.RUNNING.set(null);
@@ -139,6 +169,10 @@ final class RunCommand implements Callable<Integer> {
 
     private void validateArguments() {
         CommandLine cl = spec.commandLine();
+        if ((image == null) == (restore == null)) {
+            throw new ParameterException(cl, image == null ? "Missing required parameter: 'IMAGE.elf' (or --restore FILE)"
+                    : "Give either IMAGE.elf or --restore FILE, not both");
+        }
         if (smp < 1) {
             throw new ParameterException(cl, "Invalid value for option '--smp': " + smp + " (must be at least 1)");
         }

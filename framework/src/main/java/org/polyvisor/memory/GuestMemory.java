@@ -61,7 +61,9 @@ public final class GuestMemory implements AutoCloseable {
 
     /**
      * Adds a slot, like KVM_SET_USER_MEMORY_REGION. The base and size must be 64 KiB aligned (the chunk size);
-     * overlapping another slot, or reusing a slot id, is rejected with an error that names both.
+     * overlapping another slot, or reusing a slot id with other parameters, is rejected with an error that names both.
+     * Declaring a slot that exists with exactly the same parameters is accepted and changes nothing: a machine built
+     * for an existing VM (after a swap of its architecture, or a restore) finds its RAM already there, contents kept.
      */
     public void addSlot(int id, GuestPhysicalAddress base, long size, boolean readOnly) {
         if (size <= 0 || (size & CHUNK_MASK) != 0 || (base.value() & CHUNK_MASK) != 0) {
@@ -75,6 +77,9 @@ public final class GuestMemory implements AutoCloseable {
         synchronized (slotLock) {
             checkOpen();
             for (Region r : regions) {
+                if (r.slot.equals(slot)) {
+                    return;
+                }
                 if (r.slot.id() == id) {
                     throw new VmException("memory slot id " + id + " is already used by " + r.slot);
                 }

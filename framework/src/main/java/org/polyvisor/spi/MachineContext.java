@@ -10,7 +10,11 @@ public interface MachineContext {
 
     VmConfig config();
 
-    /** The VM's RAM; slots are added by the architecture's machine (where the memory map puts RAM). */
+    /**
+     * The VM's RAM; slots are added by the architecture's machine (where the memory map puts RAM). The memory outlives
+     * machines: a machine created for a running VM after a swap finds the slots there already and declares them again
+     * with the same parameters, which keeps their contents.
+     */
     GuestMemory memory();
 
     /** The VM's device bus; the machine maps its devices here. Cleared when the machine is closed. */

@@ -57,6 +57,18 @@ class GuestMemoryTest {
     }
 
     @Test
+    void redeclaringAnIdenticalSlotKeepsItsContents() {
+        try (GuestMemory m = new GuestMemory()) {
+            m.addSlot(0, GuestPhysicalAddress.of(0x4000_0000L), 1 << 20, false);
+            m.write(0x4000_0100L, 8, 0x1122_3344_5566_7788L, ByteOrder.LITTLE_ENDIAN);
+            m.addSlot(0, GuestPhysicalAddress.of(0x4000_0000L), 1 << 20, false); // a new machine after a swap
+            assertEquals(0x1122_3344_5566_7788L, m.read(0x4000_0100L, 8, ByteOrder.LITTLE_ENDIAN));
+            assertEquals(1, m.slots().size());
+            assertThrows(VmException.class, () -> m.addSlot(0, GuestPhysicalAddress.of(0x4000_0000L), 2 << 20, false));
+        }
+    }
+
+    @Test
     void accessesOutsideRamAreRefusedWithTheAddress() {
         try (GuestMemory m = new GuestMemory()) {
             m.addSlot(0, GuestPhysicalAddress.of(0x4000_0000L), 1 << 20, false);

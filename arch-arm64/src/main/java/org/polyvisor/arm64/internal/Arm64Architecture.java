@@ -1,13 +1,17 @@
 package org.polyvisor.arm64.internal;
 
+import java.util.List;
 import java.util.Map;
 
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.polyvisor.arm64.internal.hyp.ParticipantRegistry;
 import org.polyvisor.arm64.internal.machine.VirtMachine;
+import org.polyvisor.arm64.spi.Stage2Provider;
+import org.polyvisor.arm64.spi.SysRegTable;
 import org.polyvisor.arm64.spi.WorldSwitchParticipant;
 import org.polyvisor.spi.ArchCapabilities;
 import org.polyvisor.spi.Architecture;
@@ -16,14 +20,32 @@ import org.polyvisor.spi.MachineContext;
 
 /**
  * The AArch64 architecture service: Cortex-A57 vCPUs on a QEMU-virt-compatible machine (GICv3), under a KVM-style
- * hypervisor layer with a VHE or non-VHE host model. World-switch participants (feature bundles) are tracked
- * dynamically; running VMs pick changes up at their next safe point.
+ * hypervisor layer with a VHE or non-VHE host model. Features contribute a stage 2 ({@link Stage2Provider}) and
+ * system registers ({@link SysRegTable}) as services, which a machine takes when it is created, and world-switch
+ * participants ({@link WorldSwitchParticipant}), which running VMs pick up at their next safe point.
  */
 @Component(service = Architecture.class, property = Architecture.PROPERTY + "=arm64")
 public final class Arm64Architecture implements Architecture {
     public static final String ID = "arm64";
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Stage2Provider stage2Provider;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile List<SysRegTable> sysRegTables;
+
     private final ParticipantRegistry participants = new ParticipantRegistry();
+
+    public Arm64Architecture() {
+    }
+
+    /** Plain-Java wiring (tests, tools): what DS injects in OSGi. */
+    public Arm64Architecture(Stage2Provider stage2Provider, List<SysRegTable> sysRegTables) {
+        this.stage2Provider = stage2Provider;
+        this.sysRegTables = List.copyOf(sysRegTables);
+    }
 
     @Override
     public String id() {
@@ -31,7 +53,7 @@ public final class Arm64Architecture implements Architecture {
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            service = WorldSwitchParticipant.class)
+            service = WorldSwitchParticipant.class, unbind = "removeParticipant")
     public void addParticipant(WorldSwitchParticipant p) {
         participants.add(p);
     }
@@ -51,6 +73,7 @@ public final class Arm64Architecture implements Architecture {
 
     @Override
     public Machine createMachine(MachineContext context) {
-        return new VirtMachine(context, participants);
+        List<SysRegTable> extra = sysRegTables;
+        return new VirtMachine(context, stage2Provider, extra == null ? List.of() : List.copyOf(extra), participants);
     }
 }

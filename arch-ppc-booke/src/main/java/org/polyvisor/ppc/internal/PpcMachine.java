@@ -50,6 +50,7 @@ public final class PpcMachine implements Machine {
         context.mmio().map(GuestPhysicalAddress.of(GUTS), 0x1000, new GutsReset(this::shutdown));
         context.mmio().map(GuestPhysicalAddress.of(GPIO), 0x1000, gpio);
         vcpus = new PpcVcpu[] {new PpcVcpu(0, context.memory(), options, this)};
+        vcpus[0].hyp.deviceMap(a -> context.mmio().isMapped(GuestPhysicalAddress.of(a)));
     }
 
     void shutdown(int status, String reason) {

@@ -60,6 +60,15 @@ public final class PpcVcpu implements Vcpu {
 
     @Override
     public Exit run() {
+        cpu.timeBase.resume();
+        try {
+            return runLoop();
+        } finally {
+            cpu.timeBase.freeze();
+        }
+    }
+
+    private Exit runLoop() {
         while (true) {
             if (kicked) {
                 kicked = false;

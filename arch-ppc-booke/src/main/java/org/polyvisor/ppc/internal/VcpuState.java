@@ -70,6 +70,7 @@ final class VcpuState {
         c.tlb.fromBytes(s.blob("tlb.physical"));
         h.guestTlb().entries().fromBytes(s.blob("tlb.guest"));
         c.contextChanged();
+        c.mem.codeChanged();
     }
 
     static byte[] ints(int... v) {

@@ -16,7 +16,41 @@ import org.polyvisor.ppc.internal.handlers.HypercallHandler;
 public final class GuestRun {
     public static final long RAM = 128L << 20;
 
-    public record Result(String console, VmInfo info, Map<String, Long> exits, long instructions, long nanos) {
+    /** nanos: wall time; cpuNanos: CPU time of the vCPU thread (sampled every 2 ms, so meaningful on a busy host). */
+    public record Result(String console, VmInfo info, Map<String, Long> exits, long instructions, long nanos,
+                         long cpuNanos) {
+    }
+
+    /** Samples the CPU time of the VM's vCPU thread until stopped. */
+    static final class CpuSampler extends Thread {
+        private final String prefix;
+        volatile boolean done;
+        volatile long cpu;
+
+        CpuSampler(int vmId) {
+            this.prefix = "pv-vm" + vmId + "-vcpu";
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            while (!done) {
+                for (Thread t : Thread.getAllStackTraces().keySet()) {
+                    if (t.getName().startsWith(prefix)) {
+                        long v = mx.getThreadCpuTime(t.threadId());
+                        if (v > cpu) {
+                            cpu = v;
+                        }
+                    }
+                }
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
     }
 
     private GuestRun() {
@@ -57,10 +91,14 @@ public final class GuestRun {
                     out.write(b);
                 }
             })) {
+                CpuSampler sampler = new CpuSampler(id);
+                sampler.start();
                 long t0 = System.nanoTime();
                 mgr.start(id);
                 VmInfo info = mgr.awaitTermination(id, timeoutMillis);
                 long t1 = System.nanoTime();
+                sampler.done = true;
+                sampler.join();
                 Map<String, Long> exits = mgr.exitCounts(id);
                 long insns = mgr.instructionsRetired(id);
                 if (info.state() != org.polyvisor.api.VmState.STOPPED && info.state() != org.polyvisor.api.VmState.FAILED) {
@@ -68,7 +106,7 @@ public final class GuestRun {
                 }
                 synchronized (out) {
                     return new Result(out.toString(java.nio.charset.StandardCharsets.ISO_8859_1), info, exits, insns,
-                            t1 - t0);
+                            t1 - t0, sampler.cpu);
                 }
             }
         }

@@ -28,14 +28,15 @@ import org.slf4j.LoggerFactory;
  * Runs one VM for {@code bin/polyvisor run}. The launcher registers a {@link CompletableFuture} service with the
  * property {@code polyvisor.run=true} and the run parameters as service properties (a JDK type, so no Polyvisor
  * class has to be shared with the launcher's class loader); this component runs the VM, streams the guest console
- * to the process's stdout byte for byte, and completes the future with the guest's exit status, or exceptionally
- * with a message for the user.
+ * to the process's stdout byte for byte (or to the {@code OutputStream} in {@code polyvisor.run.console}), and
+ * completes the future with the guest's exit status, or exceptionally with a message for the user.
  */
 @Component(immediate = true)
 public final class HeadlessRunner {
     private static final Logger LOG = LoggerFactory.getLogger(HeadlessRunner.class);
     static final String PREFIX = "polyvisor.run";
-    private static final long ARCH_WAIT_MILLIS = 15_000;
+    /** The launcher asks only after every start level is reached; a short grace covers DS activating late. */
+    private static final long ARCH_WAIT_MILLIS = 3_000;
 
     private final VmManagerImpl mgr;
 
@@ -71,18 +72,43 @@ public final class HeadlessRunner {
     }
 
     private int runVm(Map<String, Object> p) throws InterruptedException {
-        String arch = string(p, "arch");
-        VmConfig config = new VmConfig(null, arch, number(p, "mem", 128L << 20), (int) number(p, "smp", 1),
-                Path.of(string(p, "image")), options(p.get(PREFIX + ".options")));
         long timeout = number(p, "timeout", 0);
-        long deadline = System.currentTimeMillis() + ARCH_WAIT_MILLIS;
-        while (!mgr.hasArchitecture(arch) && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20); // bundles start asynchronously; the architecture may register a moment later
+        boolean restore = p.get(PREFIX + ".restore") instanceof String;
+        int id;
+        if (restore) {
+            // the snapshot names its architecture; give it the same grace as a fresh run
+            long deadline = System.currentTimeMillis() + ARCH_WAIT_MILLIS;
+            while (true) {
+                try {
+                    id = mgr.restoreSnapshot(Path.of(string(p, "restore")));
+                    break;
+                } catch (VmException e) {
+                    if (!e.getMessage().contains("is not installed") || System.currentTimeMillis() > deadline) {
+                        throw e;
+                    }
+                    Thread.sleep(20);
+                }
+            }
+        } else {
+            String arch = string(p, "arch");
+            VmConfig config = new VmConfig(null, arch, number(p, "mem", 128L << 20), (int) number(p, "smp", 1),
+                    Path.of(string(p, "image")), options(p.get(PREFIX + ".options")));
+            long deadline = System.currentTimeMillis() + ARCH_WAIT_MILLIS;
+            while (!mgr.hasArchitecture(arch) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20); // bundles start asynchronously; the architecture may register a moment later
+            }
+            id = mgr.create(config);
         }
-        int id = mgr.create(config);
-        OutputStream out = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+        // The console goes to the process's stdout (fd 1, not System.out, which the launcher points at stderr while a
+        // guest runs) unless the request brings its own stream (in-process callers, tests).
+        OutputStream out = p.get(PREFIX + ".console") instanceof OutputStream given ? given
+                : new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
         try (AutoCloseable sink = mgr.attachConsole(id, b -> write(out, b))) {
-            mgr.start(id);
+            if (restore) {
+                mgr.resume(id); // a restored VM is created paused
+            } else {
+                mgr.start(id);
+            }
             VmInfo info = mgr.awaitTermination(id, timeout > 0 ? timeout : Long.MAX_VALUE / 4);
             if (info.state() != VmState.STOPPED && info.state() != VmState.FAILED) {
                 mgr.stop(id);

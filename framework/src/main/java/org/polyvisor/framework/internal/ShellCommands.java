@@ -26,13 +26,16 @@ import org.polyvisor.spi.ArchCapabilities;
     "osgi.command.function=pause", "osgi.command.function=resume", "osgi.command.function=stop",
     "osgi.command.function=destroy", "osgi.command.function=list", "osgi.command.function=exits",
     "osgi.command.function=console", "osgi.command.function=regs", "osgi.command.function=devices",
-    "osgi.command.function=type", "osgi.command.function=save", "osgi.command.function=restore"})
+    "osgi.command.function=type", "osgi.command.function=pauses", "osgi.command.function=save", "osgi.command.function=restore",
+    "osgi.command.function=swap"})
 public final class ShellCommands {
     private final VmManagerImpl mgr;
+    private final BundleSwapper swapper;
 
     @org.osgi.service.component.annotations.Activate
-    public ShellCommands(@Reference VmManager manager) {
+    public ShellCommands(@Reference VmManager manager, org.osgi.framework.BundleContext context) {
         this.mgr = ((VmManagerService) manager).impl();
+        this.swapper = new BundleSwapper(context);
     }
 
     @Descriptor("list installed architectures and features with their capabilities, options and exit handlers")
@@ -192,6 +195,24 @@ public final class ShellCommands {
         });
     }
 
+    @Descriptor("guest-visible pauses of a VM's last swaps (ms), with p50/p99")
+    public String pauses(@Descriptor("VM id") int id) {
+        return call(() -> {
+            long[] p = mgr.swapPauses(id).clone();
+            if (p.length == 0) {
+                return "VM " + id + ": no swaps yet";
+            }
+            StringBuilder sb = new StringBuilder("VM " + id + " swap pauses (ms):");
+            for (long v : p) {
+                sb.append(String.format(" %.2f", v / 1e6));
+            }
+            java.util.Arrays.sort(p);
+            sb.append(String.format("%np50 %.2f ms, p99 %.2f ms, max %.2f ms (%d swaps)%n", p[p.length / 2] / 1e6,
+                    p[Math.max(0, (int) Math.ceil(p.length * 0.99) - 1)] / 1e6, p[p.length - 1] / 1e6, p.length));
+            return sb.toString();
+        });
+    }
+
     @Descriptor("the device map of a VM")
     public String devices(@Descriptor("VM id") int id) {
         return call(() -> mgr.devices(id));
@@ -205,6 +226,11 @@ public final class ShellCommands {
     @Descriptor("restore a VM from a snapshot file (created paused; pv:resume starts it)")
     public String restore(@Descriptor("snapshot file") String file) {
         return call(() -> "VM " + mgr.restoreSnapshot(Path.of(file)) + " restored (paused)");
+    }
+
+    @Descriptor("replace a bundle with a jar while VMs run (update + refresh); affected VMs pause and continue on the new code")
+    public String swap(@Descriptor("bundle id or symbolic name") String bundle, @Descriptor("path of the new jar") String jar) {
+        return call(() -> swapper.swap(bundle, Path.of(jar)));
     }
 
     private interface Action {

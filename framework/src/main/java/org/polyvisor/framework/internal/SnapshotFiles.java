@@ -57,6 +57,11 @@ final class SnapshotFiles {
             for (StateSnapshot v : image.vcpus()) {
                 codec.write(z, v);
             }
+            z.writeInt(image.extensions().size());
+            for (Map.Entry<String, StateSnapshot> e : new TreeMap<>(image.extensions()).entrySet()) {
+                z.writeUTF(e.getKey());
+                codec.write(z, e.getValue());
+            }
             byte[] buf = new byte[GuestMemory.CHUNK_SIZE];
             IOException[] failure = {null};
             memory.forEachAllocatedChunk((gpa, seg) -> {
@@ -109,8 +114,16 @@ final class SnapshotFiles {
             for (int i = 0; i < n; i++) {
                 vcpus.add(codec.read(z));
             }
+            int nExt = z.readInt();
+            if (nExt < 0 || nExt > 1000) {
+                throw new VmException(file + ": snapshot has an impossible number of extensions (" + nExt + ")");
+            }
+            Map<String, StateSnapshot> extensions = new TreeMap<>();
+            for (int i = 0; i < nExt; i++) {
+                extensions.put(z.readUTF(), codec.read(z));
+            }
             byte[] buf = new byte[GuestMemory.CHUNK_SIZE];
-            return mgr.restoreImage(new VmImage(config, machine, vcpus), memory -> {
+            return mgr.restoreImage(new VmImage(config, machine, vcpus, extensions), memory -> {
                 while (true) {
                     long gpa = z.readLong();
                     if (gpa == END_OF_MEMORY) {

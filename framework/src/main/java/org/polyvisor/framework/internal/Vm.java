@@ -56,6 +56,11 @@ final class Vm implements MachineContext {
     /** When a vCPU thread last left its checkpoint to run guest code (System.nanoTime), for pause-time figures. */
     volatile long lastResumeNanos;
 
+    /** When the current swap hold began (0: none); the pause ends when the first vCPU runs guest code again. */
+    private long swapHoldStartNanos;
+    private final long[] swapPauses = new long[64];
+    private int swapPauseCount;
+
     /** Set by hold/stop; the runner loop's only per-iteration check. */
     volatile boolean requestPending;
     private volatile Architecture architecture;
@@ -167,6 +172,22 @@ final class Vm implements MachineContext {
             a.close();
         } catch (RuntimeException e) {
             LOG.warn("VM {}: closing extension {} failed: {}", id, this.id, e.toString());
+        }
+    }
+
+    /** State of every extension of this VM (attached ones exported now, absent ones as saved). VM paused. */
+    java.util.Map<String, StateSnapshot> exportExtensions() {
+        synchronized (lock) {
+            java.util.Map<String, StateSnapshot> out = new java.util.TreeMap<>(savedExtensions);
+            attachments.forEach((id, a) -> out.put(id, a.exportState()));
+            return out;
+        }
+    }
+
+    /** Stores an extension's state to be imported when the extension attaches (restore from a snapshot). */
+    void saveExtensionState(String id, StateSnapshot state) {
+        synchronized (lock) {
+            savedExtensions.put(id, state);
         }
     }
 
@@ -291,6 +312,9 @@ final class Vm implements MachineContext {
      */
     void requestHold(String reason) {
         synchronized (lock) {
+            if (!reason.equals(HOLD_USER) && swapHoldStartNanos == 0 && state == VmState.RUNNING) {
+                swapHoldStartNanos = System.nanoTime();
+            }
             holds.add(reason);
             requestPending = true;
             if (state == VmState.RUNNING || state == VmState.PAUSED || state == VmState.WAITING) {
@@ -378,6 +402,10 @@ final class Vm implements MachineContext {
                 parked--;
             }
             lastResumeNanos = System.nanoTime();
+            if (swapHoldStartNanos != 0 && !stopRequested) {
+                swapPauses[swapPauseCount++ % swapPauses.length] = lastResumeNanos - swapHoldStartNanos;
+                swapHoldStartNanos = 0;
+            }
             return !stopRequested;
         }
     }
@@ -473,6 +501,18 @@ final class Vm implements MachineContext {
             String waiting = String.join(", ", holds.stream().filter(h -> !h.equals(HOLD_USER)).toList());
             return new VmInfo(id, config.name(), config.arch(), state, config.vcpus(), config.memoryBytes(),
                     memory.residentBytes(), exitStatus, waiting, error);
+        }
+    }
+
+    /** The pauses of the last swaps (up to 64), in nanoseconds, oldest first. */
+    long[] swapPauses() {
+        synchronized (lock) {
+            int n = Math.min(swapPauseCount, swapPauses.length);
+            long[] out = new long[n];
+            for (int i = 0; i < n; i++) {
+                out[i] = swapPauses[(swapPauseCount - n + i) % swapPauses.length];
+            }
+            return out;
         }
     }
 

@@ -1,6 +1,7 @@
 package org.polyvisor.framework.internal;
 
 import java.util.List;
+import java.util.Map;
 
 import org.polyvisor.api.VmConfig;
 import org.polyvisor.spi.StateSnapshot;
@@ -11,6 +12,11 @@ import org.polyvisor.spi.StateSnapshot;
  * @param config  the VM's configuration (the image path is not needed to restore)
  * @param machine machine-level state
  * @param vcpus   per-vCPU state
+ * @param extensions state of each VM extension attached to the VM, by extension id
  */
-record VmImage(VmConfig config, StateSnapshot machine, List<StateSnapshot> vcpus) {
+record VmImage(VmConfig config, StateSnapshot machine, List<StateSnapshot> vcpus, Map<String, StateSnapshot> extensions) {
+    VmImage {
+        vcpus = List.copyOf(vcpus);
+        extensions = Map.copyOf(extensions);
+    }
 }

@@ -510,7 +510,7 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
         for (int i = 0; i < m.vcpuCount(); i++) {
             vcpus.add(m.vcpu(i).exportState());
         }
-        return new VmImage(vm.config, m.exportState(), vcpus);
+        return new VmImage(vm.config, m.exportState(), vcpus, vm.exportExtensions());
     }
 
     /** Creates a VM from a snapshot: machine from the architecture, memory filled, state imported; left paused. */
@@ -531,6 +531,9 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
             for (int i = 0; i < machine.vcpuCount(); i++) {
                 machine.vcpu(i).importState(image.vcpus().get(i));
             }
+            vm.bind(arch, machine);
+            image.extensions().forEach(vm::saveExtensionState);
+            reattachExtensions(vm); // an extension that is not installed makes the VM wait for it
         } catch (RuntimeException | java.io.IOException e) {
             if (machine != null) {
                 machine.close();
@@ -538,7 +541,6 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
             vm.memory.close();
             throw e;
         }
-        vm.bind(arch, machine);
         vms.put(id, vm);
         vm.hold(Vm.HOLD_USER);
         vm.start(this);
@@ -553,6 +555,14 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
      */
     public long lastResumeNanos(int id) {
         return vm(id).lastResumeNanos;
+    }
+
+    /**
+     * The guest-visible pauses of the VM's last swaps (up to 64), in nanoseconds: from the moment a swap asked the
+     * running VM to pause to the moment a vCPU ran guest code again on the new implementation.
+     */
+    public long[] swapPauses(int id) {
+        return vm(id).swapPauses();
     }
 
     /** Stops and destroys every VM. */

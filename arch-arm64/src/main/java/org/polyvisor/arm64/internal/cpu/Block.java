@@ -8,19 +8,18 @@ package org.polyvisor.arm64.internal.cpu;
 public final class Block {
     final long pa;
     final int length;
-    final int[] op;
+    /** Handler id in bits 31..24, register-file indices below (see Encoding.packRegs). */
+    final int[] code;
     final int[] word;
-    final int[] regs;
     final long[] imm;
     /** Cleared when the code underneath is written or invalidated (IC, TLBI with a cache flush). */
     boolean valid = true;
 
-    Block(long pa, int length, int[] op, int[] word, int[] regs, long[] imm) {
+    Block(long pa, int length, int[] code, int[] word, long[] imm) {
         this.pa = pa;
         this.length = length;
-        this.op = op;
+        this.code = code;
         this.word = word;
-        this.regs = regs;
         this.imm = imm;
     }
 

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.polyvisor.arm64.internal.decode.Decoder;
 import org.polyvisor.arm64.internal.decode.Encoding;
 import org.polyvisor.arm64.internal.decode.Op;
+import org.polyvisor.arm64.internal.decode.Specializer;
 
 /**
  * Decoded blocks by physical address, with a direct-mapped cache by virtual PC in front (valid for one TLB
@@ -70,19 +71,17 @@ public final class BlockCache {
     }
 
     private Block decode(long pa) {
-        int[] op = new int[MAX_BLOCK];
+        int[] code = new int[MAX_BLOCK];
         int[] word = new int[MAX_BLOCK];
-        int[] regs = new int[MAX_BLOCK];
         long[] imm = new long[MAX_BLOCK];
         int n = 0;
         long a = pa;
         while (n < MAX_BLOCK) {
             int w = (int) c.memory.read(a, 4, ByteOrder.LITTLE_ENDIAN);
             Encoding e = DECODER.decode(w);
-            int o = e == null ? Op.UNDEF : e.op();
-            op[n] = o;
+            int o = e == null ? Op.UNDEF : Specializer.op(e.op(), w);
+            code[n] = (o << 24) | (e == null ? 0 : e.packRegs(w));
             word[n] = w;
-            regs[n] = e == null ? 0 : e.packRegs(w);
             imm[n] = e == null ? 0 : e.decodeImm(w);
             n++;
             a += 4;
@@ -90,8 +89,7 @@ public final class BlockCache {
                 break;
             }
         }
-        Block b = new Block(pa, n, Arrays.copyOf(op, n), Arrays.copyOf(word, n), Arrays.copyOf(regs, n),
-                Arrays.copyOf(imm, n));
+        Block b = new Block(pa, n, Arrays.copyOf(code, n), Arrays.copyOf(word, n), Arrays.copyOf(imm, n));
         byPa.put(pa, b);
         long ppn = pa >>> 12;
         List<Block> list = byPage.get(ppn);

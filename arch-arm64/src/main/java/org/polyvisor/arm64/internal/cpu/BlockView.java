@@ -5,16 +5,13 @@ public final class BlockView {
     private BlockView() {
     }
 
-    public static int[] ops(Block b) {
-        return b.op;
+    /** Handler id (bits 31..24) and register indices per instruction. */
+    public static int[] codes(Block b) {
+        return b.code;
     }
 
     public static int[] words(Block b) {
         return b.word;
-    }
-
-    public static int[] regs(Block b) {
-        return b.regs;
     }
 
     public static long[] imms(Block b) {

@@ -37,10 +37,24 @@ public final class Cpu implements SysRegState {
     /** x0..x30, [31] = XZR (always 0), [32] = write sink for XZR, [33] = the current stack pointer. */
     public final long[] x = new long[34];
     public long pc;
-    public boolean n;
-    public boolean z;
-    public boolean c;
-    public boolean v;
+    /**
+     * Lazy NZCV: flag-setting instructions record their kind and operands ({@link #fk}, {@link #fa}, {@link #fb},
+     * {@link #fr}) and the flags are computed only when something reads them (a condition, MRS NZCV, exception
+     * entry). {@link #FK_NZCV} means the flags are explicit in {@link #fnzcv}.
+     */
+    public int fk;
+    public long fa;
+    public long fb;
+    public long fr;
+    public int fnzcv;
+    public static final int FK_NZCV = 0;
+    /** 64-bit add, carry-in 0 / 1 (subtraction is an add of ~b with carry-in 1). */
+    public static final int FK_ADD64 = 1;
+    public static final int FK_ADD64C = 2;
+    /** 32-bit add: fr holds the 33-bit sum of the zero-extended operands and the carry-in. */
+    public static final int FK_ADD32 = 3;
+    public static final int FK_LOGIC64 = 4;
+    public static final int FK_LOGIC32 = 5;
     /** Current exception level (0 or 1). */
     public int el = 1;
     /** PSTATE.SP: true when EL1 uses SP_EL1. */
@@ -143,7 +157,8 @@ public final class Cpu implements SysRegState {
     public void reset() {
         java.util.Arrays.fill(x, 0);
         pc = 0;
-        n = z = c = v = false;
+        fk = FK_NZCV;
+        fnzcv = 0;
         el = 1;
         spSel = true;
         spEl0 = spEl1 = 0;
@@ -158,19 +173,51 @@ public final class Cpu implements SysRegState {
 
     /** PSTATE in SPSR format. */
     public long pstate() {
-        return (n ? 1L << 31 : 0) | (z ? 1L << 30 : 0) | (c ? 1L << 29 : 0) | (v ? 1L << 28 : 0)
-                | (ss ? 1L << 21 : 0) | (il ? 1L << 20 : 0) | daif | ((long) el << 2) | (spSel ? 1 : 0);
+        return ((long) nzcv() << 28) | (ss ? 1L << 21 : 0) | (il ? 1L << 20 : 0) | daif | ((long) el << 2) | (spSel ? 1 : 0);
     }
 
     public int nzcv() {
-        return (n ? 8 : 0) | (z ? 4 : 0) | (c ? 2 : 0) | (v ? 1 : 0);
+        return (flagN() ? 8 : 0) | (flagZ() ? 4 : 0) | (flagC() ? 2 : 0) | (flagV() ? 1 : 0);
     }
 
     public void setNzcv(int f) {
-        n = (f & 8) != 0;
-        z = (f & 4) != 0;
-        c = (f & 2) != 0;
-        v = (f & 1) != 0;
+        fk = FK_NZCV;
+        fnzcv = f & 0xF;
+    }
+
+    public boolean flagN() {
+        return switch (fk) {
+            case FK_NZCV -> (fnzcv & 8) != 0;
+            case FK_ADD32, FK_LOGIC32 -> (int) fr < 0;
+            default -> fr < 0;
+        };
+    }
+
+    public boolean flagZ() {
+        return switch (fk) {
+            case FK_NZCV -> (fnzcv & 4) != 0;
+            case FK_ADD32, FK_LOGIC32 -> (int) fr == 0;
+            default -> fr == 0;
+        };
+    }
+
+    public boolean flagC() {
+        return switch (fk) {
+            case FK_NZCV -> (fnzcv & 2) != 0;
+            case FK_ADD64 -> Long.compareUnsigned(fr, fa) < 0;
+            case FK_ADD64C -> Long.compareUnsigned(fr, fa) <= 0;
+            case FK_ADD32 -> (fr >>> 32) != 0;
+            default -> false;
+        };
+    }
+
+    public boolean flagV() {
+        return switch (fk) {
+            case FK_NZCV -> (fnzcv & 1) != 0;
+            case FK_ADD64, FK_ADD64C -> ((fa ^ fr) & (fb ^ fr)) < 0;
+            case FK_ADD32 -> (((int) fa ^ (int) fr) & ((int) fb ^ (int) fr)) < 0;
+            default -> false;
+        };
     }
 
     private boolean usesSpEl0() {
@@ -273,6 +320,15 @@ public final class Cpu implements SysRegState {
         }
         if (xx) {
             tagX[i] = vpn;
+        }
+    }
+
+    /** Drops cached translations when the hypervisor layer changed stage 2 (checked each time the vCPU enters). */
+    public void checkStage2Generation() {
+        long g = stage2.generation();
+        if (g != stage2Gen) {
+            stage2Gen = g;
+            flushTlb();
         }
     }
 

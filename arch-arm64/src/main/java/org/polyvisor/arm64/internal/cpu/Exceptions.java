@@ -84,7 +84,7 @@ public final class Exceptions {
         }
         int sizeLog = Integer.numberOfTrailingZeros(size);
         int opc = Bits.f(w, 23, 22);
-        boolean sse = !write && (op == Op.LDST_UIMM || op == Op.LDST_REG || op == Op.LDST_IMM9) && opc >= 2;
+        boolean sse = !write && (op == Op.LDST_UIMM || op == Op.LDST_IMM9 || op == Op.LDST_REG) && opc >= 2;
         boolean sf = write ? sizeLog == 3 : (sizeLog == 3 || (sse && opc == 2));
         if (op == Op.LDR_LIT) {
             sse = opc == 2;

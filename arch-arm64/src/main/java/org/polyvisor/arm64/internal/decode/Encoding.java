@@ -145,10 +145,13 @@ public final class Encoding {
         return fields.containsKey(fieldName);
     }
 
-    /** The register-file indices of the four slots, packed d | n<<8 | m<<16 | a<<24. */
+    /**
+     * The register-file indices (0..33) of the four slots, packed in 6 bits each: d | n<<6 | m<<12 | a<<18. The top
+     * byte stays free for the handler id, so that a decoded instruction is one int plus its word and immediate.
+     */
     public int packRegs(int word) {
-        return index(word, 0, "Rd", "Rt") | index(word, 1, "Rn", null) << 8 | index(word, 2, "Rm", "Rs") << 16
-                | index(word, 3, "Ra", "Rt2") << 24;
+        return index(word, 0, "Rd", "Rt") | index(word, 1, "Rn", null) << 6 | index(word, 2, "Rm", "Rs") << 12
+                | index(word, 3, "Ra", "Rt2") << 18;
     }
 
     private int index(int word, int slot, String f1, String f2) {

@@ -77,8 +77,34 @@ public final class Op {
     public static final int LDAR = 60;
     public static final int LDST_IMM9_WB = 61;
     public static final int ISB = 62;
+    // Specialised single-register loads/stores (zero-extending loads and stores, by size) for the addressing modes
+    // compilers use most; chosen by Specializer when a block is decoded. Other forms run through the generic ops.
+    public static final int LD_UIMM_B = 63;
+    public static final int LD_UIMM_H = 64;
+    public static final int LD_UIMM_W = 65;
+    public static final int LD_UIMM_X = 66;
+    public static final int ST_UIMM_B = 67;
+    public static final int ST_UIMM_H = 68;
+    public static final int ST_UIMM_W = 69;
+    public static final int ST_UIMM_X = 70;
+    public static final int LD_WB_B = 71;
+    public static final int LD_WB_H = 72;
+    public static final int LD_WB_W = 73;
+    public static final int LD_WB_X = 74;
+    public static final int ST_WB_B = 75;
+    public static final int ST_WB_H = 76;
+    public static final int ST_WB_W = 77;
+    public static final int ST_WB_X = 78;
+    public static final int LD_REG_B = 79;
+    public static final int LD_REG_H = 80;
+    public static final int LD_REG_W = 81;
+    public static final int LD_REG_X = 82;
+    public static final int ST_REG_B = 83;
+    public static final int ST_REG_H = 84;
+    public static final int ST_REG_W = 85;
+    public static final int ST_REG_X = 86;
 
-    public static final int COUNT = 63;
+    public static final int COUNT = 87;
 
     private static final String[] NAMES = new String[COUNT];
 

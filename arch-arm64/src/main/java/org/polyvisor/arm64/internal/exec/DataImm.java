@@ -13,19 +13,19 @@ public final class DataImm {
     }
 
     static int d(int regs) {
-        return regs & 0xFF;
+        return regs & 0x3F;
     }
 
     static int n(int regs) {
-        return (regs >>> 8) & 0xFF;
+        return (regs >>> 6) & 0x3F;
     }
 
     static int m(int regs) {
-        return (regs >>> 16) & 0xFF;
+        return (regs >>> 12) & 0x3F;
     }
 
     static int a(int regs) {
-        return regs >>> 24;
+        return (regs >>> 18) & 0x3F;
     }
 
     public static int adr(Cpu c, int regs, long imm) {

@@ -109,7 +109,7 @@ public final class DataReg {
         if (Bits.bit(w, 30)) {
             b = ~b;
         }
-        long carry = c.c ? 1 : 0;
+        long carry = c.flagC() ? 1 : 0;
         long r;
         if (Bits.bit(w, 29)) {
             r = Flags.add(c, sf, a, b, carry);

@@ -42,31 +42,57 @@ public final class Interpreter {
             }
             Block b = c.blocks.lookup(c.pc);
             if (b != null) {
-                execBlock(c, b);
+                execBlocks(c, b, CHAIN);
             }
             c.fault = false;
         }
     }
 
-    /** Runs a bounded number of blocks (for tests and the benchmark's inner loop). */
-    static void execBlock(Cpu c, Block b) {
-        int[] ops = BlockView.ops(b);
+    /** Blocks run back to back before the run loop looks at stop requests again (bounds the kick latency). */
+    static final int CHAIN = 256;
+
+    /**
+     * Runs up to {@code budget} blocks, going from one block to the next without returning to the run loop, and
+     * stops early at an exception, an exit or a PSTATE.IL.
+     */
+    static void execBlocks(Cpu c, Block first, int budget) {
+        Block b = first;
+        while (true) {
+            if (!execBlock(c, b) || --budget <= 0 || c.pendingExit != null || c.il) {
+                return;
+            }
+            b = c.blocks.lookup(c.pc);
+            if (b == null) {
+                return;
+            }
+        }
+    }
+
+    /** Runs one block; false when an instruction raised an exception (the PC is then at the vector). */
+    static boolean execBlock(Cpu c, Block b) {
+        int[] codes = BlockView.codes(b);
         int[] words = BlockView.words(b);
-        int[] regs = BlockView.regs(b);
         long[] imms = BlockView.imms(b);
-        int len = ops.length;
+        int len = codes.length;
         long base = c.pc;
         for (int i = 0; i < len; i++) {
-            c.pc = base + ((long) i << 2);
+            // Only instructions that read the PC or may raise an exception store it: pure ALU work skips the store.
+            long pc = base + ((long) i << 2);
             int w = words[i];
-            int rg = regs[i];
+            int rg = codes[i];
             long imm = imms[i];
             // The dispatch lives in the loop on purpose: HotSpot judges how hot each handler call is relative to
             // this method's invocations (one per block), so the hot handlers get inlined here.
-            int r = switch (ops[i]) {
+            int r = switch (rg >>> 24) {
                     case Op.NOP, Op.BARRIER, Op.ISB -> NEXT;
-                    case Op.ADR -> DataImm.adr(c, rg, imm);
-                    case Op.ADRP -> DataImm.adrp(c, rg, imm);
+                    case Op.ADR -> {
+                        c.pc = pc;
+                        yield DataImm.adr(c, rg, imm);
+                    }
+                    case Op.ADRP -> {
+                        c.pc = pc;
+                        yield DataImm.adrp(c, rg, imm);
+                    }
                     case Op.ADD_IMM -> DataImm.addImm(c, w, rg, imm);
                     case Op.ADDS_IMM -> DataImm.addsImm(c, w, rg, imm);
                     case Op.SUB_IMM -> DataImm.subImm(c, w, rg, imm);
@@ -93,50 +119,235 @@ public final class Interpreter {
                     case Op.MADDL -> MulDiv.maddl(c, w, rg);
                     case Op.MULH -> MulDiv.mulh(c, w, rg);
                     case Op.CRC32 -> MulDiv.crc32(c, w, rg);
-                    case Op.B -> Branches.b(c, imm);
-                    case Op.BL -> Branches.bl(c, imm);
-                    case Op.BCOND -> Branches.bcond(c, w, imm);
-                    case Op.CBZ -> Branches.cbz(c, w, rg, imm);
-                    case Op.TBZ -> Branches.tbz(c, w, rg, imm);
-                    case Op.BR -> Branches.br(c, rg);
-                    case Op.BLR -> Branches.blr(c, rg);
-                    case Op.ERET -> Exceptions.eret(c);
-                    case Op.LDST_UIMM -> LoadStore.uimm(c, w, rg, imm);
-                    case Op.LDST_IMM9 -> LoadStore.imm9(c, w, rg, imm);
-                    case Op.LDST_IMM9_WB -> LoadStore.imm9Writeback(c, w, rg, imm);
-                    case Op.LDST_REG -> LoadStore.reg(c, w, rg);
-                    case Op.LDR_LIT -> LoadStore.literal(c, w, rg, imm);
-                    case Op.LDSTP -> LoadStore.pair(c, w, rg, imm);
-                    case Op.LDX -> LoadStore.ldx(c, w, rg);
-                    case Op.STX -> LoadStore.stx(c, w, rg);
-                    case Op.LDXP -> LoadStore.ldxp(c, w, rg);
-                    case Op.STXP -> LoadStore.stxp(c, w, rg);
-                    case Op.LDAR -> LoadStore.ldar(c, w, rg);
-                    case Op.STLR -> LoadStore.stlr(c, w, rg);
-                    case Op.MRS -> SystemInsns.mrs(c, w, rg, imm);
-                    case Op.MSR_REG, Op.SYS -> SystemInsns.msr(c, w, rg, imm);
-                    case Op.MSR_IMM -> SystemInsns.msrImm(c, w);
-                    case Op.HINT -> SystemInsns.hint(c, w);
+                    case Op.B -> {
+                        c.pc = pc;
+                        yield Branches.b(c, imm);
+                    }
+                    case Op.BL -> {
+                        c.pc = pc;
+                        yield Branches.bl(c, imm);
+                    }
+                    case Op.BCOND -> {
+                        c.pc = pc;
+                        yield Branches.bcond(c, w, imm);
+                    }
+                    case Op.CBZ -> {
+                        c.pc = pc;
+                        yield Branches.cbz(c, w, rg, imm);
+                    }
+                    case Op.TBZ -> {
+                        c.pc = pc;
+                        yield Branches.tbz(c, w, rg, imm);
+                    }
+                    case Op.BR -> {
+                        c.pc = pc;
+                        yield Branches.br(c, rg);
+                    }
+                    case Op.BLR -> {
+                        c.pc = pc;
+                        yield Branches.blr(c, rg);
+                    }
+                    case Op.ERET -> {
+                        c.pc = pc;
+                        yield Exceptions.eret(c);
+                    }
+                    case Op.LD_UIMM_B -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.ldUimmB(c, rg, imm);
+                    }
+                    case Op.ST_UIMM_B -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.stUimmB(c, rg, imm);
+                    }
+                    case Op.LD_WB_B -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.ldWbB(c, w, rg, imm);
+                    }
+                    case Op.ST_WB_B -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.stWbB(c, w, rg, imm);
+                    }
+                    case Op.LD_REG_B -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.ldRegB(c, w, rg);
+                    }
+                    case Op.ST_REG_B -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.stRegB(c, w, rg);
+                    }
+                    case Op.LD_UIMM_H -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.ldUimmH(c, rg, imm);
+                    }
+                    case Op.ST_UIMM_H -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.stUimmH(c, rg, imm);
+                    }
+                    case Op.LD_WB_H -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.ldWbH(c, w, rg, imm);
+                    }
+                    case Op.ST_WB_H -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.stWbH(c, w, rg, imm);
+                    }
+                    case Op.LD_REG_H -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.ldRegH(c, w, rg);
+                    }
+                    case Op.ST_REG_H -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.stRegH(c, w, rg);
+                    }
+                    case Op.LD_UIMM_W -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.ldUimmW(c, rg, imm);
+                    }
+                    case Op.ST_UIMM_W -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.stUimmW(c, rg, imm);
+                    }
+                    case Op.LD_WB_W -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.ldWbW(c, w, rg, imm);
+                    }
+                    case Op.ST_WB_W -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.stWbW(c, w, rg, imm);
+                    }
+                    case Op.LD_REG_W -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.ldRegW(c, w, rg);
+                    }
+                    case Op.ST_REG_W -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.stRegW(c, w, rg);
+                    }
+                    case Op.LD_UIMM_X -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.ldUimmX(c, rg, imm);
+                    }
+                    case Op.ST_UIMM_X -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.stUimmX(c, rg, imm);
+                    }
+                    case Op.LD_WB_X -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.ldWbX(c, w, rg, imm);
+                    }
+                    case Op.ST_WB_X -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.stWbX(c, w, rg, imm);
+                    }
+                    case Op.LD_REG_X -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.ldRegX(c, w, rg);
+                    }
+                    case Op.ST_REG_X -> {
+                        c.pc = pc;
+                        yield LoadStoreFast.stRegX(c, w, rg);
+                    }
+                    case Op.LDST_UIMM -> {
+                        c.pc = pc;
+                        yield LoadStore.uimm(c, w, rg, imm);
+                    }
+                    case Op.LDST_IMM9 -> {
+                        c.pc = pc;
+                        yield LoadStore.imm9(c, w, rg, imm);
+                    }
+                    case Op.LDST_IMM9_WB -> {
+                        c.pc = pc;
+                        yield LoadStore.imm9Writeback(c, w, rg, imm);
+                    }
+                    case Op.LDST_REG -> {
+                        c.pc = pc;
+                        yield LoadStore.reg(c, w, rg);
+                    }
+                    case Op.LDR_LIT -> {
+                        c.pc = pc;
+                        yield LoadStore.literal(c, w, rg, imm);
+                    }
+                    case Op.LDSTP -> {
+                        c.pc = pc;
+                        yield LoadStore.pair(c, w, rg, imm);
+                    }
+                    case Op.LDX -> {
+                        c.pc = pc;
+                        yield LoadStore.ldx(c, w, rg);
+                    }
+                    case Op.STX -> {
+                        c.pc = pc;
+                        yield LoadStore.stx(c, w, rg);
+                    }
+                    case Op.LDXP -> {
+                        c.pc = pc;
+                        yield LoadStore.ldxp(c, w, rg);
+                    }
+                    case Op.STXP -> {
+                        c.pc = pc;
+                        yield LoadStore.stxp(c, w, rg);
+                    }
+                    case Op.LDAR -> {
+                        c.pc = pc;
+                        yield LoadStore.ldar(c, w, rg);
+                    }
+                    case Op.STLR -> {
+                        c.pc = pc;
+                        yield LoadStore.stlr(c, w, rg);
+                    }
+                    case Op.MRS -> {
+                        c.pc = pc;
+                        yield SystemInsns.mrs(c, w, rg, imm);
+                    }
+                    case Op.MSR_REG, Op.SYS -> {
+                        c.pc = pc;
+                        yield SystemInsns.msr(c, w, rg, imm);
+                    }
+                    case Op.MSR_IMM -> {
+                        c.pc = pc;
+                        yield SystemInsns.msrImm(c, w);
+                    }
+                    case Op.HINT -> {
+                        c.pc = pc;
+                        yield SystemInsns.hint(c, w);
+                    }
                     case Op.CLREX -> {
                         c.exclAddr = -1;
                         yield NEXT;
                     }
-                    case Op.SVC -> SystemInsns.svc(c, w);
-                    case Op.HVC -> SystemInsns.hvc(c, w);
-                    case Op.SMC -> SystemInsns.smc(c, w);
-                    case Op.BRK -> SystemInsns.brk(c, w);
-                    case Op.FP -> SystemInsns.fp(c);
+                    case Op.SVC -> {
+                        c.pc = pc;
+                        yield SystemInsns.svc(c, w);
+                    }
+                    case Op.HVC -> {
+                        c.pc = pc;
+                        yield SystemInsns.hvc(c, w);
+                    }
+                    case Op.SMC -> {
+                        c.pc = pc;
+                        yield SystemInsns.smc(c, w);
+                    }
+                    case Op.BRK -> {
+                        c.pc = pc;
+                        yield SystemInsns.brk(c, w);
+                    }
+                    case Op.FP -> {
+                        c.pc = pc;
+                        yield SystemInsns.fp(c);
+                    }
                     default -> {
+                        c.pc = pc;
                         Exceptions.undefined(c);
                         yield EXC;
                     }
             };
             if (r != NEXT) {
                 c.retired += r == JUMP ? i + 1 : i;
-                return;
+                return r == JUMP;
             }
         }
         c.pc = base + ((long) len << 2);
         c.retired += len;
+        return true;
     }
 }

@@ -21,30 +21,39 @@ public final class LoadStore {
     }
 
     /**
-     * One access: opc 0 store, 1 load zero-extended, 2 load sign-extended to 64, 3 sign-extended to 32 bits. A
-     * single switch on size:opc so that each combination is one straight path to the TLB fast path.
+     * One access: opc 0 store, 1 load zero-extended, 2 load sign-extended to 64, 3 sign-extended to 32 bits. Loads
+     * and stores are separate small methods so that HotSpot inlines them into the interpreter loop.
      */
     private static int access(Cpu c, long addr, int size, int opc, int rt, boolean unpriv) {
         if (unpriv) {
             return accessUnpriv(c, addr, size, opc, rt);
         }
-        long v;
-        switch ((size << 2) | opc) {
-            case 0 -> { c.write8(addr, c.x[rt]); return c.fault ? EXC : NEXT; }
-            case 4 -> { c.write16(addr, c.x[rt]); return c.fault ? EXC : NEXT; }
-            case 8 -> { c.write32(addr, c.x[rt]); return c.fault ? EXC : NEXT; }
-            case 12 -> { c.write64(addr, c.x[rt]); return c.fault ? EXC : NEXT; }
-            case 1 -> v = c.read8(addr);
-            case 5 -> v = c.read16(addr);
-            case 9 -> v = c.read32(addr);
-            case 13 -> v = c.read64(addr);
-            case 2 -> v = (byte) c.read8(addr);
-            case 3 -> v = (byte) c.read8(addr) & M32;
-            case 6 -> v = (short) c.read16(addr);
-            case 7 -> v = (short) c.read16(addr) & M32;
-            case 10 -> v = (int) c.read32(addr);
-            default -> v = c.read64(addr);
+        return opc == 0 ? store(c, addr, size, c.x[rt]) : load(c, addr, (size << 2) | opc, rt);
+    }
+
+    private static int store(Cpu c, long addr, int size, long v) {
+        switch (size) {
+            case 0 -> c.write8(addr, v);
+            case 1 -> c.write16(addr, v);
+            case 2 -> c.write32(addr, v);
+            default -> c.write64(addr, v);
         }
+        return c.fault ? EXC : NEXT;
+    }
+
+    /** kind = size:opc with opc != 0. */
+    private static int load(Cpu c, long addr, int kind, int rt) {
+        long v = switch (kind) {
+            case 1 -> c.read8(addr);
+            case 5 -> c.read16(addr);
+            case 9 -> c.read32(addr);
+            case 13 -> c.read64(addr);
+            case 2 -> (byte) c.read8(addr);
+            case 3 -> (byte) c.read8(addr) & M32;
+            case 6 -> (short) c.read16(addr);
+            case 7 -> (short) c.read16(addr) & M32;
+            default -> (int) c.read32(addr); // 10: LDRSW
+        };
         if (c.fault) {
             return EXC;
         }

@@ -87,6 +87,18 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
         gic.connect(index, this::irqLineChanged);
     }
 
+    /**
+     * A stand-alone vCPU for CPU-model tests: VHE host, its own one-CPU GIC, no participants, CNTVOFF 0, MPIDR as the
+     * CPU model holds it.
+     */
+    public Arm64Vcpu(int index, Cpu cpu) {
+        this(index, cpu, new PhysicalCpu(cpu, org.polyvisor.arm64.internal.hyp.HostModel.VHE, index),
+                new GuestTraps(org.polyvisor.arm64.internal.hyp.HostModel.VHE, 1, 0),
+                new VcpuSessions(index, new org.polyvisor.arm64.internal.hyp.ParticipantRegistry(),
+                        new java.util.HashMap<>()),
+                new GicV3(index + 1), cpu.sys[cpu.regs.index("MPIDR_EL1")]);
+    }
+
     public Cpu cpu() {
         return cpu;
     }
@@ -129,6 +141,7 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
             if (p == POWER_ON_PENDING) {
                 powerOn();
             }
+            cpu.checkStage2Generation();
             sw.load();
             sampleTimer();
             viLoaded = irqLine;
@@ -305,7 +318,9 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
             }
             b.value("sp_el0", cpu.spEl0).value("sp_el1", cpu.spEl1).value("pc", cpu.pc).value("pstate", cpu.pstate());
             for (SysReg r : cpu.regs.all()) {
-                b.value(r.name(), cpu.sys[cpu.regs.index(r.name())]);
+                if (r.op0() != 1) { // SYS operations (DC, IC, TLBI, AT) hold no state
+                    b.value(r.name(), cpu.sys[cpu.regs.index(r.name())]);
+                }
             }
         });
         b.value("excl.addr", cpu.exclAddr).value("excl.size", cpu.exclSize).value("excl.val", cpu.exclVal);
@@ -326,7 +341,9 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
                 cpu.x[i] = state.value("x" + i);
             }
             for (SysReg r : cpu.regs.all()) {
-                cpu.sys[cpu.regs.index(r.name())] = state.value(r.name(), r.reset());
+                if (r.op0() != 1) { // registers a newer model added keep their reset value
+                    cpu.sys[cpu.regs.index(r.name())] = state.value(r.name(), r.reset());
+                }
             }
             cpu.spEl0 = state.value("sp_el0");
             cpu.spEl1 = state.value("sp_el1");
@@ -380,8 +397,14 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
         });
         m.put("power", (long) power);
         m.put("irq.line", irqLine ? 1L : 0L);
+        return m;
+    }
+
+    /** The modelled host CPU's context registers (what the world switch preserves), by name. */
+    public Map<String, Long> hostRegisters() {
+        Map<String, Long> m = new LinkedHashMap<>();
         for (String h : sw.hostContextRegisters()) {
-            m.put("host." + h, hw.read(h));
+            m.put(h, hw.read(h));
         }
         return m;
     }

@@ -22,6 +22,8 @@ import org.polyvisor.arm64.internal.hyp.VcpuSessions;
 import org.polyvisor.arm64.internal.hyp.VmidAllocator;
 import org.polyvisor.arm64.internal.sysreg.SysRegFile;
 import org.polyvisor.arm64.spi.Stage2;
+import org.polyvisor.arm64.spi.Stage2Provider;
+import org.polyvisor.arm64.spi.SysRegTable;
 import org.polyvisor.elf.ElfImage;
 import org.polyvisor.spi.Machine;
 import org.polyvisor.spi.MachineContext;
@@ -51,7 +53,17 @@ public final class VirtMachine implements Machine {
     private final DefaultStage2 stage2;
     private final Map<String, Map<Integer, StateSnapshot>> parked = new HashMap<>();
 
-    public VirtMachine(MachineContext context, ParticipantRegistry participants) {
+    public VirtMachine(MachineContext context) {
+        this(context, null, List.of(), new ParticipantRegistry());
+    }
+
+    /**
+     * @param stage2Provider supplies stage 2, or null for the default (40-bit IPA, RAM mapped on first fault)
+     * @param extraSysRegs   system-register tables contributed by features, after the Cortex-A57 and GIC ones
+     * @param participants   world-switch participants registered with the architecture
+     */
+    public VirtMachine(MachineContext context, Stage2Provider stage2Provider, List<SysRegTable> extraSysRegs,
+                       ParticipantRegistry participants) {
         this.context = context;
         VmConfig cfg = context.config();
         for (String k : cfg.options().keySet()) {
@@ -76,17 +88,18 @@ public final class VirtMachine implements Machine {
         GicRedistributors redist = new GicRedistributors(gic);
         context.mmio().map(new GuestPhysicalAddress(GicRedistributors.BASE), redist.size(), redist);
         stage2 = new DefaultStage2(context.memory());
+        Stage2 s2 = stage2Provider == null ? stage2 : stage2Provider.stage2For(context, stage2);
         vmid = VmidAllocator.next();
         for (int i = 0; i < cfg.vcpus(); i++) {
-            vcpus.add(createVcpu(i, stage2, participants));
+            vcpus.add(createVcpu(i, s2, extraSysRegs, participants));
         }
     }
 
-    private Arm64Vcpu createVcpu(int i, Stage2 s2, ParticipantRegistry participants) {
+    private Arm64Vcpu createVcpu(int i, Stage2 s2, List<SysRegTable> extraSysRegs, ParticipantRegistry participants) {
         Arm64Vcpu[] self = new Arm64Vcpu[1];
         GicCpuInterface icc = new GicCpuInterface(gic, i, () -> self[0].sampleTimer());
         Cpu cpu = new Cpu(context.memory(), s2, ipa -> context.mmio().isMapped(new GuestPhysicalAddress(ipa)),
-                SysRegFile.cortexA57(List.of(icc)));
+                SysRegFile.cortexA57(concat(List.of(icc), extraSysRegs)));
         long mpidr = 0x8000_0000L | i;
         cpu.sys[cpu.regs.index("VMPIDR_EL2")] = mpidr;
         cpu.sys[cpu.regs.index("MPIDR_EL1")] = mpidr;
@@ -96,6 +109,12 @@ public final class VirtMachine implements Machine {
         hostDefaults(hw);
         self[0] = new Arm64Vcpu(i, cpu, hw, traps, new VcpuSessions(i, participants, parked), gic, mpidr);
         return self[0];
+    }
+
+    private static List<SysRegTable> concat(List<SysRegTable> a, List<SysRegTable> b) {
+        List<SysRegTable> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     /** The physical CPU as the host kernel left it before its first KVM_RUN. */

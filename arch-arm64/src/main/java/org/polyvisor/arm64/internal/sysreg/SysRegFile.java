@@ -47,7 +47,7 @@ public final class SysRegFile {
         return cortexA57(List.of());
     }
 
-    /** The Cortex-A57 tables plus tables of the machine around the CPU (the GIC's ICC_* interface). */
+    /** The Cortex-A57 tables followed by tables contributed by features. */
     public static SysRegFile cortexA57(List<SysRegTable> extra) {
         List<SysRegTable> t = new ArrayList<>(List.of(new SpecialRegisters(), new El1Registers(), new IdRegisters(),
                 new TimerRegisters(), new El2Registers(), new CacheTlbOps()));

@@ -17,8 +17,6 @@ import org.polyvisor.ppc.internal.mmu.TlbArray;
 public final class Cpu {
     public final int[] gpr = new int[32];
     public int pc;
-    /** Address of the instruction being executed (SRR0 for faults). */
-    public int cia;
     public int msr;
     public int cr;
     public int xer;
@@ -58,11 +56,19 @@ public final class Cpu {
         if (tlb.mmuV2()) {
             spr[MMUCFG] = 1;
         }
-        pc = cia = msr = cr = xer = lr = ctr = 0;
+        pc = msr = cr = xer = lr = ctr = 0;
         reservation = false;
         halted = false;
         exitIvor = -1;
         mem.flush();
+    }
+
+    /**
+     * Address of the instruction being executed (SRR0 for faults): the interpreter advances pc before executing,
+     * and no instruction changes pc before it can fault, so this is pc - 4 whenever it is asked.
+     */
+    public int cia() {
+        return pc - 4;
     }
 
     public boolean inGuest() {
@@ -163,12 +169,12 @@ public final class Cpu {
 
     /** Program interrupt for the current instruction. */
     public void program(int esr) {
-        raise(Ivor.PROGRAM, cia, esr, 0, SET_ESR);
+        raise(Ivor.PROGRAM, cia(), esr, 0, SET_ESR);
     }
 
     /** Hypervisor privilege interrupt: the instruction is re-executed unless the hypervisor emulates it. */
     public void hvPriv() {
-        raise(Ivor.HV_PRIV, cia, 0, 0, 0);
+        raise(Ivor.HV_PRIV, cia(), 0, 0, 0);
     }
 
     /** True if the instruction needs supervisor state; raises the privileged-instruction program interrupt if not. */

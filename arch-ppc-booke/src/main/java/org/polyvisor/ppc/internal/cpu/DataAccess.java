@@ -37,10 +37,13 @@ public final class DataAccess {
             xSeg = new MemorySegment[SIZE];
     private final long[] rOff = new long[SIZE], wOff = new long[SIZE], xOff = new long[SIZE];
 
-    /** The page the interpreter fetches from (one-entry cache in front of the execute cache). */
+    /** The page the interpreter fetches from: its pre-decoded words and operation ids. */
     int fetchTag = -1;
-    MemorySegment fetchSeg;
-    long fetchOff;
+    int[] fetchWords;
+    int[] fetchOps;
+    final CodeCache code = new CodeCache();
+    /** Real address of the last slow-path translation. */
+    private long slowRa;
 
     /** Result of the last slow-path translation. */
     private MemorySegment slowSeg;
@@ -56,7 +59,7 @@ public final class DataAccess {
         return memory;
     }
 
-    /** Drops every cached translation. */
+    /** Drops every cached translation (decoded code stays: it is keyed by real address). */
     public void flush() {
         Arrays.fill(rTag, -1);
         Arrays.fill(wTag, -1);
@@ -123,15 +126,45 @@ public final class DataAccess {
         return storeSlow(ea, v, 1);
     }
 
-    /** Fetches the instruction at pc, or returns FAULT after raising ITLB / ISI / machine check. */
-    long fetchSlow(int pc) {
+    /**
+     * Makes pc's page the fetch page (translation, decoded copy), or returns false after raising ITLB / ISI /
+     * machine check.
+     */
+    boolean fetchSlow(int pc) {
         if (!translate(pc, EXEC)) {
-            return FAULT;
+            return false;
+        }
+        boolean fresh = !code.contains(slowRa);
+        int s = code.lookup(slowRa, slowSeg, slowOff - (pc & 0xFFF));
+        if (fresh) {
+            dropWriteEntries(slowSeg, slowOff - (pc & 0xFFF));
         }
         fetchTag = pc >>> 12;
-        fetchSeg = slowSeg;
-        fetchOff = slowOff - (pc & 0xFFF);
-        return fetchSeg.get(BE_INT, slowOff) & 0xFFFF_FFFFL;
+        fetchWords = code.words(s);
+        fetchOps = code.ops(s);
+        return true;
+    }
+
+    /** A page became code: its stores must take the slow path from now on. */
+    private void dropWriteEntries(MemorySegment seg, long pageOff) {
+        for (int i = 0; i < SIZE; i++) {
+            if (wTag[i] != -1 && wSeg[i] == seg && wOff[i] == pageOff) {
+                wTag[i] = -1;
+            }
+        }
+    }
+
+    /** A store that bypassed the software TLB (external PID) reached real address ra. */
+    public void noteExternalWrite(long ra, int size) {
+        if (code.contains(ra)) {
+            code.stored(ra, size, memory.chunk(ra), ra & GuestMemory.CHUNK_MASK);
+        }
+    }
+
+    /** Memory changed behind the CPU's back (snapshot restore): forget decoded code. */
+    public void codeChanged() {
+        code.clear();
+        fetchTag = -1;
     }
 
     // ---- slow paths
@@ -179,6 +212,7 @@ public final class DataAccess {
             case 2 -> slowSeg.set(BE_SHORT, slowOff, (short) v);
             default -> slowSeg.set(BYTE, slowOff, (byte) v);
         }
+        code.stored(slowRa, size, slowSeg, slowOff);
         return true;
     }
 
@@ -206,7 +240,7 @@ public final class DataAccess {
             if (access == EXEC) {
                 cpu.raise(Ivor.ITLB_MISS, ea, 0, 0, 0);
             } else {
-                cpu.raise(Ivor.DTLB_MISS, cpu.cia, esr, ea, Cpu.SET_ESR | Cpu.SET_DEAR);
+                cpu.raise(Ivor.DTLB_MISS, cpu.cia(), esr, ea, Cpu.SET_ESR | Cpu.SET_DEAR);
             }
             return false;
         }
@@ -214,7 +248,7 @@ public final class DataAccess {
             if (access == EXEC) {
                 cpu.raise(Ivor.INST_STORAGE, ea, 0, 0, Cpu.SET_ESR);
             } else {
-                cpu.raise(Ivor.DATA_STORAGE, cpu.cia, esr, ea, Cpu.SET_ESR | Cpu.SET_DEAR);
+                cpu.raise(Ivor.DATA_STORAGE, cpu.cia(), esr, ea, Cpu.SET_ESR | Cpu.SET_DEAR);
             }
             return false;
         }
@@ -223,12 +257,13 @@ public final class DataAccess {
         if (seg == null) {
             // No device is reachable through a CPU-side mapping: the hypervisor only installs shadow entries
             // for RAM, so this is a host-state access to nothing (machine check, like a bus error).
-            cpu.raise(Ivor.MACHINE_CHECK, access == EXEC ? ea : cpu.cia, 0, ea, Cpu.SET_DEAR);
+            cpu.raise(Ivor.MACHINE_CHECK, access == EXEC ? ea : cpu.cia(), 0, ea, Cpu.SET_DEAR);
             return false;
         }
         long off = ra & GuestMemory.CHUNK_MASK;
         slowSeg = seg;
         slowOff = off;
+        slowRa = ra;
         int tag = ea >>> 12;
         int i = tag & MASK;
         long pageOff = off & ~0xFFFL;
@@ -239,6 +274,9 @@ public final class DataAccess {
                 rOff[i] = pageOff;
             }
             case WRITE -> {
+                if (code.contains(ra)) {
+                    return true; // code page: no fast-path writes, so the decoded copy stays coherent
+                }
                 wTag[i] = tag;
                 wSeg[i] = seg;
                 wOff[i] = pageOff;

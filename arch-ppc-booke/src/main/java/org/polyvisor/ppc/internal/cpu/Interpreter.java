@@ -26,23 +26,44 @@ public final class Interpreter {
         c.budget = max;
         DataAccess m = c.mem;
         long done = 0;
+        int[] words = m.fetchWords;
+        int[] ops = m.fetchOps;
         while (c.budget > 0) {
             c.budget--;
             int pc = c.pc;
-            int w;
-            if ((pc >>> 12) == m.fetchTag && (pc & 3) == 0) {
-                w = m.fetchSeg.get(DataAccess.BE_INT, m.fetchOff + (pc & 0xFFF));
-            } else {
-                c.cia = pc;
-                long f = m.fetchSlow(pc);
-                if (f < 0) {
+            if ((pc >>> 12) != m.fetchTag) {
+                if (!m.fetchSlow(pc)) {
                     continue;
                 }
-                w = (int) f;
+                words = m.fetchWords;
+                ops = m.fetchOps;
             }
-            c.cia = pc;
+            int i = (pc >>> 2) & 1023;
+            int w = words[i];
+            int op = ops[i];
             c.pc = pc + 4;
-            execute(c, w);
+            // The hottest operations are dispatched here so that the JIT inlines them into the loop; everything
+            // else goes through execute(), which is too large to inline as a whole.
+            switch (op) {
+                case ADDI -> IntArith.addi(c, w);
+                case LWZ -> LoadStore.lwz(c, w);
+                case STW -> LoadStore.stw(c, w);
+                case LWZX -> LoadStore.lwzx(c, w);
+                case LBZU -> LoadStore.lbzu(c, w);
+                case LBZ -> LoadStore.lbz(c, w);
+                case STB -> LoadStore.stb(c, w);
+                case RLWINM -> Logic.rlwinm(c, w);
+                case XOR -> Logic.xor(c, w);
+                case OR -> Logic.or(c, w);
+                case BC -> Branch.bc(c, w);
+                case B -> Branch.b(c, w);
+                case BCLR -> Branch.bclr(c, w);
+                case CMPI -> IntArith.cmpi(c, w);
+                case CMPLI -> IntArith.cmpli(c, w);
+                case CMPL -> IntArith.cmpl(c, w);
+                case ADD -> IntArith.add(c, w);
+                default -> execute(c, w, op);
+            }
             done++;
         }
         if (c.exitIvor >= 0) {
@@ -52,9 +73,12 @@ public final class Interpreter {
         return c.exitIvor;
     }
 
-    /** Executes one instruction word at c.cia (c.pc already points to the next one). */
+    /** Executes one instruction word (c.pc already points to the next one). */
     public static void execute(Cpu c, int w) {
-        int op = Decoder.decode(w);
+        execute(c, w, Decoder.decode(w));
+    }
+
+    private static void execute(Cpu c, int w, int op) {
         switch (op) {
             case ADDI -> IntArith.addi(c, w);
             case ADDIS -> IntArith.addis(c, w);
@@ -84,8 +108,12 @@ public final class Interpreter {
             case MULHWU -> MulDiv.mulhwu(c, w);
             case DIVW -> MulDiv.divw(c, w);
             case DIVWU -> MulDiv.divwu(c, w);
-            case ORI, ORIS, XORI, XORIS, ANDI_, ANDIS_ -> Logic.immediate(c, w, op);
-            case AND, ANDC, OR, ORC, XOR, NAND, NOR, EQV, EXTSB, EXTSH, CNTLZW, SLW, SRW -> Logic.register(c, w, op);
+            case ORI -> Logic.ori(c, w);
+            case ORIS, XORI, XORIS, ANDI_, ANDIS_ -> Logic.immediate(c, w, op);
+            case OR -> Logic.or(c, w);
+            case XOR -> Logic.xor(c, w);
+            case AND -> Logic.and(c, w);
+            case ANDC, ORC, NAND, NOR, EQV, EXTSB, EXTSH, CNTLZW, SLW, SRW -> Logic.register(c, w, op);
             case SRAW -> Logic.sraw(c, w);
             case SRAWI -> Logic.srawi(c, w);
             case RLWINM -> Logic.rlwinm(c, w);
@@ -94,8 +122,18 @@ public final class Interpreter {
             case LWZ -> LoadStore.lwz(c, w);
             case LBZ -> LoadStore.lbz(c, w);
             case STW -> LoadStore.stw(c, w);
-            case LWZU, LBZU, LHZ, LHZU, LHA, LHAU, STWU, STB, STBU, STH, STHU, LWZX, LWZUX, LBZX, LBZUX, LHZX, LHZUX,
-                 LHAX, LHAUX, STWX, STWUX, STBX, STBUX, STHX, STHUX, LWBRX, LHBRX, STWBRX, STHBRX ->
+            case LBZU -> LoadStore.lbzu(c, w);
+            case LWZU -> LoadStore.lwzu(c, w);
+            case LHZ -> LoadStore.lhz(c, w);
+            case LWZX -> LoadStore.lwzx(c, w);
+            case LBZX -> LoadStore.lbzx(c, w);
+            case STB -> LoadStore.stb(c, w);
+            case STH -> LoadStore.sth(c, w);
+            case STWU -> LoadStore.stwu(c, w);
+            case STWX -> LoadStore.stwx(c, w);
+            case STBX -> LoadStore.stbx(c, w);
+            case LHZU, LHA, LHAU, STBU, STHU, LWZUX, LBZUX, LHZX, LHZUX,
+                 LHAX, LHAUX, STWUX, STBUX, STHX, STHUX, LWBRX, LHBRX, STWBRX, STHBRX ->
                     LoadStore.access(c, w, op);
             case LMW -> LoadStore.lmw(c, w);
             case STMW -> LoadStore.stmw(c, w);

@@ -1,15 +1,30 @@
 package org.polyvisor.ppc.internal.cpu;
 
 /**
- * The 400 MHz time base of QEMU's ppce500, derived from the host clock so that it advances while a vCPU waits.
- * The offset keeps it continuous across a state import.
+ * The 400 MHz time base of QEMU's ppce500, derived from the host clock while the vCPU is inside run() (it also
+ * advances while the vCPU waits) and frozen outside it, as QEMU's virtual clock stops while a VM is paused. So a
+ * snapshot taken while paused round-trips exactly and the guest sees no time jump across pause or bundle swap.
  */
 public final class TimeBase {
     public static final long HZ = 400_000_000L;
     private long offset;
+    private boolean frozen = true;
+    private long frozenValue;
 
-    public TimeBase() {
-        offset = -ticksOf(System.nanoTime());
+    /** Starts counting (vCPU enters run()). */
+    public void resume() {
+        if (frozen) {
+            offset = frozenValue - ticksOf(System.nanoTime());
+            frozen = false;
+        }
+    }
+
+    /** Stops counting (vCPU leaves run()). */
+    public void freeze() {
+        if (!frozen) {
+            frozenValue = now();
+            frozen = true;
+        }
     }
 
     private static long ticksOf(long nanos) {
@@ -17,11 +32,15 @@ public final class TimeBase {
     }
 
     public long now() {
-        return ticksOf(System.nanoTime()) + offset;
+        return frozen ? frozenValue : ticksOf(System.nanoTime()) + offset;
     }
 
     public void set(long value) {
-        offset = value - ticksOf(System.nanoTime());
+        if (frozen) {
+            frozenValue = value;
+        } else {
+            offset = value - ticksOf(System.nanoTime());
+        }
     }
 
     /** Host nanoTime at which the time base reaches {@code ticks}. */

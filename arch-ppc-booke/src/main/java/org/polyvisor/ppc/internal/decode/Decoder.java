@@ -11,12 +11,17 @@ public final class Decoder {
     private static final int[] X19 = new int[1024];
     private static final int[] X31 = new int[1024];
     private static final String[] NAMES = new String[Op.COUNT];
+    private static final Encoding[] P_ENC = new Encoding[64];
+    private static final Encoding[] X19_ENC = new Encoding[1024];
+    private static final Encoding[] X31_ENC = new Encoding[1024];
 
     static {
         PRIMARY[19] = EXT19;
         PRIMARY[31] = EXT31;
         for (Encoding e : EncodingTable.ALL) {
-            NAMES[e.op()] = e.mnemonic();
+            if (NAMES[e.op()] == null) {
+                NAMES[e.op()] = e.mnemonic();
+            }
             switch (e.form()) {
                 case XL -> put(X19, e.xo(), e);
                 case X, XFX -> put(X31, e.xo(), e);
@@ -34,6 +39,7 @@ public final class Decoder {
                         throw new IllegalStateException("duplicate primary opcode " + e);
                     }
                     PRIMARY[e.primary()] = e.op();
+                    P_ENC[e.primary()] = e;
                 }
             }
         }
@@ -44,6 +50,7 @@ public final class Decoder {
             throw new IllegalStateException("decode table collision at xo " + xo + ": " + e + " vs op " + table[xo]);
         }
         table[xo] = e.op();
+        (table == X19 ? X19_ENC : X31_ENC)[xo] = e;
     }
 
     private Decoder() {
@@ -57,6 +64,16 @@ public final class Decoder {
         }
         int xo = (w >>> 1) & 0x3FF;
         return op == EXT31 ? X31[xo] : X19[xo];
+    }
+
+    /** The table entry an instruction word matches, or null (diagnostics, tests, disassembly). */
+    public static Encoding encoding(int w) {
+        int p = w >>> 26;
+        if (PRIMARY[p] >= 0) {
+            return P_ENC[p];
+        }
+        int xo = (w >>> 1) & 0x3FF;
+        return p == 31 ? X31_ENC[xo] : X19_ENC[xo];
     }
 
     /** Mnemonic of an operation id (diagnostics, tests). */

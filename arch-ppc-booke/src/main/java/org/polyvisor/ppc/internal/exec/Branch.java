@@ -9,11 +9,12 @@ public final class Branch {
     }
 
     public static void b(Cpu c, int w) {
+        int cia = c.cia();
         int li = (w << 6) >> 6 & ~3;
         if ((w & 1) != 0) {
-            c.lr = c.cia + 4;
+            c.lr = cia + 4;
         }
-        c.pc = ((w & 2) != 0 ? 0 : c.cia) + li;
+        c.pc = ((w & 2) != 0 ? 0 : cia) + li;
     }
 
     /** Evaluates BO/BI (decrementing CTR when BO says so). */
@@ -29,12 +30,13 @@ public final class Branch {
     }
 
     public static void bc(Cpu c, int w) {
+        int cia = c.cia();
         boolean t = taken(c, w, true);
         if ((w & 1) != 0) {
-            c.lr = c.cia + 4;
+            c.lr = cia + 4;
         }
         if (t) {
-            c.pc = ((w & 2) != 0 ? 0 : c.cia) + (short) (w & 0xFFFC);
+            c.pc = ((w & 2) != 0 ? 0 : cia) + (short) (w & 0xFFFC);
         }
     }
 
@@ -42,7 +44,7 @@ public final class Branch {
         int target = c.lr & ~3;
         boolean t = taken(c, w, true);
         if ((w & 1) != 0) {
-            c.lr = c.cia + 4;
+            c.lr = c.pc;
         }
         if (t) {
             c.pc = target;
@@ -52,7 +54,7 @@ public final class Branch {
     public static void bcctr(Cpu c, int w) {
         boolean t = taken(c, w, false);
         if ((w & 1) != 0) {
-            c.lr = c.cia + 4;
+            c.lr = c.pc;
         }
         if (t) {
             c.pc = c.ctr & ~3;

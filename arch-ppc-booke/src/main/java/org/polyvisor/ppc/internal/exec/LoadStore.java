@@ -145,6 +145,85 @@ public final class LoadStore {
         c.mem.store32(eaD(c, w), c.gpr[rt(w)]);
     }
 
+    // ---- common forms as straight-line code (the interpreter's hot loads and stores)
+
+    public static void lbzu(Cpu c, int w) {
+        int ra = ra(w);
+        if (ra == 0 || ra == rt(w)) {
+            c.program(Esr.PIL);
+            return;
+        }
+        int ea = c.gpr[ra] + (short) w;
+        long v = c.mem.load8(ea);
+        if (v >= 0) {
+            c.gpr[rt(w)] = (int) v;
+            c.gpr[ra] = ea;
+        }
+    }
+
+    public static void lwzu(Cpu c, int w) {
+        int ra = ra(w);
+        if (ra == 0 || ra == rt(w)) {
+            c.program(Esr.PIL);
+            return;
+        }
+        int ea = c.gpr[ra] + (short) w;
+        long v = c.mem.load32(ea);
+        if (v >= 0) {
+            c.gpr[rt(w)] = (int) v;
+            c.gpr[ra] = ea;
+        }
+    }
+
+    public static void lhz(Cpu c, int w) {
+        long v = c.mem.load16(eaD(c, w));
+        if (v >= 0) {
+            c.gpr[rt(w)] = (int) v;
+        }
+    }
+
+    public static void lwzx(Cpu c, int w) {
+        long v = c.mem.load32(eaX(c, w));
+        if (v >= 0) {
+            c.gpr[rt(w)] = (int) v;
+        }
+    }
+
+    public static void lbzx(Cpu c, int w) {
+        long v = c.mem.load8(eaX(c, w));
+        if (v >= 0) {
+            c.gpr[rt(w)] = (int) v;
+        }
+    }
+
+    public static void stb(Cpu c, int w) {
+        c.mem.store8(eaD(c, w), c.gpr[rt(w)]);
+    }
+
+    public static void sth(Cpu c, int w) {
+        c.mem.store16(eaD(c, w), c.gpr[rt(w)]);
+    }
+
+    public static void stwu(Cpu c, int w) {
+        int ra = ra(w);
+        if (ra == 0) {
+            c.program(Esr.PIL);
+            return;
+        }
+        int ea = c.gpr[ra] + (short) w;
+        if (c.mem.store32(ea, c.gpr[rt(w)])) {
+            c.gpr[ra] = ea;
+        }
+    }
+
+    public static void stwx(Cpu c, int w) {
+        c.mem.store32(eaX(c, w), c.gpr[rt(w)]);
+    }
+
+    public static void stbx(Cpu c, int w) {
+        c.mem.store8(eaX(c, w), c.gpr[rt(w)]);
+    }
+
     public static void lmw(Cpu c, int w) {
         int ea = eaD(c, w);
         for (int r = rt(w); r < 32; r++, ea += 4) {
@@ -218,21 +297,22 @@ public final class LoadStore {
         long ra = c.mem.translateExternal(ea, store ? DataAccess.WRITE : DataAccess.READ, epc);
         int esr = Esr.EPID | (store ? Esr.ST : 0);
         if (ra == -1) {
-            c.raise(Ivor.DTLB_MISS, c.cia, esr, ea, Cpu.SET_ESR | Cpu.SET_DEAR);
+            c.raise(Ivor.DTLB_MISS, c.cia(), esr, ea, Cpu.SET_ESR | Cpu.SET_DEAR);
             return;
         }
         if (ra < 0) {
-            c.raise(Ivor.DATA_STORAGE, c.cia, esr, ea, Cpu.SET_ESR | Cpu.SET_DEAR);
+            c.raise(Ivor.DATA_STORAGE, c.cia(), esr, ea, Cpu.SET_ESR | Cpu.SET_DEAR);
             return;
         }
         var mem = c.mem.memory();
         if (!mem.isRam(ra)) {
-            c.raise(Ivor.MACHINE_CHECK, c.cia, 0, ea, Cpu.SET_DEAR);
+            c.raise(Ivor.MACHINE_CHECK, c.cia(), 0, ea, Cpu.SET_DEAR);
             return;
         }
         int size = size(op);
         if (store) {
             mem.write(ra, size, c.gpr[rt(w)], java.nio.ByteOrder.BIG_ENDIAN);
+            c.mem.noteExternalWrite(ra, size);
         } else {
             c.gpr[rt(w)] = (int) mem.read(ra, size, java.nio.ByteOrder.BIG_ENDIAN);
         }

@@ -55,6 +55,22 @@ public final class Logic {
         toRa(c, w, r, (w & 1) != 0);
     }
 
+    public static void or(Cpu c, int w) {
+        toRa(c, w, c.gpr[rt(w)] | c.gpr[rb(w)], (w & 1) != 0);
+    }
+
+    public static void xor(Cpu c, int w) {
+        toRa(c, w, c.gpr[rt(w)] ^ c.gpr[rb(w)], (w & 1) != 0);
+    }
+
+    public static void and(Cpu c, int w) {
+        toRa(c, w, c.gpr[rt(w)] & c.gpr[rb(w)], (w & 1) != 0);
+    }
+
+    public static void ori(Cpu c, int w) {
+        c.gpr[ra(w)] = c.gpr[rt(w)] | (w & 0xFFFF);
+    }
+
     public static void sraw(Cpu c, int w) {
         shiftRightAlgebraic(c, w, c.gpr[rb(w)] & 0x3F);
     }

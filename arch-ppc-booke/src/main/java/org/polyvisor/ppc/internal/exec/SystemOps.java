@@ -40,10 +40,10 @@ public final class SystemOps {
                 c.program(Esr.PPR);
                 return;
             }
-            c.raise(Ivor.HV_SYSCALL, c.cia + 4, 0, 0, 0);
+            c.raise(Ivor.HV_SYSCALL, c.pc, 0, 0, 0);
             return;
         }
-        c.raise(Ivor.SYSCALL, c.cia + 4, 0, 0, 0);
+        c.raise(Ivor.SYSCALL, c.pc, 0, 0, 0);
     }
 
     /** rfi; in guest state it returns through GSRR0/1 (it behaves as rfgi) and cannot leave guest state. */

@@ -41,6 +41,13 @@ public final class Hypervisor {
     int programEsr;
     boolean machineCheckPending;
 
+    /** Whether a device claims a guest physical address (the VM's MMIO bus). */
+    private java.util.function.LongPredicate deviceAt = a -> true;
+
+    public void deviceMap(java.util.function.LongPredicate deviceAt) {
+        this.deviceAt = deviceAt;
+    }
+
     /** Test hook run before each last-instruction load (forced eviction for EMULATE_AGAIN). */
     private Runnable beforeLastInst;
 
@@ -128,15 +135,26 @@ public final class Hypervisor {
      * base-class MSR masking with GS kept, and the vector from the guest's IVPR/IVORn.
      */
     public void inject(int ivor, int esr, int dear, int flags) {
-        cpu.spr[GSRR0] = cpu.pc;
-        cpu.spr[GSRR1] = cpu.msr & ~Msr.GS;
+        // the save/restore pair of the interrupt's class: MCSRR for machine check, CSRR for critical and
+        // watchdog (both emulated, since their SPRs trap), GSRR (hardware) for the base class
+        if (ivor == Ivor.MACHINE_CHECK) {
+            sprs.vspr[MCSRR0] = cpu.pc;
+            sprs.vspr[MCSRR1] = cpu.msr & ~Msr.GS;
+        } else if (ivor == Ivor.CRITICAL || ivor == Ivor.WATCHDOG) {
+            sprs.vspr[CSRR0] = cpu.pc;
+            sprs.vspr[CSRR1] = cpu.msr & ~Msr.GS;
+        } else {
+            cpu.spr[GSRR0] = cpu.pc;
+            cpu.spr[GSRR1] = cpu.msr & ~Msr.GS;
+        }
         if ((flags & Cpu.SET_ESR) != 0) {
             cpu.spr[GESR] = esr;
         }
         if ((flags & Cpu.SET_DEAR) != 0) {
             cpu.spr[GDEAR] = dear;
         }
-        int keep = ivor == Ivor.MACHINE_CHECK ? Msr.CE | Msr.DE : Msr.KEEP_ON_INTERRUPT;
+        int keep = ivor == Ivor.MACHINE_CHECK ? Msr.CE | Msr.DE
+                : ivor == Ivor.CRITICAL || ivor == Ivor.WATCHDOG ? Msr.ME : Msr.KEEP_ON_INTERRUPT;
         cpu.msr = (cpu.msr & keep) | Msr.GS;
         cpu.pc = sprs.vector(ivor);
         cpu.halted = false;
@@ -247,6 +265,12 @@ public final class Hypervisor {
         Exit.Mmio e = mmio.emulate(cpu, inst, gpa, ea);
         if (e == null) {
             return emulationFailed(Ivor.DTLB_MISS, inst);
+        }
+        if (!deviceAt.test(gpa)) {
+            // unassigned physical address: reads as 0, writes are dropped (QEMU's unassigned memory)
+            stats.count("MMIO_UNASSIGNED");
+            mmio.complete(cpu, 0);
+            return null;
         }
         stats.count("MMIO");
         return e;

@@ -1,0 +1,18 @@
+package org.polyvisor.arm64.spi;
+
+import org.polyvisor.spi.MachineContext;
+
+/**
+ * A service that supplies stage 2 for new arm64 VMs (for example the per-VM stage-2 feature). Without one, RAM is
+ * mapped 1:1 and every other IPA faults to the hypervisor layer (device MMIO or an external abort).
+ */
+@org.osgi.annotation.versioning.ConsumerType
+public interface Stage2Provider {
+    /**
+     * Stage 2 for a VM being created.
+     *
+     * @param context  the VM's machine context (memory, devices)
+     * @param identity the default identity stage 2, to delegate to for addresses the provider does not manage
+     */
+    Stage2 stage2For(MachineContext context, Stage2 identity);
+}

@@ -1,0 +1,42 @@
+package org.polyvisor.arm64.guests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.polyvisor.arm64.testing.Guests;
+import org.polyvisor.arm64.testing.HypVm;
+import org.polyvisor.arm64.testing.LocalVm;
+
+/**
+ * Each guest prints the same bytes on qemu-system-aarch64 (virt, cortex-a57) and on Polyvisor. The hypervisor-layer
+ * guests run on QEMU with {@code -M virt,gic-version=3} and their {@code -smp} count, and on Polyvisor through the VM
+ * manager with as many vCPUs (host model vhe; HypGuestsTest covers nvhe against the same golden files).
+ */
+class QemuDifferentialTest {
+    @BeforeAll
+    static void needsQemu() {
+        Assumptions.assumeTrue(Guests.qemuInstalled(), "qemu-system-aarch64 not on PATH");
+    }
+
+    static Stream<String> guests() throws Exception {
+        return Guests.withGoldenFiles().filter(n -> !Guests.NOT_ON_QEMU.contains(n));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("guests")
+    void sameConsoleBytesAsQemu(String name) throws Exception {
+        Path elf = Guests.dir().resolve(name + ".elf");
+        boolean hyp = Guests.HYP_GUESTS.containsKey(name);
+        String qemu = new String(Guests.runOnQemu(elf, 20, Guests.smp(name), hyp), StandardCharsets.ISO_8859_1);
+        String ours = hyp ? HypVm.run(elf, "vhe", Guests.smp(name), 60_000).console()
+                : LocalVm.run(elf, 60_000).console();
+        assertEquals(qemu, ours, name + ": Polyvisor console differs from QEMU");
+    }
+}

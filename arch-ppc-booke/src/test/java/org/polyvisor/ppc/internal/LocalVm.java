@@ -1,0 +1,213 @@
+package org.polyvisor.ppc.internal;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.polyvisor.api.GuestPhysicalAddress;
+import org.polyvisor.api.VmConfig;
+import org.polyvisor.api.VmException;
+import org.polyvisor.elf.ElfImage;
+import org.polyvisor.memory.GuestMemory;
+import org.polyvisor.spi.ConsoleSink;
+import org.polyvisor.spi.Exit;
+import org.polyvisor.spi.MachineContext;
+import org.polyvisor.spi.MmioBus;
+import org.polyvisor.spi.MmioDevice;
+
+/**
+ * A ppc-booke VM with a run loop of its own (no framework threads), for tests that reach into the vCPU: hooks,
+ * hypervisor statistics, state export in the middle of a run. MMIO and the exit classes are handled as the
+ * framework and this bundle's exit handlers would.
+ */
+final class LocalVm implements AutoCloseable {
+    final GuestMemory memory = new GuestMemory();
+    final StringBuilder console = new StringBuilder();
+    final Map<String, Long> exits = new TreeMap<>();
+    final List<PpcExit> archExits = new ArrayList<>();
+    final PpcMachine machine;
+    final PpcVcpu vcpu;
+    Exit.Shutdown shutdown;
+
+    private static final class Bus implements MmioBus {
+        record Mapping(long base, long size, MmioDevice device) {
+        }
+
+        final List<Mapping> maps = new ArrayList<>();
+
+        @Override
+        public void map(GuestPhysicalAddress base, long size, MmioDevice device) {
+            maps.add(new Mapping(base.value(), size, device));
+        }
+
+        private Mapping find(long a) {
+            for (Mapping m : maps) {
+                if (a >= m.base && a < m.base + m.size) {
+                    return m;
+                }
+            }
+            throw new VmException("no device at 0x" + Long.toHexString(a));
+        }
+
+        @Override
+        public boolean isMapped(GuestPhysicalAddress address) {
+            return maps.stream().anyMatch(m -> address.value() >= m.base && address.value() < m.base + m.size);
+        }
+
+        @Override
+        public long read(GuestPhysicalAddress address, int size) {
+            Mapping m = find(address.value());
+            return m.device.read(address.value() - m.base, size);
+        }
+
+        @Override
+        public void write(GuestPhysicalAddress address, int size, long value) {
+            Mapping m = find(address.value());
+            m.device.write(address.value() - m.base, size, value);
+        }
+
+        @Override
+        public void unmap(MmioDevice device) {
+            maps.removeIf(m -> m.device == device);
+        }
+
+        @Override
+        public void clear() {
+            maps.clear();
+        }
+    }
+
+    private final Bus bus = new Bus();
+
+    MmioBus bus() {
+        return bus;
+    }
+
+    LocalVm(Path elf, Map<String, String> options) {
+        VmConfig cfg = VmConfig.of("ppc-booke", GuestRun.RAM, 1, elf);
+        for (var e : options.entrySet()) {
+            cfg = cfg.withOption(e.getKey(), e.getValue());
+        }
+        final VmConfig config = cfg;
+        MachineContext ctx = new MachineContext() {
+            @Override
+            public int vmId() {
+                return 99;
+            }
+
+            @Override
+            public VmConfig config() {
+                return config;
+            }
+
+            @Override
+            public GuestMemory memory() {
+                return memory;
+            }
+
+            @Override
+            public MmioBus mmio() {
+                return bus;
+            }
+
+            @Override
+            public ConsoleSink console() {
+                return new ConsoleSink() {
+                    @Override
+                    public void write(int b) {
+                        console.append((char) (b & 0xFF));
+                    }
+
+                    @Override
+                    public int read() {
+                        return -1;
+                    }
+                };
+            }
+        };
+        machine = (PpcMachine) new PpcArchitecture().createMachine(ctx);
+        vcpu = machine.vcpu(0);
+        if (elf != null) {
+            machine.boot(ElfImage.read(elf));
+        }
+    }
+
+    /** Runs until the next exit that is not MMIO; returns it (after counting it). */
+    Exit next() {
+        while (true) {
+            Exit e = vcpu.run();
+            String cls = switch (e) {
+                case Exit.Mmio m -> "mmio";
+                case Exit.Shutdown s -> "SHUTDOWN";
+                case Exit.Kicked k -> "KICKED";
+                case Exit.Failure f -> "FAILURE";
+                case Exit.ArchExit a -> a.exitClass();
+            };
+            exits.merge(cls, 1L, Long::sum);
+            if (e instanceof Exit.Mmio m) {
+                if (m.write()) {
+                    bus.write(m.address(), m.size(), m.value());
+                } else {
+                    vcpu.completeMmioRead(bus.read(m.address(), m.size()));
+                }
+                continue;
+            }
+            return e;
+        }
+    }
+
+    /** Runs (performing MMIO) until the console holds at least n bytes; false if the guest stopped first. */
+    boolean runUntilConsole(int n) {
+        while (console.length() < n) {
+            Exit e = vcpu.run();
+            switch (e) {
+                case Exit.Mmio m -> {
+                    if (m.write()) {
+                        bus.write(m.address(), m.size(), m.value());
+                    } else {
+                        vcpu.completeMmioRead(bus.read(m.address(), m.size()));
+                    }
+                }
+                case Exit.Shutdown s -> {
+                    return false;
+                }
+                case Exit.Failure f -> throw new AssertionError("vCPU failed: " + f.message());
+                default -> {
+                    // arch exits resume
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Runs to power-off, resuming after every arch exit as this bundle's handlers do. */
+    LocalVm runToEnd() {
+        while (true) {
+            Exit e = next();
+            switch (e) {
+                case Exit.Shutdown s -> {
+                    shutdown = s;
+                    return this;
+                }
+                case Exit.Failure f -> throw new AssertionError("vCPU failed: " + f.message() + "\nconsole: " + console);
+                case PpcExit p -> {
+                    archExits.add(p);
+                    if (p.exitClass().equals("HV_SYSCALL")) {
+                        vcpu.cpu().gpr[3] = 12;
+                    }
+                }
+                default -> {
+                    // kicked: continue
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        machine.close();
+        memory.close();
+    }
+}

@@ -1,0 +1,165 @@
+package org.polyvisor.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.ref.WeakReference;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.wiring.BundleWiring;
+
+/**
+ * Hot swap in a real Felix: the bundle that provides an architecture (and a VM extension with device state) is
+ * updated with rebuilt jars of other Bundle-Versions while VMs run; the guests' console output must be byte-identical
+ * to an uninterrupted run, and the old bundle revisions' class loaders must be collectable afterwards.
+ */
+class HotSwapIT {
+    static HotSwapSupport felix;
+
+    @BeforeAll
+    static void startFelix() throws Exception {
+        felix = HotSwapSupport.start();
+    }
+
+    @AfterAll
+    static void stopFelix() {
+        if (felix != null) {
+            felix.close();
+        }
+    }
+
+    @Test
+    void vmsSurviveTwentyUpdatesOfTheirArchitectureBundleWithIdenticalOutput(@TempDir Path dir) throws Exception {
+        Path image = HotSwapSupport.busyGuest(dir, 1_500);
+        String expected = felix.awaitStoppedAndConsole(felix.createAndStart(image), 120_000);
+        assertTrue(expected.endsWith("end\n"), expected);
+
+        int[] vms = {felix.createAndStart(image), felix.createAndStart(image), felix.createAndStart(image)};
+        int swapsWhileRunning = 0;
+        for (int i = 1; i <= 20; i++) {
+            String s = felix.state(vms[0]);
+            if (s.equals("RUNNING") || s.equals("WAITING")) {
+                swapsWhileRunning++;
+            }
+            felix.updateTestarch("0.1.0.swap" + i);
+        }
+        assertEquals("0.1.0.swap20", felix.bundle(HotSwapSupport.TESTARCH).getVersion().toString());
+        assertTrue(swapsWhileRunning >= 15, "only " + swapsWhileRunning + " of 20 updates hit a running VM");
+        for (int id : vms) {
+            assertEquals(expected, felix.awaitStoppedAndConsole(id, 180_000), "console of VM " + id);
+            assertTrue(felix.swapPausesMicros(id).size() >= 2, "VM " + id + " was paused by the swaps");
+        }
+    }
+
+    /**
+     * The real architectures: two VMs each run a long CRC guest (exits every round, console MMIO) while their
+     * architecture bundle is updated 20 times; the console must equal QEMU's output for the same ELF.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"arm64, org.polyvisor.arch.arm64, polyvisor-arch-arm64, arm64",
+                "ppc-booke, org.polyvisor.arch.ppc, polyvisor-arch-ppc-booke, ppc"})
+    void realArchitecturesSurviveTwentyUpdatesWithQemusOutput(String arch, String bsn, String jarPrefix,
+                                                               String guestDir) throws Exception {
+        Path elf = Dist.REPO.resolve("guests/" + guestDir + "/swapload.elf");
+        String expected = Files.readString(Dist.REPO.resolve("guests/" + guestDir + "/swapload.expected"),
+                StandardCharsets.ISO_8859_1);
+        byte[] jar = HotSwapSupport.distributionJar(jarPrefix);
+        int[] vms = {felix.createAndStart(arch, "128M", elf), felix.createAndStart(arch, "128M", elf)};
+        int swapsWhileRunning = 0;
+        for (int i = 1; i <= 20; i++) {
+            String s = felix.state(vms[0]);
+            if (s.equals("RUNNING") || s.equals("WAITING")) {
+                swapsWhileRunning++;
+            }
+            felix.updateBundle(bsn, jar, "0.1.0.swap" + i, arch);
+        }
+        assertEquals("0.1.0.swap20", felix.bundle(bsn).getVersion().toString());
+        assertTrue(swapsWhileRunning >= 10, "only " + swapsWhileRunning + " of 20 updates hit a running VM");
+        for (int id : vms) {
+            String console = felix.awaitStoppedAndConsole(id, 180_000);
+            assertEquals(expected, console, "console of " + arch + " VM " + id);
+        }
+    }
+
+    @Test
+    void pvSwapReplacesTheArchitectureBundleFromAJarUnderLoad(@TempDir Path dir) throws Exception {
+        Path image = HotSwapSupport.busyGuest(dir, 1_000);
+        String expected = felix.awaitStoppedAndConsole(felix.createAndStart(image), 120_000);
+        int vm = felix.createAndStart(image);
+        for (int i = 1; i <= 5; i++) {
+            Path jar = dir.resolve("testarch-" + i + ".jar");
+            Files.write(jar, HotSwapSupport.withVersion(felix.testarchJarBytes(), "0.1.0.pvswap" + i));
+            String out = felix.gogo("pv:swap " + HotSwapSupport.TESTARCH + " " + jar);
+            assertTrue(out.contains("-> 0.1.0.pvswap" + i) && out.contains("ACTIVE"), out);
+            felix.waitFor(() -> felix.architectureRegistered("test"), 10_000);
+        }
+        assertEquals(expected, felix.awaitStoppedAndConsole(vm, 120_000));
+        String unknown = felix.gogoError("pv:swap no.such.bundle " + dir.resolve("x.jar"));
+        assertTrue(unknown.contains("no bundle 'no.such.bundle'"), unknown);
+    }
+
+    /** A VM saved in the shell mid-run finishes in another process with `polyvisor run --restore`. */
+    @Test
+    void aSnapshotSavedInTheShellFinishesWithRunRestore(@TempDir Path dir) throws Exception {
+        Path image = HotSwapSupport.busyGuest(dir, 1_500);
+        String expected = felix.awaitStoppedAndConsole(felix.createAndStart(image), 120_000);
+        int vm = felix.createAndStart(image);
+        Thread.sleep(300);
+        felix.gogo("pv:pause " + vm);
+        Path snap = dir.resolve("vm.pvsnap");
+        String saved = felix.gogo("pv:save " + vm + " " + snap);
+        assertTrue(saved.contains("saved"), saved);
+        String before = felix.gogo("pv:console " + vm);
+        felix.gogo("pv:destroy " + vm);
+
+        Path err = dir.resolve("stderr.txt");
+        Process p = new ProcessBuilder(Dist.SCRIPT.toString(), "run", "--restore", snap.toString(), "--extra-bundles",
+                Dist.TEST_BUNDLES.toString()).redirectError(err.toFile()).start();
+        String after = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), () -> "stderr: " + readQuietly(err));
+        assertTrue(!before.isEmpty() && !after.isEmpty(), "the save happened mid-run");
+        assertEquals(expected, before + after);
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+
+    @Test
+    void oldClassLoadersAreCollectableAfterFiftyUpdates(@TempDir Path dir) throws Exception {
+        int vm = felix.createAndStart(HotSwapSupport.busyGuest(dir, 100_000)); // runs through all updates
+        List<WeakReference<ClassLoader>> old = new ArrayList<>();
+        for (int i = 1; i <= 50; i++) {
+            Bundle b = felix.bundle(HotSwapSupport.TESTARCH);
+            old.add(new WeakReference<>(b.adapt(BundleWiring.class).getClassLoader()));
+            felix.updateTestarch("0.1.0.leak" + i);
+        }
+        felix.waitFor(() -> felix.state(vm).equals("RUNNING"), 10_000);
+        assertEquals("RUNNING", felix.state(vm), "the VM runs on the 51st revision");
+        felix.gogo("pv:destroy " + vm);
+        long deadline = System.currentTimeMillis() + 20_000;
+        long alive;
+        do {
+            System.gc();
+            Thread.sleep(100);
+            alive = old.stream().filter(r -> r.get() != null).count();
+        } while (alive > 0 && System.currentTimeMillis() < deadline);
+        assertEquals(0, alive, alive + " of 50 old testarch class loaders are still reachable");
+    }
+}

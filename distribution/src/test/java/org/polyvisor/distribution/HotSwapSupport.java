@@ -1,0 +1,250 @@
+package org.polyvisor.distribution;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.wiring.FrameworkWiring;
+import org.polyvisor.launcher.Mode;
+import org.polyvisor.launcher.PolyvisorLauncher;
+import org.polyvisor.testarch.ToyIsa;
+import org.polyvisor.testarch.ToyProgram;
+
+/**
+ * A real Felix from the assembled distribution plus the test architecture bundle, driven through Gogo commands
+ * (Polyvisor classes are not on this class path), with the operations hot-swap tests and benchmarks need.
+ */
+public final class HotSwapSupport implements AutoCloseable {
+    public static final String TESTARCH = "org.polyvisor.testarch";
+    private final Framework framework;
+    private final BundleContext ctx;
+    private final byte[] testarchJar;
+
+    private HotSwapSupport(Framework framework) throws IOException {
+        this.framework = framework;
+        this.ctx = framework.getBundleContext();
+        try (var s = Files.list(Dist.TEST_BUNDLES)) {
+            Path jar = s.filter(p -> p.getFileName().toString().startsWith("polyvisor-testarch")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no polyvisor-testarch jar in " + Dist.TEST_BUNDLES));
+            this.testarchJar = Files.readAllBytes(jar);
+        }
+    }
+
+    public static HotSwapSupport start() throws Exception {
+        HotSwapSupport s = new HotSwapSupport(PolyvisorLauncher.start(Dist.HOME, Mode.HEADLESS,
+                List.of(Dist.TEST_BUNDLES)));
+        s.waitFor(() -> s.architectureRegistered("test") && s.hasPvCommands(), 20_000);
+        return s;
+    }
+
+    /** Busy work, MMIO to the UART and to the extension's counter device, and hypercall exits in every round. */
+    public static Path busyGuest(Path dir, int rounds) {
+        return ToyProgram.builder()
+                .li(1, 1).li(2, rounds).li(4, 31)
+                .label("outer").li(3, 20_000)
+                .label("inner").op(ToyIsa.MUL, 1, 4, 0).addi(1, 7).addi(3, -1).bnz(3, "inner")
+                .mw(1, ToyIsa.COUNTER_BASE).mr(5, ToyIsa.COUNTER_BASE).op(ToyIsa.SHR, 5, 0, 28).addi(5, 'a').out(5)
+                .hcall(0).addi(2, -1).bnz(2, "outer")
+                .print("\nend\n").halt(0)
+                .writeTo(dir.resolve("swap-guest-" + rounds + ".elf"));
+    }
+
+    public Framework framework() {
+        return framework;
+    }
+
+    public Bundle bundle(String bsn) {
+        return Arrays.stream(ctx.getBundles()).filter(b -> bsn.equals(b.getSymbolicName())).findFirst().orElseThrow();
+    }
+
+    /** Updates the test architecture bundle with its jar re-versioned, refreshes it, waits for the architecture. */
+    public void updateTestarch(String version) throws Exception {
+        updateBundle(TESTARCH, testarchJar, version, "test");
+    }
+
+    public byte[] testarchJarBytes() {
+        return testarchJar.clone();
+    }
+
+    /** Runs a command that must fail; returns Gogo's error message. */
+    public String gogoError(String command) {
+        try {
+            String out = gogo(command);
+            throw new AssertionError("'" + command + "' did not fail: " + out);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            return String.valueOf(e.getCause().getMessage());
+        } catch (Exception e) {
+            return String.valueOf(e.getMessage());
+        }
+    }
+
+    /** The jar a distribution bundle was installed from (bundles/5). */
+    public static byte[] distributionJar(String filePrefix) throws IOException {
+        Path jar = Dist.level5Jar(filePrefix);
+        if (jar == null) {
+            throw new IllegalStateException("no " + filePrefix + " jar in " + Dist.HOME.resolve("bundles/5"));
+        }
+        return Files.readAllBytes(jar);
+    }
+
+    /**
+     * Updates a bundle with the given jar re-versioned (what a rebuilt jar looks like), refreshes it, and waits until
+     * the architecture {@code archId} is registered again.
+     */
+    public void updateBundle(String bsn, byte[] jar, String version, String archId) throws Exception {
+        Bundle b = bundle(bsn);
+        b.update(new ByteArrayInputStream(withVersion(jar, version)));
+        CountDownLatch done = new CountDownLatch(1);
+        framework.adapt(FrameworkWiring.class).refreshBundles(List.of(b), e -> {
+            if (e.getType() == FrameworkEvent.PACKAGES_REFRESHED) {
+                done.countDown();
+            }
+        });
+        if (!done.await(20, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("refresh of " + bsn + " did not finish in 20 s");
+        }
+        waitFor(() -> architectureRegistered(archId), 10_000);
+    }
+
+    /** The same jar with another Bundle-Version: what a rebuilt bundle looks like to the framework. */
+    public static byte[] withVersion(byte[] jar, String version) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar))) {
+            Manifest mf = new Manifest(in.getManifest());
+            mf.getMainAttributes().put(new Attributes.Name("Bundle-Version"), version);
+            try (JarOutputStream jo = new JarOutputStream(out, mf)) {
+                for (JarEntry e; (e = in.getNextJarEntry()) != null; ) {
+                    jo.putNextEntry(new JarEntry(e.getName()));
+                    in.transferTo(jo);
+                    jo.closeEntry();
+                }
+            }
+        }
+        return out.toByteArray();
+    }
+
+    public int createAndStart(Path image) throws Exception {
+        return createAndStart("test", "1M", image);
+    }
+
+    public int createAndStart(String arch, String mem, Path image) throws Exception {
+        String created = gogo("pv:create -a " + arch + " -m " + mem + " " + image);
+        int id = Integer.parseInt(created.replaceAll("(?s).*VM (\\d+) created.*", "$1"));
+        gogo("pv:start " + id);
+        return id;
+    }
+
+    public String state(int id) {
+        try {
+            return gogo("pv:list").lines().map(String::trim).filter(l -> l.startsWith(id + " ")).findFirst()
+                    .map(l -> l.split("\\s+")[3]).orElse("GONE");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until the VM stopped or failed; returns its console text ("FAILED: ..." when it did not stop). */
+    public String awaitStoppedAndConsole(int id, long millis) throws Exception {
+        waitFor(() -> state(id).equals("STOPPED") || state(id).equals("FAILED"), millis);
+        String state = state(id);
+        if (!state.equals("STOPPED")) {
+            return state + ": " + gogo("pv:list");
+        }
+        return gogo("pv:console " + id);
+    }
+
+    /** The VM's swap pauses in microseconds, parsed from {@code pv:pauses}. */
+    public List<Long> swapPausesMicros(int id) throws Exception {
+        String out = gogo("pv:pauses " + id);
+        List<Long> micros = new ArrayList<>();
+        String first = out.lines().findFirst().orElse("");
+        int colon = first.indexOf("):");
+        if (colon > 0) {
+            for (String v : first.substring(colon + 2).trim().split("\\s+")) {
+                micros.add(Math.round(Double.parseDouble(v) * 1000));
+            }
+        }
+        return micros;
+    }
+
+    public boolean architectureRegistered(String id) {
+        try {
+            ServiceReference<?>[] refs = ctx.getAllServiceReferences("org.polyvisor.spi.Architecture",
+                    "(polyvisor.arch=" + id + ")");
+            return refs != null && refs.length > 0;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    boolean hasPvCommands() {
+        try {
+            ServiceReference<?>[] refs = ctx.getAllServiceReferences(null, "(osgi.command.scope=pv)");
+            return refs != null && refs.length > 0;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** Runs a Gogo command line; returns its printed output and its value. */
+    public String gogo(String command) throws Exception {
+        ServiceReference<?> ref = ctx.getServiceReference("org.apache.felix.service.command.CommandProcessor");
+        Object processor = ctx.getService(ref);
+        try {
+            Class<?> api = ref.getBundle().loadClass("org.apache.felix.service.command.CommandProcessor");
+            Class<?> sessionApi = ref.getBundle().loadClass("org.apache.felix.service.command.CommandSession");
+            Method create = api.getMethod("createSession", InputStream.class, OutputStream.class, OutputStream.class);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Object session = create.invoke(processor, new ByteArrayInputStream(new byte[0]), out, out);
+            try {
+                Object value = sessionApi.getMethod("execute", CharSequence.class).invoke(session, command);
+                return out.toString(StandardCharsets.UTF_8) + (value == null ? "" : value);
+            } finally {
+                sessionApi.getMethod("close").invoke(session);
+            }
+        } finally {
+            ctx.ungetService(ref);
+        }
+    }
+
+    public void waitFor(BooleanSupplier condition, long millis) {
+        long deadline = System.currentTimeMillis() + millis;
+        while (!condition.getAsBoolean() && System.currentTimeMillis() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!PolyvisorLauncher.stop(framework, 10_000)) {
+            throw new IllegalStateException("framework did not stop within 10 s");
+        }
+    }
+}
