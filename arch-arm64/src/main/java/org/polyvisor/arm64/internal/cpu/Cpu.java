@@ -120,6 +120,8 @@ public final class Cpu implements SysRegState {
     public boolean fault;
     /** An exit to the hypervisor layer that the run loop must return. */
     public org.polyvisor.spi.Exit pendingExit;
+    /** The last exit to EL2 per exception class, reused while the syndrome repeats (see Exceptions.toEl2). */
+    final Arm64Exit[] lastEl2Exit = new Arm64Exit[64];
     public final MmioAccess mmio = new MmioAccess();
 
     public long retired;

@@ -40,9 +40,15 @@ final class NvheSwitch extends WorldSwitch {
         hostElr2 = cpu.sys[iElr2]; // host_ctxt's EL2 return state
         hostSpsr2 = cpu.sys[iSpsr2];
 
-        ctxt.save(hw, hostCtxt);            // __sysreg_save_state_nvhe(host_ctxt)
+        // Lazy host save: unless something wrote a host register since the last exit restored them all, the CPU
+        // still holds exactly the saved copy.
+        boolean saveHost = hw.hostDirty;
+        if (saveHost) {
+            ctxt.save(hw, hostCtxt);        // __sysreg_save_state_nvhe(host_ctxt)
+        }
+        hw.hostDirty = false;               // participants' writes from here on dirty it again
         participantsSaveHost();             // __debug_save_host_buffers_nvhe: after the host sysregs (seed 000)
-        activateTraps();                    // __activate_traps, __load_stage2, __timer_enable_traps
+        activateTraps(saveHost);            // __activate_traps, __load_stage2, __timer_enable_traps
         ctxt.restore(hw, guestCtxt);        // __sysreg_restore_state_nvhe(guest_ctxt)
         participantsLoadGuest();            // __debug_switch_to_guest
 

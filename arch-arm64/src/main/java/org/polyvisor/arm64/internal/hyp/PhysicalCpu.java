@@ -117,8 +117,21 @@ public final class PhysicalCpu implements PhysicalRegisters {
         }
     }
 
+    /**
+     * Set whenever someone outside the world switch (a participant, a test, host code) writes a physical register:
+     * the host context may then differ from the last saved copy. While it is clear the switch skips saving host state
+     * that cannot have changed since the last exit restored it.
+     */
+    public boolean hostDirty = true;
+
     @Override
     public void set(int slot, long value) {
+        hostDirty = true;
+        setRaw(slot, value);
+    }
+
+    /** A write by the world switch itself (restoring saved state), which does not dirty the host context. */
+    public void setRaw(int slot, long value) {
         if (slot >= 0) {
             cpu.sys[slot] = value;
             return;

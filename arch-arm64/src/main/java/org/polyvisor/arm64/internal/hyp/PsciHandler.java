@@ -1,7 +1,9 @@
 package org.polyvisor.arm64.internal.hyp;
 
 import org.osgi.service.component.annotations.Component;
+import org.polyvisor.arm64.internal.cpu.Arm64Exit;
 import org.polyvisor.arm64.internal.cpu.Cpu;
+import org.polyvisor.arm64.internal.cpu.Ec;
 import org.polyvisor.arm64.internal.machine.Arm64Vcpu;
 import org.polyvisor.arm64.internal.machine.VirtMachine;
 import org.polyvisor.spi.Exit;
@@ -19,14 +21,21 @@ import org.polyvisor.spi.ExitHandler;
 public final class PsciHandler implements ExitHandler {
     @Override
     public ExitAction handle(ExitContext context, Exit.ArchExit exit) {
-        if (!(context.vcpu() instanceof Arm64Vcpu vcpu) || !(context.machine() instanceof VirtMachine machine)) {
+        if (!(context.vcpu() instanceof Arm64Vcpu vcpu) || !(exit instanceof Arm64Exit a)) {
             return new ExitAction.Fail("PSCI handler got a vCPU that is not an arm64 vCPU: " + context.vcpu());
         }
         Cpu c = vcpu.cpu();
-        if (exit.exitClass().equals("SMC64")) {
+        if (((a.esr() >>> 26) & 0x3F) == Ec.SMC64) {
             c.pc += 4; // a trapped SMC returns to the SMC itself (kvm_incr_pc)
         }
         long fn = c.x[0] & 0xFFFF_FFFFL;
+        if (fn == Psci.PSCI_VERSION) {
+            c.x[0] = Psci.VERSION_1_1; // the common call first: no machine lookup on this path
+            return ExitAction.RESUME;
+        }
+        if (!(context.machine() instanceof VirtMachine machine)) {
+            return new ExitAction.Fail("PSCI handler got a machine that is not the arm64 virt machine");
+        }
         if (fn == Psci.SYSTEM_OFF || fn == Psci.SYSTEM_RESET) {
             return new ExitAction.PowerOff(0);
         }

@@ -3,45 +3,59 @@ package org.polyvisor.arm64.internal.hyp;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.polyvisor.arm64.internal.cpu.Cpu;
+
 /**
- * A fixed list of physical registers with a save area, resolved to slots once so that saving and restoring is a loop
- * over ints (the shape of KVM's __sysreg_save_el1_state / __sysreg_restore_el1_state). Registers stored in the CPU
- * model's array are copied directly; the few special ones go through {@link PhysicalCpu#get}.
+ * A fixed list of physical registers with a save area, resolved to slots once so that saving and restoring is a
+ * straight loop over ints (the shape of KVM's __sysreg_save_el1_state / __sysreg_restore_el1_state). The area holds
+ * the registers stored in the CPU model's array first, in {@link #names()} order, then the stack pointers (one bank
+ * sync for both), then any other host-only register.
  */
 public final class RegisterSet {
     private final List<String> names;
     private final int[] sysIdx;
-    private final int[] sysPos;
+    private final int sp0Pos;
+    private final int sp1Pos;
     private final int[] otherSlot;
-    private final int[] otherPos;
+    private final int otherBase;
     private final long[] sys;
+    private final Cpu cpu;
 
-    public RegisterSet(PhysicalCpu hw, List<String> names) {
-        this.names = List.copyOf(names);
+    public RegisterSet(PhysicalCpu hw, List<String> requested) {
+        List<String> sysNames = new ArrayList<>();
         List<Integer> si = new ArrayList<>();
-        List<Integer> sp = new ArrayList<>();
+        List<String> spNames = new ArrayList<>();
+        List<String> otherNames = new ArrayList<>();
         List<Integer> os = new ArrayList<>();
-        List<Integer> op = new ArrayList<>();
-        for (int i = 0; i < names.size(); i++) {
-            int s = hw.slot(names.get(i));
+        for (String n : requested) {
+            int s = hw.slot(n);
             if (s == PhysicalCpu.NONE) {
-                throw new IllegalArgumentException("no physical register " + names.get(i));
+                throw new IllegalArgumentException("no physical register " + n);
             }
             if (s >= 0) {
+                sysNames.add(n);
                 si.add(s);
-                sp.add(i);
+            } else if (s == PhysicalCpu.SP_EL0 || s == PhysicalCpu.SP_EL1) {
+                spNames.add(n);
             } else {
+                otherNames.add(n);
                 os.add(s);
-                op.add(i);
             }
         }
+        List<String> all = new ArrayList<>(sysNames);
+        all.addAll(spNames);
+        all.addAll(otherNames);
+        names = List.copyOf(all);
         sysIdx = si.stream().mapToInt(Integer::intValue).toArray();
-        sysPos = sp.stream().mapToInt(Integer::intValue).toArray();
+        sp0Pos = spNames.contains("SP_EL0") ? sysIdx.length + spNames.indexOf("SP_EL0") : -1;
+        sp1Pos = spNames.contains("SP_EL1") ? sysIdx.length + spNames.indexOf("SP_EL1") : -1;
         otherSlot = os.stream().mapToInt(Integer::intValue).toArray();
-        otherPos = op.stream().mapToInt(Integer::intValue).toArray();
-        sys = hw.cpu().sys;
+        otherBase = sysIdx.length + spNames.size();
+        cpu = hw.cpu();
+        sys = cpu.sys;
     }
 
+    /** Register names in save-area order. */
     public List<String> names() {
         return names;
     }
@@ -52,21 +66,44 @@ public final class RegisterSet {
 
     /** Copies the physical registers into {@code area} (indexed like {@link #names()}). */
     public void save(PhysicalCpu hw, long[] area) {
-        for (int i = 0; i < sysIdx.length; i++) {
-            area[sysPos[i]] = sys[sysIdx[i]];
+        int[] idx = sysIdx;
+        long[] s = sys;
+        for (int i = 0; i < idx.length; i++) {
+            area[i] = s[idx[i]];
+        }
+        if (sp0Pos >= 0 || sp1Pos >= 0) {
+            cpu.syncSp();
+            if (sp0Pos >= 0) {
+                area[sp0Pos] = cpu.spEl0;
+            }
+            if (sp1Pos >= 0) {
+                area[sp1Pos] = cpu.spEl1;
+            }
         }
         for (int i = 0; i < otherSlot.length; i++) {
-            area[otherPos[i]] = hw.get(otherSlot[i]);
+            area[otherBase + i] = hw.get(otherSlot[i]);
         }
     }
 
     /** Writes {@code area} back into the physical registers. */
     public void restore(PhysicalCpu hw, long[] area) {
-        for (int i = 0; i < sysIdx.length; i++) {
-            sys[sysIdx[i]] = area[sysPos[i]];
+        int[] idx = sysIdx;
+        long[] s = sys;
+        for (int i = 0; i < idx.length; i++) {
+            s[idx[i]] = area[i];
+        }
+        if (sp0Pos >= 0 || sp1Pos >= 0) {
+            cpu.syncSp();
+            if (sp0Pos >= 0) {
+                cpu.spEl0 = area[sp0Pos];
+            }
+            if (sp1Pos >= 0) {
+                cpu.spEl1 = area[sp1Pos];
+            }
+            cpu.setElSp(cpu.el, cpu.spSel); // the active stack pointer comes from its (new) bank
         }
         for (int i = 0; i < otherSlot.length; i++) {
-            hw.set(otherSlot[i], area[otherPos[i]]);
+            hw.setRaw(otherSlot[i], area[otherBase + i]);
         }
     }
 }

@@ -43,11 +43,17 @@ final class VheSwitch extends WorldSwitch {
         hw.daif = HypConstants.DAIF_MASK;    // local_daif_mask()
 
         // __kvm_vcpu_run_vhe
-        eager.save(hw, hostEager);           // sysreg_save_host_state_vhe
+        boolean saveHost = hw.hostDirty;     // lazy: see NvheSwitch
+        if (saveHost) {
+            eager.save(hw, hostEager);       // sysreg_save_host_state_vhe
+        }
+        hw.hostDirty = false;               // participants' writes from here on dirty it again
         participantsSaveHost();              // after the host sysregs, as seed 000 requires
-        activateTraps();                     // __activate_traps: HCR (E2H kept), MDCR, CPTR, timer, stage 2
-        hostVbar = hw.get(vbar2);            //   ... and the hyp vectors in VBAR_EL1 (= VBAR_EL2 under E2H)
-        hw.set(vbar2, HypConstants.HYP_VECTORS);
+        activateTraps(saveHost);             // __activate_traps: HCR (E2H kept), MDCR, CPTR, timer, stage 2
+        if (saveHost) {
+            hostVbar = hw.get(vbar2);        //   ... and the hyp vectors in VBAR_EL1 (= VBAR_EL2 under E2H)
+        }
+        hw.setRaw(vbar2, HypConstants.HYP_VECTORS);
         eager.restore(hw, guestEager);       // sysreg_restore_guest_state_vhe
         participantsLoadGuest();             // __debug_switch_to_guest
 
@@ -55,7 +61,7 @@ final class VheSwitch extends WorldSwitch {
 
         eager.save(hw, guestEager);          // sysreg_save_guest_state_vhe
         participantsSaveGuest();
-        hw.set(vbar2, hostVbar);             // __deactivate_traps: host vectors,
+        hw.setRaw(vbar2, hostVbar);          // __deactivate_traps: host vectors,
         deactivateTraps();                   //   host HCR/MDCR/CPTR, host stage 2
         eager.restore(hw, hostEager);        // sysreg_restore_host_state_vhe
         participantsRestoreHost();           // __debug_switch_to_host

@@ -105,8 +105,10 @@ public abstract class WorldSwitch {
     // ---------------------------------------------------------------- steps shared by both sequences
 
     /** __activate_traps + __load_stage2 + timer traps: the guest's EL2 configuration, host values kept. */
-    protected final void activateTraps() {
-        trapRegs.save(hw, hostTraps);
+    protected final void activateTraps(boolean saveHost) {
+        if (saveHost) {
+            trapRegs.save(hw, hostTraps);
+        }
         trapRegs.restore(hw, traps.values);
     }
 
@@ -149,8 +151,8 @@ public abstract class WorldSwitch {
      * unmasked virtual IRQ (HCR_EL2.VI) is taken by the guest without an exit, as the hardware does.
      */
     protected final Exit guestEnter(BooleanSupplier stop) {
-        cpu.sys[iElr2] = cpu.pc;
-        cpu.sys[iSpsr2] = cpu.pstate();
+        // KVM loads ELR_EL2/SPSR_EL2 from the vCPU context before the ERET; here the CPU model's PC and PSTATE are
+        // that context already, so the ERET is implicit and only the exit below records them in EL2 registers.
         Exit e;
         while (true) {
             if ((cpu.sys[cpu.iHcr] & HypConstants.HCR_VI) != 0) {

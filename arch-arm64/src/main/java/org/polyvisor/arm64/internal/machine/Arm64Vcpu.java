@@ -130,7 +130,9 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
                 sw.put();
                 return Exit.KICKED;
             }
-            attention = false;
+            if (attention) {
+                attention = false; // a volatile write only when needed: this loop is the exit path
+            }
             syncParticipants();
             int p = power;
             if (p == POWER_OFF) {
@@ -174,7 +176,7 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
         }
         if (--poll < 0) {
             poll = TIMER_POLL_BLOCKS;
-            if (timer.output(cpu.sys[iCntvoff]) != timerLevel) {
+            if ((timerLevel || timer.enabled()) && timer.output(cpu.sys[iCntvoff]) != timerLevel) {
                 timerFired = true; // the timer's output changed: exit so the GIC sees it (a physical timer IRQ)
                 return true;
             }
@@ -206,6 +208,9 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
 
     /** Feeds the virtual timer's output to the GIC as PPI 27 (only on a change: the GIC takes a lock). */
     public void sampleTimer() {
+        if (!timerLevel && !timer.enabled()) {
+            return; // a disabled or masked timer cannot rise: no clock read on the exit path
+        }
         boolean level = timer.output(traps.cntvoff());
         if (level != timerLevel) {
             timerLevel = level;

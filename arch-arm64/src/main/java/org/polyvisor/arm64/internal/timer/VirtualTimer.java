@@ -28,6 +28,11 @@ public final class VirtualTimer {
         return (ctl & 3) == 1 && virtualCount - cval >= 0;
     }
 
+    /** ENABLE = 1 and IMASK = 0: only then can the output be high. */
+    public boolean enabled() {
+        return (cpu.sys[iCtl] & 3) == 1;
+    }
+
     /** Output level now, with the guest's registers and CNTVOFF. */
     public boolean output(long cntvoff) {
         return output(cpu.sys[iCtl], cpu.sys[iCval], cpu.physicalCount() - cntvoff);

@@ -1,0 +1,61 @@
+package org.polyvisor.arm64.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.polyvisor.arm64.testing.Guests;
+import org.polyvisor.arm64.testing.HypVm;
+
+/**
+ * Exit round trips per second (not a test): guests/arm64/hvcbench.elf makes 2,000,000 PSCI_VERSION calls with
+ * {@code hvc #0} and times them with CNTVCT. On Polyvisor every call is a full exit: world switch out, the framework's
+ * run loop and exit-handler whiteboard, the PSCI handler, world switch in. QEMU answers the same hvc inside TCG.
+ * Median of {@code runs} (default 5) per host model; run with scripts/bench.sh arch-arm64
+ * org.polyvisor.arm64.bench.ExitBenchmark [runs].
+ */
+public final class ExitBenchmark {
+    private static final Pattern OUT = Pattern.compile("hvc_calls=(\\d+) ticks=(\\d+)");
+
+    private ExitBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        Path elf = Guests.dir().resolve("hvcbench.elf");
+        for (String host : List.of("vhe", "nvhe")) {
+            HypVm.run(elf, host, 1, 120_000); // warm-up (JIT)
+            List<Double> rates = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                rates.add(rate(HypVm.run(elf, host, 1, 120_000).console()));
+            }
+            report("polyvisor host=" + host, rates);
+        }
+        if (Guests.qemuInstalled()) {
+            List<Double> rates = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                rates.add(rate(new String(Guests.runOnQemu(elf, 120, 1, true), StandardCharsets.ISO_8859_1)));
+            }
+            report("qemu-system-aarch64 (TCG, answers PSCI itself)", rates);
+        }
+    }
+
+    private static double rate(String console) {
+        Matcher m = OUT.matcher(console);
+        if (!m.find()) {
+            throw new IllegalStateException("unexpected benchmark output: " + console);
+        }
+        double seconds = Long.parseLong(m.group(2)) / 62.5e6;
+        return Long.parseLong(m.group(1)) / seconds;
+    }
+
+    private static void report(String what, List<Double> rates) {
+        List<Double> s = new ArrayList<>(rates);
+        s.sort(null);
+        System.out.printf("%-50s median %6.2f M exits/s (min %.2f, max %.2f, %d runs)%n", what,
+                s.get(s.size() / 2) / 1e6, s.getFirst() / 1e6, s.getLast() / 1e6, s.size());
+    }
+}
