@@ -1,0 +1,68 @@
+package org.polyvisor.arm64.hyp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import org.junit.jupiter.api.Test;
+import org.polyvisor.arm64.internal.Arm64Architecture;
+import org.polyvisor.arm64.internal.cpu.Arm64Exit;
+import org.polyvisor.arm64.internal.machine.Arm64Vcpu;
+import org.polyvisor.arm64.testing.A64;
+import org.polyvisor.arm64.testing.TestMachine;
+import org.polyvisor.spi.StateSnapshot;
+
+/**
+ * A participant bundle can be swapped while a VM runs: the leaving participant's per-vCPU state is exported at the
+ * vCPU's next safe point and handed to the next participant with the same id; vCPU snapshots carry it too.
+ */
+class ParticipantSwapTest {
+    private static void exits(Arm64Vcpu v, int n) {
+        for (int i = 0; i < n; i++) {
+            assertEquals("HVC64", assertInstanceOf(Arm64Exit.class, v.run()).exitClass());
+        }
+    }
+
+    private static long entries(Arm64Vcpu v) {
+        return v.exportState().child("participant.model-spe").value("entries");
+    }
+
+    @Test
+    void stateSurvivesUnregisterAndReregister() {
+        Arm64Architecture arch = new Arm64Architecture();
+        ModelSpeParticipant first = new ModelSpeParticipant();
+        arch.addParticipant(first);
+        for (String host : new String[] {"vhe", "nvhe"}) {
+            try (TestMachine m = new TestMachine(arch, host, 1)) {
+                m.load(TestMachine.RAM, new A64().hvc().word(0x17FF_FFFF).code()); // 1: hvc #0; b 1b
+                Arm64Vcpu v = m.vcpu(0);
+                exits(v, 10);
+                assertEquals(10, entries(v));
+                arch.removeParticipant(first);
+                exits(v, 1); // the switch runs without it; its state is parked
+                ModelSpeParticipant second = new ModelSpeParticipant();
+                arch.addParticipant(second);
+                exits(v, 5);
+                assertEquals(15, entries(v), "the replacement continued the parked state");
+                arch.removeParticipant(second);
+                arch.addParticipant(first);
+            }
+        }
+    }
+
+    @Test
+    void vcpuSnapshotCarriesParticipantState() {
+        Arm64Architecture arch = new Arm64Architecture();
+        arch.addParticipant(new ModelSpeParticipant());
+        try (TestMachine a = new TestMachine(arch, "nvhe", 1); TestMachine b = new TestMachine(arch, "nvhe", 1)) {
+            int[] code = new A64().hvc().word(0x17FF_FFFF).code();
+            a.load(TestMachine.RAM, code);
+            b.load(TestMachine.RAM, code);
+            exits(a.vcpu(0), 7);
+            StateSnapshot s = a.vcpu(0).exportState();
+            b.vcpu(0).importState(s);
+            exits(b.vcpu(0), 1);
+            assertEquals(8, entries(b.vcpu(0)));
+            assertEquals(a.vcpu(0).cpu().pc, b.vcpu(0).cpu().pc);
+        }
+    }
+}
