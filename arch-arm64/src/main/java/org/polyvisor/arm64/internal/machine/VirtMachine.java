@@ -42,7 +42,8 @@ public final class VirtMachine implements Machine {
     public static final long UART_BASE = 0x0900_0000L;
     public static final int MAX_VCPUS = 8;
     static final Map<String, String> OPTIONS = Map.of(HostModel.OPTION,
-            "vhe|nvhe (default vhe): host model of the hypervisor layer");
+            "vhe|nvhe (default vhe): host model of the hypervisor layer",
+            "ipa", "40 with the default stage 2; other sizes need a stage-2 feature (per-VM VTCR)");
 
     private final MachineContext context;
     private final List<Arm64Vcpu> vcpus = new ArrayList<>();
@@ -72,6 +73,11 @@ public final class VirtMachine implements Machine {
             }
         }
         hostModel = HostModel.of(cfg);
+        String ipa = cfg.options().get("ipa");
+        if (ipa != null && stage2Provider == null && !ipa.equals(String.valueOf(DefaultStage2.IPA_BITS))) {
+            throw new VmException("arm64: option ipa=" + ipa + " is not available with the default stage 2 (fixed "
+                    + DefaultStage2.IPA_BITS + "-bit IPA, as KVM before per-VM VTCR); install feature-stage2");
+        }
         if (cfg.vcpus() > MAX_VCPUS) {
             throw new VmException("arm64: " + cfg.vcpus() + " vCPUs requested, the virt machine model allows 1.."
                     + MAX_VCPUS);
