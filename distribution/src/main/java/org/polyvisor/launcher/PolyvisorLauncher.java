@@ -106,6 +106,21 @@ public final class PolyvisorLauncher {
         config.put("felix.log.level", mode == Mode.SHELL ? "2" : "1");
         config.put("ds.loglevel", "warn");
         config.put("polyvisor.home", dist.toString());
+        if (mode == Mode.SHELL) {
+            // Felix FileInstall (shell mode only) watches hot/; the framework's HotDeployInstaller turns a jar dropped
+            // there into a swap of the installed bundle with the same symbolic name
+            Path hot = dist.resolve("hot");
+            try {
+                Files.createDirectories(hot);
+            } catch (IOException e) {
+                throw new BundleException("cannot create the hot folder " + hot + ": " + e.getMessage(), e);
+            }
+            config.put("felix.fileinstall.dir", hot.toString());
+            config.put("felix.fileinstall.poll", "1000");
+            config.put("felix.fileinstall.noInitialDelay", "true");
+            config.put("felix.fileinstall.log.level", "2");
+            config.put("felix.fileinstall.filter", ".*\\.jar"); // the folder's README is not an artifact
+        }
         config.putAll(extraConfig);
 
         Map<String, Object> felixConfig = new HashMap<>(config);

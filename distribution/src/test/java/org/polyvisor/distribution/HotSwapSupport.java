@@ -53,8 +53,14 @@ public final class HotSwapSupport implements AutoCloseable {
     }
 
     public static HotSwapSupport start() throws Exception {
-        HotSwapSupport s = new HotSwapSupport(PolyvisorLauncher.start(Dist.HOME, Mode.HEADLESS,
-                List.of(Dist.TEST_BUNDLES)));
+        return start(List.of(), java.util.Map.of());
+    }
+
+    /** With more bundles (besides the test architecture) and framework properties. */
+    public static HotSwapSupport start(List<Path> moreBundles, java.util.Map<String, String> config) throws Exception {
+        List<Path> extras = new ArrayList<>(List.of(Dist.TEST_BUNDLES));
+        extras.addAll(moreBundles);
+        HotSwapSupport s = new HotSwapSupport(PolyvisorLauncher.start(Dist.HOME, Mode.HEADLESS, extras, config));
         s.waitFor(() -> s.architectureRegistered("test") && s.hasPvCommands(), 20_000);
         return s;
     }

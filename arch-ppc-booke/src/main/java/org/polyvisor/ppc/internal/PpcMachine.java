@@ -43,7 +43,12 @@ public final class PpcMachine implements Machine {
             throw new VmException("ppc-booke VM '" + context.config().name() + "': memory 0x" + Long.toHexString(ram)
                     + " must be a multiple of 64 KiB below the CCSR window");
         }
-        context.memory().addSlot(RAM_SLOT, GuestPhysicalAddress.of(0), ram, false);
+        // After a bundle swap the framework-owned memory still has the RAM slot: reuse it.
+        boolean present = context.memory().slots().stream()
+                .anyMatch(sl -> sl.id() == RAM_SLOT && sl.base().value() == 0 && sl.size() == ram);
+        if (!present) {
+            context.memory().addSlot(RAM_SLOT, GuestPhysicalAddress.of(0), ram, false);
+        }
         uart = new Ns16550(context.console());
         gpio = new Mpc8xxxGpio(this::shutdown);
         context.mmio().map(GuestPhysicalAddress.of(UART0), 0x100, uart);

@@ -100,7 +100,7 @@ public final class PpcVcpu implements Vcpu {
     @Override
     public void kick() {
         kicked = true;
-        cpu.budget = 0;
+        cpu.stop = true;
         wake.signal();
     }
 

@@ -70,8 +70,12 @@ public final class GuestRun {
     }
 
     public static VmManagerImpl manager() {
+        return manager(new PpcArchitecture());
+    }
+
+    public static VmManagerImpl manager(PpcArchitecture arch) {
         VmManagerImpl mgr = new VmManagerImpl();
-        mgr.addArchitecture(new PpcArchitecture());
+        mgr.addArchitecture(arch);
         mgr.addExitHandler(new EmulationFailureHandler(), "ppc-booke", new String[] {"INST_LOAD_FAIL", "EMULATION_FAIL"}, 0);
         mgr.addExitHandler(new HypercallHandler(), "ppc-booke", new String[] {"HV_SYSCALL"}, 0);
         mgr.addExitHandler(new DebugExitHandler(), "ppc-booke", new String[] {"DEBUG"}, 0);

@@ -8,6 +8,13 @@ public final class LocalVmAccess {
     private LocalVmAccess() {
     }
 
+    /** Runs the guest to power-off on the calling thread; returns the instructions it retired. */
+    public static long instructions(Path elf) {
+        try (LocalVm vm = new LocalVm(elf, Map.of()).runToEnd()) {
+            return vm.vcpu.instructionsRetired();
+        }
+    }
+
     /** Runs the guest to power-off on the calling thread; returns how many exits of the interrupt it took. */
     public static long runAndCountExits(Path elf, Map<String, String> options, int ivor) {
         try (LocalVm vm = new LocalVm(elf, options).runToEnd()) {

@@ -104,7 +104,21 @@ public final class Op {
     public static final int ST_REG_W = 85;
     public static final int ST_REG_X = 86;
 
-    public static final int COUNT = 87;
+    // Register-register logical and add/sub without shift, and logical immediates by opcode (Specializer).
+    public static final int AND_RR = 87;
+    public static final int ORR_RR = 88;
+    public static final int EOR_RR = 89;
+    public static final int ANDS_RR = 90;
+    public static final int ADD_RR = 91;
+    public static final int ADDS_RR = 92;
+    public static final int SUB_RR = 93;
+    public static final int SUBS_RR = 94;
+    public static final int AND_I = 95;
+    public static final int ORR_I = 96;
+    public static final int EOR_I = 97;
+    public static final int ANDS_I = 98;
+
+    public static final int COUNT = 99;
 
     private static final String[] NAMES = new String[COUNT];
 

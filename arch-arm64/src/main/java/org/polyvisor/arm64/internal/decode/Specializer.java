@@ -10,6 +10,17 @@ public final class Specializer {
     }
 
     public static int op(int op, int word) {
+        switch (op) {
+            case Op.LOGIC_IMM:
+                return Op.AND_I + Bits.f(word, 30, 29);
+            case Op.LOGIC_REG:
+                // no shift and no inversion: the plain register form compilers emit most
+                return Bits.f(word, 15, 10) == 0 && !Bits.bit(word, 21) ? Op.AND_RR + Bits.f(word, 30, 29) : op;
+            case Op.ADDSUB_SHIFT:
+                return Bits.f(word, 15, 10) == 0 ? Op.ADD_RR + Bits.f(word, 30, 29) : op;
+            default:
+                break;
+        }
         int size = word >>> 30;
         int opc = Bits.f(word, 23, 22);
         if (opc > 1) {

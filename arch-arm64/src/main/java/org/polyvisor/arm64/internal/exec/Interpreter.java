@@ -85,6 +85,18 @@ public final class Interpreter {
             // this method's invocations (one per block), so the hot handlers get inlined here.
             int r = switch (rg >>> 24) {
                     case Op.NOP, Op.BARRIER, Op.ISB -> NEXT;
+                    case Op.AND_I -> DataFast.andI(c, w, rg, imm);
+                    case Op.ORR_I -> DataFast.orrI(c, w, rg, imm);
+                    case Op.EOR_I -> DataFast.eorI(c, w, rg, imm);
+                    case Op.ANDS_I -> DataFast.andsI(c, w, rg, imm);
+                    case Op.AND_RR -> DataFast.andRR(c, w, rg);
+                    case Op.ORR_RR -> DataFast.orrRR(c, w, rg);
+                    case Op.EOR_RR -> DataFast.eorRR(c, w, rg);
+                    case Op.ANDS_RR -> DataFast.andsRR(c, w, rg);
+                    case Op.ADD_RR -> DataFast.addRR(c, w, rg);
+                    case Op.ADDS_RR -> DataFast.addsRR(c, w, rg);
+                    case Op.SUB_RR -> DataFast.subRR(c, w, rg);
+                    case Op.SUBS_RR -> DataFast.subsRR(c, w, rg);
                     case Op.ADR -> {
                         c.pc = pc;
                         yield DataImm.adr(c, rg, imm);
@@ -146,10 +158,6 @@ public final class Interpreter {
                     case Op.BLR -> {
                         c.pc = pc;
                         yield Branches.blr(c, rg);
-                    }
-                    case Op.ERET -> {
-                        c.pc = pc;
-                        yield Exceptions.eret(c);
                     }
                     case Op.LD_UIMM_B -> {
                         c.pc = pc;
@@ -271,71 +279,11 @@ public final class Interpreter {
                         c.pc = pc;
                         yield LoadStore.pair(c, w, rg, imm);
                     }
-                    case Op.LDX -> {
-                        c.pc = pc;
-                        yield LoadStore.ldx(c, w, rg);
-                    }
-                    case Op.STX -> {
-                        c.pc = pc;
-                        yield LoadStore.stx(c, w, rg);
-                    }
-                    case Op.LDXP -> {
-                        c.pc = pc;
-                        yield LoadStore.ldxp(c, w, rg);
-                    }
-                    case Op.STXP -> {
-                        c.pc = pc;
-                        yield LoadStore.stxp(c, w, rg);
-                    }
-                    case Op.LDAR -> {
-                        c.pc = pc;
-                        yield LoadStore.ldar(c, w, rg);
-                    }
-                    case Op.STLR -> {
-                        c.pc = pc;
-                        yield LoadStore.stlr(c, w, rg);
-                    }
-                    case Op.MRS -> {
-                        c.pc = pc;
-                        yield SystemInsns.mrs(c, w, rg, imm);
-                    }
-                    case Op.MSR_REG, Op.SYS -> {
-                        c.pc = pc;
-                        yield SystemInsns.msr(c, w, rg, imm);
-                    }
-                    case Op.MSR_IMM -> {
-                        c.pc = pc;
-                        yield SystemInsns.msrImm(c, w);
-                    }
-                    case Op.HINT -> {
-                        c.pc = pc;
-                        yield SystemInsns.hint(c, w);
-                    }
-                    case Op.CLREX -> {
-                        c.exclAddr = -1;
-                        yield NEXT;
-                    }
-                    case Op.SVC -> {
-                        c.pc = pc;
-                        yield SystemInsns.svc(c, w);
-                    }
-                    case Op.HVC -> {
-                        c.pc = pc;
-                        yield SystemInsns.hvc(c, w);
-                    }
-                    case Op.SMC -> {
-                        c.pc = pc;
-                        yield SystemInsns.smc(c, w);
-                    }
-                    case Op.BRK -> {
-                        c.pc = pc;
-                        yield SystemInsns.brk(c, w);
-                    }
-                    case Op.FP -> {
-                        c.pc = pc;
-                        yield SystemInsns.fp(c);
-                    }
                     default -> {
+                        c.pc = pc;
+                        yield ColdPath.exec(c, rg >>> 24, w, rg, imm);
+                    }
+                    case Op.UNDEF -> {
                         c.pc = pc;
                         Exceptions.undefined(c);
                         yield EXC;

@@ -31,8 +31,8 @@ public final class Cpu {
     public boolean halted;
     /** Interrupt number that ended the current run (hypervisor-directed), -1 while running. */
     public int exitIvor = -1;
-    /** Instructions left in the current batch; set to 0 to end the batch at the next instruction boundary. */
-    public int budget;
+    /** Ends the current batch at the next instruction boundary (interrupt taken, MSR changed, wait, kick). */
+    public boolean stop;
     public long retired;
 
     public final TlbArray tlb;
@@ -140,7 +140,7 @@ public final class Cpu {
         }
         pc = srr0;
         exitIvor = ivor;
-        budget = 0;
+        stop = true;
     }
 
     private boolean directedToGuest(int ivor) {

@@ -12,9 +12,9 @@ import org.polyvisor.ppc.internal.exec.SystemOps;
 import org.polyvisor.ppc.internal.exec.TlbOps;
 
 /**
- * The fetch-decode-dispatch loop. One batch runs until its instruction budget is used, an interrupt goes to the
- * hypervisor, or an instruction asks the loop to look at pending events (budget = 0). Per instruction: one
- * software-TLB tag compare for the fetch, two table lookups to decode, one tableswitch; no allocation.
+ * The fetch-decode-dispatch loop. One batch runs until its instruction count is used, an interrupt goes to the
+ * hypervisor, or an instruction asks the loop to look at pending events (Cpu.stop). Per instruction: one page-tag
+ * compare, two array reads from the pre-decoded page (word and operation id), one tableswitch; no allocation.
  */
 public final class Interpreter {
     private Interpreter() {
@@ -23,16 +23,21 @@ public final class Interpreter {
     /** Runs up to {@code max} instructions; returns the hypervisor-directed interrupt number or -1. */
     public static int run(Cpu c, int max) {
         c.exitIvor = -1;
-        c.budget = max;
+        c.stop = false;
         DataAccess m = c.mem;
-        long done = 0;
         int[] words = m.fetchWords;
         int[] ops = m.fetchOps;
-        while (c.budget > 0) {
-            c.budget--;
+        int n = max;
+        int notRetired = 0;
+        while (n > 0) {
+            n--;
             int pc = c.pc;
             if ((pc >>> 12) != m.fetchTag) {
                 if (!m.fetchSlow(pc)) {
+                    notRetired++;
+                    if (c.stop) {
+                        break;
+                    }
                     continue;
                 }
                 words = m.fetchWords;
@@ -64,12 +69,14 @@ public final class Interpreter {
                 case ADD -> IntArith.add(c, w);
                 default -> execute(c, w, op);
             }
-            done++;
+            if (c.stop) {
+                break;
+            }
         }
         if (c.exitIvor >= 0) {
-            done--; // the instruction that trapped to the hypervisor did not retire
+            notRetired++; // the instruction that trapped to the hypervisor did not retire
         }
-        c.retired += done;
+        c.retired += max - n - notRetired;
         return c.exitIvor;
     }
 

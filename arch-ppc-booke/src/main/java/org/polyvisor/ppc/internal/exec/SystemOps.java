@@ -30,7 +30,7 @@ public final class SystemOps {
             c.contextChanged();
         }
         // an interrupt may have become deliverable: let the run loop look
-        c.budget = 0;
+        c.stop = true;
     }
 
     public static void sc(Cpu c, int w) {
@@ -194,6 +194,6 @@ public final class SystemOps {
 
     public static void waitInsn(Cpu c) {
         c.halted = true;
-        c.budget = 0;
+        c.stop = true;
     }
 }
