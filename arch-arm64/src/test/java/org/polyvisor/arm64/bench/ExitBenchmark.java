@@ -7,7 +7,15 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.polyvisor.arm64.internal.Arm64Architecture;
+import org.polyvisor.arm64.internal.hyp.PsciHandler;
+import org.polyvisor.arm64.internal.machine.Arm64Vcpu;
 import org.polyvisor.arm64.testing.Guests;
+import org.polyvisor.arm64.testing.TestMachine;
+import org.polyvisor.elf.ElfImage;
+import org.polyvisor.spi.Exit;
+import org.polyvisor.spi.ExitAction;
+import org.polyvisor.spi.ExitContext;
 import org.polyvisor.arm64.testing.HypVm;
 
 /**
@@ -34,12 +42,47 @@ public final class ExitBenchmark {
             }
             report("polyvisor host=" + host, rates);
         }
+        // The same guest with the framework's run loop and whiteboard left out: run() + the PSCI handler called
+        // directly. The difference to the figures above is what the framework's dispatch costs per exit.
+        for (String host : List.of("vhe", "nvhe")) {
+            direct(elf, host);
+            List<Double> rates = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                rates.add(direct(elf, host));
+            }
+            report("arch-arm64 only (no framework) host=" + host, rates);
+        }
         if (Guests.qemuInstalled()) {
             List<Double> rates = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
                 rates.add(rate(new String(Guests.runOnQemu(elf, 120, 1, true), StandardCharsets.ISO_8859_1)));
             }
             report("qemu-system-aarch64 (TCG, answers PSCI itself)", rates);
+        }
+    }
+
+    private static double direct(Path elf, String host) throws Exception {
+        try (TestMachine m = new TestMachine(new Arm64Architecture(), host, 1)) {
+            m.machine().boot(ElfImage.read(elf));
+            Arm64Vcpu v = m.vcpu(0);
+            PsciHandler psci = new PsciHandler();
+            ExitContext ctx = m.exitContext(v);
+            while (true) {
+                Exit e = v.run();
+                if (e instanceof Exit.Mmio mm) {
+                    if (mm.write()) {
+                        m.bus().write(mm.address(), mm.size(), mm.value());
+                    } else {
+                        v.completeMmioRead(m.bus().read(mm.address(), mm.size()));
+                    }
+                } else if (e instanceof Exit.ArchExit a) {
+                    if (psci.handle(ctx, a) instanceof ExitAction.PowerOff) {
+                        return rate(m.console());
+                    }
+                } else {
+                    throw new IllegalStateException("unexpected exit " + e);
+                }
+            }
         }
     }
 
