@@ -332,7 +332,8 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
         mmio.export(b);
         b.value("power", power).value("power.entry", onEntry).value("power.context", onContext)
                 .flag("poweredOff", power == POWER_OFF).value("retired", cpu.retired)
-                .value("hyp.cntvoff", traps.cntvoff()).flag("timer.level", timerLevel);
+                .value("hyp.cntvoff", traps.cntvoff()).flag("timer.level", timerLevel)
+                .value("hyp.cntvct", cpu.physicalCount() - traps.cntvoff());
         sessions.export().forEach((id, s) -> b.child("participant." + id, s));
         return b.build();
     }
@@ -366,7 +367,9 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
             power = (int) state.value("power");
             onEntry = state.value("power.entry");
             onContext = state.value("power.context");
-            traps.setCntvoff(state.value("hyp.cntvoff"));
+            // The CPU model's physical counter restarts with a new model instance: keep the guest's virtual counter
+            // continuous from the export (frozen while the VM was paused), as KVM keeps it across migration.
+            traps.setCntvoff(cpu.physicalCount() - state.value("hyp.cntvct"));
         } else {
             power = state.value("poweredOff", 0) != 0 ? POWER_OFF : POWER_ON;
         }
@@ -375,7 +378,7 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
                 sessions.importLater(name.substring("participant.".length()), s);
             }
         });
-        timerLevel = false;
+        timerLevel = state.value("timer.level", 0) != 0; // the GIC snapshot holds the same line level
         cpu.retired = state.value("retired", 0);
         cpu.flushTlb();
         cpu.blocks.invalidateAll();
