@@ -127,7 +127,12 @@ public final class Cpu implements SysRegState {
     public long retired;
     /** Loads/stores that missed the TLB fast path (statistics). */
     public long slowAccesses;
-    final long counterEpoch = System.nanoTime();
+    /**
+     * CNTPCT is one system-wide counter: every PE (vCPU) and every model instance in this JVM counts from the same
+     * origin, so SMP guests see one time base and a swapped-in model continues the guest's time.
+     */
+    static final long COUNTER_EPOCH = System.nanoTime();
+    final long counterEpoch = COUNTER_EPOCH;
 
     public Cpu(GuestMemory memory, Stage2 stage2, LongPredicate isDevice, SysRegFile regs) {
         this.memory = memory;

@@ -281,8 +281,7 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
     /** kvm_reset_vcpu with the PSCI entry point: EL1h, MMU off, DAIF masked, x0 = context id. */
     private synchronized void powerOn() {
         sw.withGuestView(() -> {
-            cpu.reset();
-            cpu.sys[cpu.regs.index("MPIDR_EL1")] = mpidr;
+            resetKeepingIds();
             cpu.pc = onEntry;
             cpu.x[0] = onContext;
             cpu.blocks.invalidateAll();
@@ -290,11 +289,19 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
         power = POWER_ON;
     }
 
+    /** CPU reset, keeping the identification the hypervisor gives this vCPU (MPIDR, the VM's ID register values). */
+    private void resetKeepingIds() {
+        int pfr0 = cpu.regs.index("ID_AA64PFR0_EL1");
+        long pfr0Value = cpu.sys[pfr0];
+        cpu.reset();
+        cpu.sys[cpu.regs.index("MPIDR_EL1")] = mpidr;
+        cpu.sys[pfr0] = pfr0Value;
+    }
+
     /** Sets the boot state (primary: entry point; secondaries: off until CPU_ON). */
     public void boot(long entry, boolean primary) {
         sw.withGuestView(() -> {
-            cpu.reset();
-            cpu.sys[cpu.regs.index("MPIDR_EL1")] = mpidr;
+            resetKeepingIds();
             cpu.pc = entry;
             cpu.blocks.invalidateAll();
         });
@@ -332,8 +339,7 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
         mmio.export(b);
         b.value("power", power).value("power.entry", onEntry).value("power.context", onContext)
                 .flag("poweredOff", power == POWER_OFF).value("retired", cpu.retired)
-                .value("hyp.cntvoff", traps.cntvoff()).flag("timer.level", timerLevel)
-                .value("hyp.cntvct", cpu.physicalCount() - traps.cntvoff());
+                .value("hyp.cntvoff", traps.cntvoff()).flag("timer.level", timerLevel);
         sessions.export().forEach((id, s) -> b.child("participant." + id, s));
         return b.build();
     }
@@ -367,9 +373,7 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
             power = (int) state.value("power");
             onEntry = state.value("power.entry");
             onContext = state.value("power.context");
-            // The CPU model's physical counter restarts with a new model instance: keep the guest's virtual counter
-            // continuous from the export (frozen while the VM was paused), as KVM keeps it across migration.
-            traps.setCntvoff(cpu.physicalCount() - state.value("hyp.cntvct"));
+            traps.setCntvoff(state.value("hyp.cntvoff")); // the physical counter is JVM-wide: time continues
         } else {
             power = state.value("poweredOff", 0) != 0 ? POWER_OFF : POWER_ON;
         }

@@ -107,6 +107,9 @@ public final class VirtMachine implements Machine {
         Cpu cpu = new Cpu(context.memory(), s2, ipa -> context.mmio().isMapped(new GuestPhysicalAddress(ipa)),
                 SysRegFile.cortexA57(concat(List.of(icc), extraSysRegs)));
         long mpidr = 0x8000_0000L | i;
+        // A GICv3 system-register CPU interface is present: ID_AA64PFR0_EL1.GIC = 1, as KVM shows it with a vGICv3
+        // and QEMU with gic-version=3 (guests such as Linux check it before touching ICC_* registers).
+        cpu.sys[cpu.regs.index("ID_AA64PFR0_EL1")] |= 1L << 24;
         cpu.sys[cpu.regs.index("VMPIDR_EL2")] = mpidr;
         cpu.sys[cpu.regs.index("MPIDR_EL1")] = mpidr;
         // The virtual counter starts at zero when the VM is created, on every vCPU (KVM: CNTVOFF per VM).
