@@ -25,6 +25,11 @@ public final class GuestTraps {
         values[VTTBR] = (long) (vmid & 0xFF) << 48; // BADDR 0: the default stage 2 is walked in software
     }
 
+    /** kvm_arm_setup_debug: the guest gets the host's HPMN (counters EL1 may use) on top of the trap bits. */
+    public void inheritHpmn(long hostMdcr) {
+        values[MDCR] = HypConstants.MDCR_GUEST_FLAGS | (hostMdcr & HypConstants.MDCR_HPMN_MASK);
+    }
+
     /** Raises or lowers the virtual IRQ line (HCR_EL2.VI) for the next entry. */
     public void setVirtualIrq(boolean asserted) {
         values[HCR] = asserted ? values[HCR] | HypConstants.HCR_VI : values[HCR] & ~HypConstants.HCR_VI;

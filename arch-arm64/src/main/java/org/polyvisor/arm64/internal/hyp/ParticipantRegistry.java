@@ -19,6 +19,13 @@ public final class ParticipantRegistry {
     private final List<WorldSwitchParticipant> list = new ArrayList<>();
     private volatile WorldSwitchParticipant[] current = new WorldSwitchParticipant[0];
     private volatile int generation;
+    /** Machines to notify (kick their vCPUs) when the set changes; weak so closed machines drop out. */
+    private final java.util.Set<Runnable> listeners = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
+
+    /** Registers a change listener (held weakly: the caller keeps it alive as long as it cares). */
+    public synchronized void listen(Runnable onChange) {
+        listeners.add(onChange);
+    }
 
     public synchronized void add(WorldSwitchParticipant p) {
         list.add(p);
@@ -35,6 +42,9 @@ public final class ParticipantRegistry {
         Arrays.sort(a, ORDER);
         current = a;
         generation++;
+        for (Runnable r : List.copyOf(listeners)) {
+            r.run();
+        }
     }
 
     public int generation() {

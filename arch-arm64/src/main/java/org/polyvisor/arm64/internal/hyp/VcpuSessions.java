@@ -22,12 +22,18 @@ public final class VcpuSessions {
     private final Map<String, Map<Integer, StateSnapshot>> parked;
     private WorldSwitchParticipant[] participants = new WorldSwitchParticipant[0];
     private WorldSwitchSession[] sessions = new WorldSwitchSession[0];
-    private int seenGeneration = -1;
+    /** Written last by reconcile (volatile): a binder waiting for it knows the parked state is complete. */
+    private volatile int seenGeneration = -1;
 
     public VcpuSessions(int vcpu, ParticipantRegistry registry, Map<String, Map<Integer, StateSnapshot>> parked) {
         this.vcpu = vcpu;
         this.registry = registry;
         this.parked = parked;
+    }
+
+    /** True once this vCPU has reconciled with the registry's current set. */
+    public boolean current() {
+        return seenGeneration == registry.generation();
     }
 
     public boolean stale() {
@@ -36,7 +42,7 @@ public final class VcpuSessions {
 
     /** Brings the sessions in line with the registry; returns the new session array for the world switch. */
     public WorldSwitchSession[] reconcile(PhysicalCpu hw) {
-        seenGeneration = registry.generation();
+        int gen = registry.generation();
         WorldSwitchParticipant[] now = registry.current();
         Map<WorldSwitchParticipant, WorldSwitchSession> old = new HashMap<>();
         for (int i = 0; i < participants.length; i++) {
@@ -77,6 +83,7 @@ public final class VcpuSessions {
         }
         participants = now.clone();
         sessions = next.toArray(new WorldSwitchSession[0]);
+        seenGeneration = gen;
         return sessions;
     }
 

@@ -63,6 +63,19 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
     private volatile long onEntry;
     private volatile long onContext;
 
+    /** Written with release semantics on every run() entry and exit: cheap on the exit path, read by binders. */
+    @SuppressWarnings("unused")
+    private boolean inRun;
+    private static final java.lang.invoke.VarHandle IN_RUN;
+
+    static {
+        try {
+            IN_RUN = java.lang.invoke.MethodHandles.lookup().findVarHandle(Arm64Vcpu.class, "inRun", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private boolean viLoaded;
     private boolean timerLevel;
     private boolean timerFired;
@@ -124,9 +137,19 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
 
     @Override
     public Exit run() {
+        IN_RUN.setRelease(this, true);
+        try {
+            return runLoop();
+        } finally {
+            IN_RUN.setRelease(this, false);
+        }
+    }
+
+    private Exit runLoop() {
         while (true) {
             if (kickRequested) {
                 kickRequested = false;
+                syncParticipants(); // a participant change kicks: reconcile before leaving (its code is still there)
                 sw.put();
                 return Exit.KICKED;
             }
@@ -160,6 +183,16 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
             }
             return e;
         }
+    }
+
+    /** Whether this vCPU's participant sessions match the registered participants. */
+    public boolean participantsCurrent() {
+        return sessions.current();
+    }
+
+    /** Whether a thread is inside {@link #run()} (a kicked vCPU reconciles its participants before leaving it). */
+    public boolean inRun() {
+        return (boolean) IN_RUN.getAcquire(this);
     }
 
     /** Brings the world-switch participants up to date (safe point: no switch in progress on this vCPU). */

@@ -99,7 +99,33 @@ public final class VirtMachine implements Machine {
         for (int i = 0; i < cfg.vcpus(); i++) {
             vcpus.add(createVcpu(i, s2, extraSysRegs, participants));
         }
+        participants.listen(onParticipantsChanged);
     }
+
+    /**
+     * A participant came or went: kick every vCPU so that it reconciles its sessions at its next safe point (a
+     * sleeping or powered-off vCPU would otherwise only notice when it next runs), and wait a little for running
+     * ones, so that a leaving participant's state is exported while its code is still there.
+     */
+    private final Runnable onParticipantsChanged = () -> {
+        for (Arm64Vcpu v : vcpus) {
+            v.kick();
+        }
+        // A running vCPU leaves and re-enters run() between exits; one that stays out for a few milliseconds is
+        // paused or stopped and reconciles when it next runs.
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        for (Arm64Vcpu v : vcpus) {
+            long outSince = System.nanoTime();
+            while (!v.participantsCurrent() && System.nanoTime() < deadline) {
+                if (v.inRun()) {
+                    outSince = System.nanoTime();
+                } else if (System.nanoTime() - outSince > 5_000_000L) {
+                    break;
+                }
+                Thread.yield();
+            }
+        }
+    };
 
     private Arm64Vcpu createVcpu(int i, Stage2 s2, List<SysRegTable> extraSysRegs, ParticipantRegistry participants) {
         Arm64Vcpu[] self = new Arm64Vcpu[1];
@@ -116,6 +142,7 @@ public final class VirtMachine implements Machine {
         GuestTraps traps = new GuestTraps(hostModel, vmid, cpu.physicalCount());
         PhysicalCpu hw = new PhysicalCpu(cpu, hostModel, i);
         hostDefaults(hw);
+        traps.inheritHpmn(hw.read("MDCR_EL2"));
         self[0] = new Arm64Vcpu(i, cpu, hw, traps, new VcpuSessions(i, participants, parked), gic, mpidr);
         return self[0];
     }
