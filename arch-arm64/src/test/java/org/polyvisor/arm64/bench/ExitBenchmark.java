@@ -34,31 +34,33 @@ public final class ExitBenchmark {
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         Path elf = Guests.dir().resolve("hvcbench.elf");
-        for (String host : List.of("vhe", "nvhe")) {
-            HypVm.run(elf, host, 1, 120_000); // warm-up (JIT)
-            List<Double> rates = new ArrayList<>();
-            for (int i = 0; i < runs; i++) {
-                rates.add(rate(HypVm.run(elf, host, 1, 120_000).console()));
-            }
-            report("polyvisor host=" + host, rates);
+        boolean qemu = Guests.qemuInstalled();
+        String[] names = {"polyvisor host=vhe", "polyvisor host=nvhe", "arch-arm64 only (no framework) host=vhe",
+            "arch-arm64 only (no framework) host=nvhe", "qemu-system-aarch64 (TCG, answers PSCI itself)"};
+        java.util.Map<String, List<Double>> rates = new java.util.LinkedHashMap<>();
+        for (String n : names) {
+            rates.put(n, new ArrayList<>());
         }
-        // The same guest with the framework's run loop and whiteboard left out: run() + the PSCI handler called
-        // directly. The difference to the figures above is what the framework's dispatch costs per exit.
-        for (String host : List.of("vhe", "nvhe")) {
-            direct(elf, host);
-            List<Double> rates = new ArrayList<>();
-            for (int i = 0; i < runs; i++) {
-                rates.add(direct(elf, host));
+        // warm-up (JIT), then round-robin so that load from other processes affects every configuration alike
+        HypVm.run(elf, "vhe", 1, 120_000);
+        HypVm.run(elf, "nvhe", 1, 120_000);
+        direct(elf, "vhe");
+        direct(elf, "nvhe");
+        for (int i = 0; i < runs; i++) {
+            rates.get(names[0]).add(rate(HypVm.run(elf, "vhe", 1, 120_000).console()));
+            rates.get(names[1]).add(rate(HypVm.run(elf, "nvhe", 1, 120_000).console()));
+            rates.get(names[2]).add(direct(elf, "vhe"));
+            rates.get(names[3]).add(direct(elf, "nvhe"));
+            if (qemu) {
+                rates.get(names[4]).add(rate(new String(Guests.runOnQemu(elf, 120, 1, true),
+                        StandardCharsets.ISO_8859_1)));
             }
-            report("arch-arm64 only (no framework) host=" + host, rates);
         }
-        if (Guests.qemuInstalled()) {
-            List<Double> rates = new ArrayList<>();
-            for (int i = 0; i < runs; i++) {
-                rates.add(rate(new String(Guests.runOnQemu(elf, 120, 1, true), StandardCharsets.ISO_8859_1)));
+        rates.forEach((n, r) -> {
+            if (!r.isEmpty()) {
+                report(n, r);
             }
-            report("qemu-system-aarch64 (TCG, answers PSCI itself)", rates);
-        }
+        });
     }
 
     private static double direct(Path elf, String host) throws Exception {

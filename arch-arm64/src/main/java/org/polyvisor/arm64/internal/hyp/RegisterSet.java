@@ -7,13 +7,15 @@ import org.polyvisor.arm64.internal.cpu.Cpu;
 
 /**
  * A fixed list of physical registers with a save area, resolved to slots once so that saving and restoring is a
- * straight loop over ints (the shape of KVM's __sysreg_save_el1_state / __sysreg_restore_el1_state). The area holds
- * the registers stored in the CPU model's array first, in {@link #names()} order, then the stack pointers (one bank
- * sync for both), then any other host-only register.
+ * few array copies (the shape of KVM's __sysreg_save_el1_state / __sysreg_restore_el1_state). The area holds the
+ * registers stored in the CPU model's array first (by storage index, in {@link #names()} order), then the stack
+ * pointers (one bank sync for both), then any other host-only register.
  */
 public final class RegisterSet {
     private final List<String> names;
-    private final int[] sysIdx;
+    private final int[] runFrom;
+    private final int[] runAt;
+    private final int[] runLen;
     private final int sp0Pos;
     private final int sp1Pos;
     private final int[] otherSlot;
@@ -22,8 +24,7 @@ public final class RegisterSet {
     private final Cpu cpu;
 
     public RegisterSet(PhysicalCpu hw, List<String> requested) {
-        List<String> sysNames = new ArrayList<>();
-        List<Integer> si = new ArrayList<>();
+        java.util.TreeMap<Integer, String> sysByIndex = new java.util.TreeMap<>();
         List<String> spNames = new ArrayList<>();
         List<String> otherNames = new ArrayList<>();
         List<Integer> os = new ArrayList<>();
@@ -33,8 +34,7 @@ public final class RegisterSet {
                 throw new IllegalArgumentException("no physical register " + n);
             }
             if (s >= 0) {
-                sysNames.add(n);
-                si.add(s);
+                sysByIndex.put(s, n);
             } else if (s == PhysicalCpu.SP_EL0 || s == PhysicalCpu.SP_EL1) {
                 spNames.add(n);
             } else {
@@ -42,15 +42,31 @@ public final class RegisterSet {
                 os.add(s);
             }
         }
-        List<String> all = new ArrayList<>(sysNames);
+        // Registers in the CPU model's array, sorted by index and merged into runs of consecutive indices: the EL1
+        // bank is mostly one table, so a save or restore is a couple of System.arraycopy calls.
+        List<int[]> runs = new ArrayList<>();
+        int pos = 0;
+        for (int idx : sysByIndex.keySet()) {
+            int[] last = runs.isEmpty() ? null : runs.getLast();
+            if (last != null && last[0] + last[2] == idx) {
+                last[2]++;
+            } else {
+                runs.add(new int[] {idx, pos, 1});
+            }
+            pos++;
+        }
+        runFrom = runs.stream().mapToInt(r -> r[0]).toArray();
+        runAt = runs.stream().mapToInt(r -> r[1]).toArray();
+        runLen = runs.stream().mapToInt(r -> r[2]).toArray();
+        List<String> all = new ArrayList<>(sysByIndex.values());
         all.addAll(spNames);
         all.addAll(otherNames);
         names = List.copyOf(all);
-        sysIdx = si.stream().mapToInt(Integer::intValue).toArray();
-        sp0Pos = spNames.contains("SP_EL0") ? sysIdx.length + spNames.indexOf("SP_EL0") : -1;
-        sp1Pos = spNames.contains("SP_EL1") ? sysIdx.length + spNames.indexOf("SP_EL1") : -1;
+        int sysCount = sysByIndex.size();
+        sp0Pos = spNames.contains("SP_EL0") ? sysCount + spNames.indexOf("SP_EL0") : -1;
+        sp1Pos = spNames.contains("SP_EL1") ? sysCount + spNames.indexOf("SP_EL1") : -1;
         otherSlot = os.stream().mapToInt(Integer::intValue).toArray();
-        otherBase = sysIdx.length + spNames.size();
+        otherBase = sysCount + spNames.size();
         cpu = hw.cpu();
         sys = cpu.sys;
     }
@@ -66,10 +82,8 @@ public final class RegisterSet {
 
     /** Copies the physical registers into {@code area} (indexed like {@link #names()}). */
     public void save(PhysicalCpu hw, long[] area) {
-        int[] idx = sysIdx;
-        long[] s = sys;
-        for (int i = 0; i < idx.length; i++) {
-            area[i] = s[idx[i]];
+        for (int r = 0; r < runFrom.length; r++) {
+            System.arraycopy(sys, runFrom[r], area, runAt[r], runLen[r]);
         }
         if (sp0Pos >= 0 || sp1Pos >= 0) {
             cpu.syncSp();
@@ -87,10 +101,8 @@ public final class RegisterSet {
 
     /** Writes {@code area} back into the physical registers. */
     public void restore(PhysicalCpu hw, long[] area) {
-        int[] idx = sysIdx;
-        long[] s = sys;
-        for (int i = 0; i < idx.length; i++) {
-            s[idx[i]] = area[i];
+        for (int r = 0; r < runFrom.length; r++) {
+            System.arraycopy(area, runAt[r], sys, runFrom[r], runLen[r]);
         }
         if (sp0Pos >= 0 || sp1Pos >= 0) {
             cpu.syncSp();
