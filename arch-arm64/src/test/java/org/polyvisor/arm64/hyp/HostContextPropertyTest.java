@@ -71,6 +71,22 @@ class HostContextPropertyTest {
         assertFalse(spe.orderViolation, "SPE re-enabled before the host translation regime was restored");
     }
 
+    /** Every exit class once, on both host models, whatever the random generator happens to pick above. */
+    @net.jqwik.api.Example
+    void everyExitClassOnBothHostModels() throws Exception {
+        List<Segment> all = new ArrayList<>();
+        int which = 0;
+        for (ExitKind k : ExitKind.values()) {
+            all.add(new Segment(List.of(new Activity(0, which++ % REGS.size(), 0x1234_5678L * which),
+                    new Activity(2, 0, which), new Activity(3, 0, 0)), k));
+        }
+        for (String host : List.of("vhe", "nvhe")) {
+            ModelSpeParticipant spe = new ModelSpeParticipant();
+            assertEquals(List.of(), runAndCompare(host, all, 42, spe), host);
+            assertFalse(spe.orderViolation);
+        }
+    }
+
     @Property(tries = 10)
     void brokenParticipantIsCaught(@ForAll("hostModels") String host,
                                    @ForAll @Size(min = 1, max = 4) List<@From("segments") Segment> program,
