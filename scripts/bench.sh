@@ -14,7 +14,7 @@ case "${1:-}" in
   "") sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
   *) module="$1"; main="$2"; shift 2 ;;
 esac
-./mvnw -B -ntp -q -o -pl "$module" -am -DskipTests -Dmaven.test.skip.exec=true install >&2
+./mvnw -B -ntp -q -o -pl "$module" -am -DskipTests -DskipITs install >&2
 cp_file="$here/$module/target/bench.classpath"
 ./mvnw -B -ntp -q -o -pl "$module" dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test >&2
 exec java ${PV_BENCH_JAVA_OPTS:-} --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED \

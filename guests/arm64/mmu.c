@@ -109,9 +109,11 @@ static void run(const char *name, u64 tg0, u64 t0sz, u64 page)
     __asm__ volatile("at s1e1r, %0\n isb" :: "r"(ALIAS + 0x10));
     u64 par = READ_SYSREG(par_el1);
     check("  at_pa", par & 0x0000fffffffff001UL, tgt);
+    put_kv("  par_ok", par);
     __asm__ volatile("at s1e1w, %0\n isb" :: "r"(ALIAS + page));
     par = READ_SYSREG(par_el1);
     puts("  at_ro_write: f="); put_dec(par & 1); puts(" fst=0x"); put_hex32((u32)((par >> 1) & 0x3f)); putc('\n');
+    put_kv("  par_fault", par);
     /* remap the alias to the second target page: stale translations must go after TLBI */
     l3[0] = (tgt + page) | AF | SH_INNER | NORMAL | T_PAGE;
     __asm__ volatile("dsb sy\n tlbi vmalle1\n dsb sy\n isb");

@@ -20,7 +20,11 @@ int main(void)
     __asm__ volatile("isb");
     u64 start = READ_SYSREG(cntvct_el0);
     s32 tv = (s32)READ_SYSREG(cntv_tval_el0);
-    check("tval_counting_down", tv > 0 && tv <= (s32)ticks, 1);
+    s32 tv2;
+    do {
+        tv2 = (s32)READ_SYSREG(cntv_tval_el0);
+    } while (tv2 == tv);
+    check("tval_counting_down", tv <= (s32)ticks && tv2 < tv, 1);
     u64 polls = 0;
     while (!(READ_SYSREG(cntv_ctl_el0) & 4))
         polls++;

@@ -3,10 +3,6 @@ package org.polyvisor.distribution;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.lang.reflect.Method;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -94,13 +90,11 @@ public final class HotSwapSupport implements AutoCloseable {
         return testarchJar.clone();
     }
 
-    /** Runs a command that must fail; returns Gogo's error message. */
+    /** Runs a command that must fail; returns its error message. */
     public String gogoError(String command) {
         try {
             String out = gogo(command);
             throw new AssertionError("'" + command + "' did not fail: " + out);
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            return String.valueOf(e.getCause().getMessage());
         } catch (Exception e) {
             return String.valueOf(e.getMessage());
         }
@@ -216,23 +210,7 @@ public final class HotSwapSupport implements AutoCloseable {
 
     /** Runs a Gogo command line; returns its printed output and its value. */
     public String gogo(String command) throws Exception {
-        ServiceReference<?> ref = ctx.getServiceReference("org.apache.felix.service.command.CommandProcessor");
-        Object processor = ctx.getService(ref);
-        try {
-            Class<?> api = ref.getBundle().loadClass("org.apache.felix.service.command.CommandProcessor");
-            Class<?> sessionApi = ref.getBundle().loadClass("org.apache.felix.service.command.CommandSession");
-            Method create = api.getMethod("createSession", InputStream.class, OutputStream.class, OutputStream.class);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            Object session = create.invoke(processor, new ByteArrayInputStream(new byte[0]), out, out);
-            try {
-                Object value = sessionApi.getMethod("execute", CharSequence.class).invoke(session, command);
-                return out.toString(StandardCharsets.UTF_8) + (value == null ? "" : value);
-            } finally {
-                sessionApi.getMethod("close").invoke(session);
-            }
-        } finally {
-            ctx.ungetService(ref);
-        }
+        return Gogo.run(ctx, command);
     }
 
     public void waitFor(BooleanSupplier condition, long millis) {

@@ -2,17 +2,9 @@ package org.polyvisor.distribution;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -225,36 +217,8 @@ class InProcessFrameworkIT {
 
     /** Runs a Gogo command line through the CommandProcessor service; returns what it printed plus its value. */
     static String gogo(String command) throws Exception {
-        ServiceReference<?> ref = awaitService("org.apache.felix.service.command.CommandProcessor", null);
-        Object processor = ctx.getService(ref);
-        assertNotNull(processor);
-        try {
-            Class<?> api = ref.getBundle().loadClass("org.apache.felix.service.command.CommandProcessor");
-            Class<?> sessionApi = ref.getBundle().loadClass("org.apache.felix.service.command.CommandSession");
-            Method create = api.getMethod("createSession", InputStream.class, OutputStream.class, OutputStream.class);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            Object session = create.invoke(processor, new ByteArrayInputStream(new byte[0]), out, err);
-            try {
-                Object value;
-                try {
-                    value = sessionApi.getMethod("execute", CharSequence.class).invoke(session, command);
-                } catch (InvocationTargetException e) {
-                    throw new AssertionError("gogo '" + command + "' failed: " + e.getCause() + "\nerr: "
-                            + err.toString(StandardCharsets.UTF_8), e.getCause());
-                }
-                String formatted = "";
-                if (value != null) {
-                    formatted = String.valueOf(sessionApi.getMethod("format", Object.class, int.class)
-                            .invoke(session, value, 0 /* Converter.INSPECT */));
-                }
-                return out.toString(StandardCharsets.UTF_8) + formatted;
-            } finally {
-                sessionApi.getMethod("close").invoke(session);
-            }
-        } finally {
-            ctx.ungetService(ref);
-        }
+        awaitService("org.apache.felix.service.command.CommandProcessor", null);
+        return Gogo.run(ctx, command);
     }
 
     static void waitFor(BooleanSupplier condition, long millis) {

@@ -19,6 +19,16 @@ public interface Stage2 {
      */
     long translate(long ipa, boolean write, boolean exec);
 
+    /**
+     * What a {@link #FAULT} on a non-device IPA becomes: false (default) injects a synchronous external abort into the
+     * guest, as for an address that is nothing; true makes it a stage-2 abort exit to the hypervisor layer
+     * ({@code DABT_LOW} / {@code IABT_LOW} with HPFAR_EL2), whose handler may map the IPA, bump
+     * {@link #generation()} and resume: the faulting instruction then runs again.
+     */
+    default boolean exitOnFault(long ipa) {
+        return false;
+    }
+
     /** Changes whenever earlier translations become stale (the CPU then flushes its TLB). */
     default long generation() {
         return 0;

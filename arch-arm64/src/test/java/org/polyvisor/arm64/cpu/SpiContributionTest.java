@@ -53,6 +53,47 @@ class SpiContributionTest {
     }
 
     @Test
+    void stage2FaultsCanExitToTheHypervisorLayerAndBeFixedUp() {
+        long window = 0x8000_0000L;
+        long backing = CpuHarness.RAM + 0x2000;
+        boolean[] mapped = {false};
+        long[] generation = {0};
+        try (CpuHarness h = new CpuHarness(identity -> new Stage2() {
+            @Override
+            public long translate(long ipa, boolean write, boolean exec) {
+                if (ipa >= window && ipa < window + 0x1000) {
+                    return mapped[0] ? backing + (ipa - window) : FAULT;
+                }
+                return identity.translate(ipa, write, exec);
+            }
+
+            @Override
+            public boolean exitOnFault(long ipa) {
+                return ipa >= window && ipa < window + 0x1000;
+            }
+
+            @Override
+            public long generation() {
+                return generation[0];
+            }
+        }, SysRegFile.cortexA57())) {
+            h.memory.write(backing + 8, 8, 77, ByteOrder.LITTLE_ENDIAN);
+            h.cpu.x[1] = window + 8;
+            var exit = org.junit.jupiter.api.Assertions.assertInstanceOf(
+                    org.polyvisor.arm64.internal.cpu.Arm64Exit.class, h.run(0xf9400020, 0xd4000002)); // ldr x0,[x1]; hvc
+            assertEquals("DABT_LOW", exit.exitClass());
+            assertEquals(window >>> 8, exit.hpfar(), "HPFAR_EL2 holds IPA[47:12] at [43:4]");
+            assertEquals(window + 8, exit.far());
+            assertEquals(CpuHarness.RAM, h.cpu.pc, "the faulting load will run again");
+            mapped[0] = true;
+            generation[0]++;
+            h.cpu.checkStage2Generation();
+            assertEquals("HVC64", ((org.polyvisor.arm64.internal.cpu.Arm64Exit) h.runToExit()).exitClass());
+            assertEquals(77, h.x(0));
+        }
+    }
+
+    @Test
     void aTableMayNotTakeAnEncodingAlreadyOwned() {
         SysRegTable clash = new SysRegTable() {
             @Override

@@ -194,4 +194,30 @@ class InstructionGroupTest {
             assertEquals(0x3c0, h.cpu.daif, "exception entry masks DAIF");
         }
     }
+
+    @Test
+    void selfModifyingCodeRunsTheNewInstruction() {
+        int[] code = {
+            0xb9000022, // str w2, [x1]      x1 -> the mov below
+            0xd50b7b21, // dc cvau, x1
+            0xd5033b9f, // dsb ish
+            0xd50b7521, // ic ivau, x1
+            0xd5033b9f, // dsb ish
+            0xd5033fdf, // isb
+            0xd2800020, // mov x0, #1       <- patched to mov x0, #2
+            0xd4000002, // hvc #0
+        };
+        try (CpuHarness h = new CpuHarness()) {
+            h.load(CpuHarness.RAM, code);
+            h.cpu.pc = CpuHarness.RAM;
+            h.cpu.x[1] = CpuHarness.RAM + 0x800; // first pass: store elsewhere, run the original
+            assertHvc(h.runToExit());
+            assertEquals(1, h.x(0));
+            h.cpu.pc = CpuHarness.RAM;
+            h.cpu.x[1] = CpuHarness.RAM + 0x18;
+            h.cpu.x[2] = 0xd2800040; // mov x0, #2
+            assertHvc(h.runToExit());
+            assertEquals(2, h.x(0), "the store invalidated the decoded block holding the patched instruction");
+        }
+    }
 }

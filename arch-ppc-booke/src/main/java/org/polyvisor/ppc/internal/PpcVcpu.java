@@ -37,6 +37,7 @@ public final class PpcVcpu implements Vcpu {
         this.index = index;
         this.machine = machine;
         this.cpu = new Cpu(memory, options.mmuV2());
+        cpu.jitThreshold = options.jitThreshold();
         LastInstLoader loader = options.lastInst().equals("lwepx")
                 ? new org.polyvisor.ppc.internal.hyp.LwepxLoader()
                 : new org.polyvisor.ppc.internal.hyp.TlbSearchLoader();
@@ -136,6 +137,8 @@ public final class PpcVcpu implements Vcpu {
         }
         hyp.stats.snapshot().forEach((k, v) -> m.put("exits." + k, v));
         m.put("instructions", cpu.retired);
+        m.put("jit.blocks", cpu.compiler.compiled());
+        m.put("jit.failures", cpu.compiler.failures());
         return m;
     }
 

@@ -26,4 +26,20 @@ class GuestSuiteTest {
         assertEquals(VmState.STOPPED, r.info().state(), r.info().error());
         assertEquals(0, r.info().exitStatus());
     }
+
+    /** The same guests with every block compiled at its first execution, and with the interpreter only. */
+    @ParameterizedTest
+    @MethodSource("guests")
+    void guestPrintsGoldenOutputCompiledAndInterpreted(String guest) throws Exception {
+        String expected = Files.readString(GuestRun.guestDir().resolve(guest + ".expected"), StandardCharsets.ISO_8859_1);
+        for (String jit : new String[] {"1", "off"}) {
+            try (LocalVm vm = new LocalVm(GuestRun.elf(guest), java.util.Map.of("jit", jit)).runToEnd()) {
+                assertEquals(expected, vm.console.toString(), guest + " with jit=" + jit);
+                if (jit.equals("1")) {
+                    org.junit.jupiter.api.Assertions.assertTrue(vm.vcpu.cpu().compiler.compiled() > 0);
+                    assertEquals(0, vm.vcpu.cpu().compiler.failures());
+                }
+            }
+        }
+    }
 }

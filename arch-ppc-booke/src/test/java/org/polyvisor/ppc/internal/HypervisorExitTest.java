@@ -125,6 +125,33 @@ class HypervisorExitTest {
         }
     }
 
+    /** A store to a read-only guest page: the hardware sends the DSI straight to the guest (EPCR[DSIGS]). */
+    @Test
+    void dataStorageInterruptGoesDirectlyToTheGuest() {
+        // stw r3,0(r4) to a page the guest mapped SR only
+        try (LocalVm vm = vmWith(0x9064_0000)) {
+            Cpu c = vm.vcpu.cpu();
+            var g = vm.vcpu.hypervisor().guestTlb().entries();
+            g.write(org.polyvisor.ppc.internal.mmu.TlbArray.TLB1_BASE + 3, 0x8000_0100, 0x5000_0000,
+                    0x0030_0000 | org.polyvisor.ppc.internal.mmu.Mas.MAS3_SR, 0, 0);
+            vm.vcpu.hypervisor().sprs().mtspr(c, SprNum.IVPR, 0x0010_0000);
+            vm.vcpu.hypervisor().sprs().mtspr(c, SprNum.IVOR0 + 2, 0x0000_0200);
+            c.gpr[4] = 0x5000_0010;
+            long hvBefore = vm.vcpu.hypervisor().stats.get(Ivor.DATA_STORAGE);
+            for (int i = 0; i < 10 && c.pc != 0x0010_0200; i++) {
+                int ivor = org.polyvisor.ppc.internal.cpu.Interpreter.run(c, 1);
+                if (ivor >= 0) {
+                    vm.vcpu.hypervisor().handleExit(ivor);
+                }
+            }
+            assertEquals(0x0010_0200, c.pc);
+            assertEquals(CODE, c.spr[SprNum.GSRR0]);
+            assertEquals(0x5000_0010, c.spr[SprNum.GDEAR]);
+            assertEquals(Esr.ST, c.spr[SprNum.GESR]);
+            assertEquals(hvBefore, vm.vcpu.hypervisor().stats.get(Ivor.DATA_STORAGE), "no hypervisor exit for the DSI");
+        }
+    }
+
     /** Direct access to the test VM's device bus. */
     record LocalVmBus(LocalVm vm) {
         void write(long addr, int size, long value) {

@@ -160,13 +160,16 @@ public class RandomInstructionDifferentialTest {
             }
             Path elf = ElfPatch.patch(GuestRun.elf("randharness"), "rand_block", block, dir.resolve("rand" + run + ".elf"));
             String qemu = new String(Qemu.run(elf, 20), StandardCharsets.ISO_8859_1);
-            String ours;
-            try (LocalVm vm = new LocalVm(elf, Map.of()).runToEnd()) {
-                ours = vm.console.toString();
-            }
-            if (!qemu.equals(ours)) {
-                fail("seed 0x" + Long.toHexString(seed) + " run " + run + " (" + elf + ") differs:\n"
-                        + firstDifferences(qemu, ours) + "\nfirst instructions: " + hex(block, 8));
+            // the block runs once: interpreted with jit=off, compiled to bytecode with jit=1
+            for (String jit : new String[] {"off", "1"}) {
+                String ours;
+                try (LocalVm vm = new LocalVm(elf, Map.of("jit", jit)).runToEnd()) {
+                    ours = vm.console.toString();
+                }
+                if (!qemu.equals(ours)) {
+                    fail("seed 0x" + Long.toHexString(seed) + " run " + run + " jit=" + jit + " (" + elf + ") differs:\n"
+                            + firstDifferences(qemu, ours) + "\nfirst instructions: " + hex(block, 8));
+                }
             }
         }
         System.out.printf("random differential: seed 0x%x, %d instructions in %d runs, all equal%n", seed, runs * BLOCK, runs);

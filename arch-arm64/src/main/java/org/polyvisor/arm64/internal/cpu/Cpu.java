@@ -98,18 +98,13 @@ public final class Cpu implements SysRegState {
     public final GuestMemory memory;
     public Stage2 stage2;
     public final LongPredicate isDevice;
-    final long[][] tagRByEl = {new long[TLB_MASK + 1], new long[TLB_MASK + 1]};
-    final long[][] tagWByEl = {new long[TLB_MASK + 1], new long[TLB_MASK + 1]};
-    final long[][] tagXByEl = {new long[TLB_MASK + 1], new long[TLB_MASK + 1]};
-    final MemorySegment[][] segByEl = {new MemorySegment[TLB_MASK + 1], new MemorySegment[TLB_MASK + 1]};
-    final long[][] offByEl = {new long[TLB_MASK + 1], new long[TLB_MASK + 1]};
-    final long[][] paByEl = {new long[TLB_MASK + 1], new long[TLB_MASK + 1]};
-    long[] tagR;
-    long[] tagW;
-    long[] tagX;
-    MemorySegment[] seg;
-    long[] off;
-    long[] pa;
+    /** Software TLB, direct-mapped by VA page, one table per access kind and per EL (EL0, EL1). */
+    final TlbEntry[][] rByEl = {new TlbEntry[TLB_MASK + 1], new TlbEntry[TLB_MASK + 1]};
+    final TlbEntry[][] wByEl = {new TlbEntry[TLB_MASK + 1], new TlbEntry[TLB_MASK + 1]};
+    final TlbEntry[][] xByEl = {new TlbEntry[TLB_MASK + 1], new TlbEntry[TLB_MASK + 1]};
+    TlbEntry[] tr;
+    TlbEntry[] tw;
+    TlbEntry[] tx;
     /** Bumped whenever cached translations become invalid; the block lookup cache compares it. */
     public int tlbGen;
     long stage2Gen;
@@ -273,21 +268,17 @@ public final class Cpu implements SysRegState {
 
     private void selectTlb() {
         int i = el == 0 ? 0 : 1;
-        tagR = tagRByEl[i];
-        tagW = tagWByEl[i];
-        tagX = tagXByEl[i];
-        seg = segByEl[i];
-        off = offByEl[i];
-        pa = paByEl[i];
+        tr = rByEl[i];
+        tw = wByEl[i];
+        tx = xByEl[i];
     }
 
     /** Drops every cached translation (TLBI, TTBR/TCR/SCTLR writes, stage-2 changes). */
     public void flushTlb() {
         for (int e = 0; e < 2; e++) {
-            java.util.Arrays.fill(tagRByEl[e], -1);
-            java.util.Arrays.fill(tagWByEl[e], -1);
-            java.util.Arrays.fill(tagXByEl[e], -1);
-            java.util.Arrays.fill(segByEl[e], null);
+            java.util.Arrays.fill(rByEl[e], TlbEntry.NONE);
+            java.util.Arrays.fill(wByEl[e], TlbEntry.NONE);
+            java.util.Arrays.fill(xByEl[e], TlbEntry.NONE);
         }
         tlbGen++;
         selectTlb();
@@ -296,11 +287,10 @@ public final class Cpu implements SysRegState {
     /** Removes write permission for a physical page from every TLB entry (the page now holds decoded code). */
     void protectCodePage(long ppn) {
         for (int e = 0; e < 2; e++) {
-            long[] p = paByEl[e];
-            long[] w = tagWByEl[e];
+            TlbEntry[] w = wByEl[e];
             for (int i = 0; i <= TLB_MASK; i++) {
-                if (w[i] != -1 && (p[i] >>> 12) == ppn) {
-                    w[i] = -1;
+                if ((w[i].pa >>> 12) == ppn) {
+                    w[i] = TlbEntry.NONE;
                 }
             }
         }
@@ -313,21 +303,10 @@ public final class Cpu implements SysRegState {
         }
         long vpn = va >>> 12;
         int i = (int) vpn & TLB_MASK;
-        if (tagR[i] != vpn && tagW[i] != vpn && tagX[i] != vpn) {
-            tagR[i] = tagW[i] = tagX[i] = -1;
-        }
-        seg[i] = s;
-        off[i] = paddr & GuestMemory.CHUNK_MASK & ~0xFFFL;
-        pa[i] = paddr & ~0xFFFL;
-        if (r) {
-            tagR[i] = vpn;
-        }
-        if (w && !blocks.isCodePage(paddr >>> 12)) {
-            tagW[i] = vpn;
-        }
-        if (xx) {
-            tagX[i] = vpn;
-        }
+        TlbEntry e = new TlbEntry(vpn, s, paddr & GuestMemory.CHUNK_MASK & ~0xFFFL, paddr & ~0xFFFL);
+        tr[i] = r ? e : TlbEntry.NONE;
+        tw[i] = w && !blocks.isCodePage(paddr >>> 12) ? e : TlbEntry.NONE;
+        tx[i] = xx ? e : TlbEntry.NONE;
     }
 
     /** Drops cached translations when the hypervisor layer changed stage 2 (checked each time the vCPU enters). */
@@ -349,8 +328,9 @@ public final class Cpu implements SysRegState {
     public long read8(long va) {
         long vpn = va >>> 12;
         int i = (int) vpn & TLB_MASK;
-        if (tagR[i] == vpn) {
-            return seg[i].get(ValueLayout.JAVA_BYTE, off[i] + (va & 0xFFF)) & 0xFFL;
+        TlbEntry e = tr[i];
+        if (e.vpn == vpn) {
+            return e.seg.get(ValueLayout.JAVA_BYTE, e.off + (va & 0xFFF)) & 0xFFL;
         }
         return slowRead(va, 1, false);
     }
@@ -358,8 +338,9 @@ public final class Cpu implements SysRegState {
     public long read16(long va) {
         long vpn = va >>> 12;
         int i = (int) vpn & TLB_MASK;
-        if (tagR[i] == vpn && (va & 0xFFF) <= 0xFFE) {
-            return seg[i].get(S16, off[i] + (va & 0xFFF)) & 0xFFFFL;
+        TlbEntry e = tr[i];
+        if (e.vpn == vpn && (va & 0xFFF) <= 0xFFE) {
+            return e.seg.get(S16, e.off + (va & 0xFFF)) & 0xFFFFL;
         }
         return slowRead(va, 2, false);
     }
@@ -367,8 +348,9 @@ public final class Cpu implements SysRegState {
     public long read32(long va) {
         long vpn = va >>> 12;
         int i = (int) vpn & TLB_MASK;
-        if (tagR[i] == vpn && (va & 0xFFF) <= 0xFFC) {
-            return seg[i].get(I32, off[i] + (va & 0xFFF)) & 0xFFFF_FFFFL;
+        TlbEntry e = tr[i];
+        if (e.vpn == vpn && (va & 0xFFF) <= 0xFFC) {
+            return e.seg.get(I32, e.off + (va & 0xFFF)) & 0xFFFF_FFFFL;
         }
         return slowRead(va, 4, false);
     }
@@ -376,8 +358,9 @@ public final class Cpu implements SysRegState {
     public long read64(long va) {
         long vpn = va >>> 12;
         int i = (int) vpn & TLB_MASK;
-        if (tagR[i] == vpn && (va & 0xFFF) <= 0xFF8) {
-            return seg[i].get(L64, off[i] + (va & 0xFFF));
+        TlbEntry e = tr[i];
+        if (e.vpn == vpn && (va & 0xFFF) <= 0xFF8) {
+            return e.seg.get(L64, e.off + (va & 0xFFF));
         }
         return slowRead(va, 8, false);
     }
@@ -395,8 +378,9 @@ public final class Cpu implements SysRegState {
     public void write8(long va, long value) {
         long vpn = va >>> 12;
         int i = (int) vpn & TLB_MASK;
-        if (tagW[i] == vpn) {
-            seg[i].set(ValueLayout.JAVA_BYTE, off[i] + (va & 0xFFF), (byte) value);
+        TlbEntry e = tw[i];
+        if (e.vpn == vpn) {
+            e.seg.set(ValueLayout.JAVA_BYTE, e.off + (va & 0xFFF), (byte) value);
             return;
         }
         slowWrite(va, 1, value, false);
@@ -405,8 +389,9 @@ public final class Cpu implements SysRegState {
     public void write16(long va, long value) {
         long vpn = va >>> 12;
         int i = (int) vpn & TLB_MASK;
-        if (tagW[i] == vpn && (va & 0xFFF) <= 0xFFE) {
-            seg[i].set(S16, off[i] + (va & 0xFFF), (short) value);
+        TlbEntry e = tw[i];
+        if (e.vpn == vpn && (va & 0xFFF) <= 0xFFE) {
+            e.seg.set(S16, e.off + (va & 0xFFF), (short) value);
             return;
         }
         slowWrite(va, 2, value, false);
@@ -415,8 +400,9 @@ public final class Cpu implements SysRegState {
     public void write32(long va, long value) {
         long vpn = va >>> 12;
         int i = (int) vpn & TLB_MASK;
-        if (tagW[i] == vpn && (va & 0xFFF) <= 0xFFC) {
-            seg[i].set(I32, off[i] + (va & 0xFFF), (int) value);
+        TlbEntry e = tw[i];
+        if (e.vpn == vpn && (va & 0xFFF) <= 0xFFC) {
+            e.seg.set(I32, e.off + (va & 0xFFF), (int) value);
             return;
         }
         slowWrite(va, 4, value, false);
@@ -425,8 +411,9 @@ public final class Cpu implements SysRegState {
     public void write64(long va, long value) {
         long vpn = va >>> 12;
         int i = (int) vpn & TLB_MASK;
-        if (tagW[i] == vpn && (va & 0xFFF) <= 0xFF8) {
-            seg[i].set(L64, off[i] + (va & 0xFFF), value);
+        TlbEntry e = tw[i];
+        if (e.vpn == vpn && (va & 0xFFF) <= 0xFF8) {
+            e.seg.set(L64, e.off + (va & 0xFFF), value);
             return;
         }
         slowWrite(va, 8, value, false);
@@ -520,6 +507,9 @@ public final class Cpu implements SysRegState {
         fault = true;
         if (code == Stage1Walk.DEVICE) {
             Exceptions.mmioAbort(this, va, walk.faultIpa, size, write, value);
+        } else if (code == Stage1Walk.STAGE2_EXIT) {
+            // ISV=0: the handler is expected to fix the mapping and re-run the instruction, not to emulate it
+            Exceptions.toEl2(this, Ec.DABT_LOW, (write ? 1 << 6 : 0) | 0x07, va, (walk.faultIpa >>> 12) << 4, pc);
         } else {
             int ec = el == 0 ? Ec.DABT_LOW : Ec.DABT_CUR;
             Exceptions.takeSync(this, ec, (write ? 1 << 6 : 0) | walk.faultStatus, va, pc);
@@ -532,12 +522,17 @@ public final class Cpu implements SysRegState {
     public long fetchPa(long va) {
         long vpn = va >>> 12;
         int i = (int) vpn & TLB_MASK;
-        if (tagX[i] == vpn) {
-            return pa[i] | (va & 0xFFF);
+        TlbEntry e = tx[i];
+        if (e.vpn == vpn) {
+            return e.pa | (va & 0xFFF);
         }
         long p = walk.translate(va, ACC_X, false);
         if (p >= 0) {
             return p;
+        }
+        if (p == Stage1Walk.STAGE2_EXIT) {
+            Exceptions.toEl2(this, Ec.IABT_LOW, 0x07, va, (walk.faultIpa >>> 12) << 4, va);
+            return -1;
         }
         if (p == Stage1Walk.DEVICE) {
             pendingExit = new org.polyvisor.spi.Exit.Failure("instruction fetch from device memory at IPA 0x"
@@ -594,12 +589,14 @@ public final class Cpu implements SysRegState {
         if (p == Stage1Walk.DEVICE) {
             p = walk.faultIpa;
         }
+        // PAR_EL1 as QEMU builds it: bit 11 RES1, NS (bit 9) for a non-secure result, SH in 8:7, ATTR in 63:56
         if (p >= 0) {
             long mair = sys[regs.index("MAIR_EL1")];
             long attr = (sctlr() & 1) == 0 ? 0 : (mair >>> (8 * walk.lastAttrIndex)) & 0xFF;
-            sys[iPar] = (attr << 56) | (p & 0x0000_FFFF_FFFF_F000L);
+            sys[iPar] = (attr << 56) | (p & 0x0000_FFFF_FFFF_F000L) | 0x800 | 0x200
+                    | ((long) walk.lastShareability << 7);
         } else {
-            sys[iPar] = 1 | ((long) walk.faultStatus << 1);
+            sys[iPar] = 0x800 | 1 | ((long) walk.faultStatus << 1);
         }
     }
 

@@ -14,6 +14,8 @@ final class Stage1Walk {
     static final long FAULT = -2;
     /** Stage 2 says the IPA is a device: the access becomes an MMIO exit; {@link #faultIpa} holds the IPA. */
     static final long DEVICE = -3;
+    /** Stage 2 faulted and wants the hypervisor layer to see it (Stage2.exitOnFault); {@link #faultIpa} holds the IPA. */
+    static final long STAGE2_EXIT = -4;
 
     private static final long OA_MASK = 0x0000_FFFF_FFFF_F000L;
 
@@ -23,6 +25,7 @@ final class Stage1Walk {
     int faultLevel;
     /** Attributes of the last successful walk, for PAR_EL1 (AT instructions). */
     int lastAttrIndex;
+    int lastShareability;
 
     Stage1Walk(Cpu c) {
         this.c = c;
@@ -51,6 +54,8 @@ final class Stage1Walk {
             }
             ipa = va;
             r = w = x = true;
+            lastAttrIndex = 0;
+            lastShareability = 0;
         } else {
             long tcr = c.sys[c.iTcr];
             boolean upper = ((va >>> 55) & 1) != 0;
@@ -125,6 +130,7 @@ final class Stage1Walk {
             boolean pxn = ((desc >>> 53) & 1) != 0 || pxnTable;
             boolean wxn = ((sctlr >>> 19) & 1) != 0;
             lastAttrIndex = (int) (desc >>> 2) & 7;
+            lastShareability = (int) (desc >>> 8) & 3;
             if (el0Perms) {
                 r = el0Access;
                 w = el0Access && writable;
@@ -145,6 +151,10 @@ final class Stage1Walk {
             faultIpa = ipa;
             if (c.isDevice.test(ipa) && acc != Cpu.ACC_X) {
                 return DEVICE;
+            }
+            if (c.stage2.exitOnFault(ipa)) {
+                faultStatus = 0x07; // as reported in the exit: translation fault, level 3
+                return STAGE2_EXIT;
             }
             faultStatus = 0x10; // synchronous external abort
             faultLevel = 0;

@@ -51,7 +51,9 @@ public final class IdRegisters implements SysRegTable {
                 }),
                 plain("CLIDR_EL1", 3, 1, 0, 0, 1, SysReg.RO_EL1, 0x0a20_0023L).withCheck(TID2),
                 plain("CCSIDR_EL1", 3, 1, 0, 0, 0, SysReg.RO_EL1, 0x701f_e00aL).withCheck(TID2),
-                plain("DCZID_EL0", 3, 3, 0, 0, 7, SysReg.RO_EL0, 4),
+                // BS = 4 (64-byte blocks); DZP set where DC ZVA is prohibited (EL0 without SCTLR_EL1.DZE)
+                plain("DCZID_EL0", 3, 3, 0, 0, 7, SysReg.RO_EL0, 4).withRead(s -> s.currentEl() == 0
+                        && ((((Cpu) s).sctlr() >>> 14) & 1) == 0 ? 0x14 : 4),
                 id("ID_PFR0_EL1", 1, 0, 0x131), id("ID_PFR1_EL1", 1, 1, 0x11011),
                 id("ID_DFR0_EL1", 1, 2, 0x0301_0066L), id("ID_AFR0_EL1", 1, 3, 0),
                 id("ID_MMFR0_EL1", 1, 4, 0x1010_1105L), id("ID_MMFR1_EL1", 1, 5, 0x4000_0000L),

@@ -20,6 +20,11 @@ public final class CodeCache {
     private final long[] tags = new long[SIZE];
     private final int[][] words = new int[SIZE][];
     private final int[][] ops = new int[SIZE][];
+    /** Compiled blocks by start word, and execution counts that decide when to compile. */
+    private final Block[][] blocks = new Block[SIZE][];
+    private final int[][] counts = new int[SIZE][];
+    /** Length in words of each compiled block, so that a store drops only the blocks it overlaps. */
+    private final byte[][] lengths = new byte[SIZE][];
 
     public CodeCache() {
         clear();
@@ -51,6 +56,12 @@ public final class CodeCache {
                 o = new int[1024];
                 words[s] = w;
                 ops[s] = o;
+                blocks[s] = new Block[1024];
+                counts[s] = new int[1024];
+                lengths[s] = new byte[1024];
+            } else {
+                Arrays.fill(blocks[s], null);
+                Arrays.fill(counts[s], 0);
             }
             for (int i = 0; i < 1024; i++) {
                 w[i] = seg.get(DataAccess.BE_INT, pageOff + 4L * i);
@@ -69,12 +80,45 @@ public final class CodeCache {
         return ops[s];
     }
 
-    /** A store of {@code size} bytes at real address ra went to memory: refresh the words it touched. */
-    public void stored(long ra, int size, MemorySegment seg, long off) {
+    Block[] blocks(int s) {
+        return blocks[s];
+    }
+
+    int[] counts(int s) {
+        return counts[s];
+    }
+
+    /** Records a compiled block of {@code len} words starting at word {@code start} of the current fetch page. */
+    static void setLength(byte[] lengths, int start, int len) {
+        lengths[start] = (byte) len;
+    }
+
+    byte[] lengths(int s) {
+        return lengths[s];
+    }
+
+    /**
+     * A store of {@code size} bytes at real address ra went to memory: refresh the words it touched and drop the
+     * compiled blocks that contain them (data next to code in one page costs nothing more). Returns true if a
+     * block was dropped.
+     */
+    public boolean stored(long ra, int size, MemorySegment seg, long off) {
         long page = ra & ~0xFFFL;
         int s = slot(page);
         if (tags[s] != page) {
-            return;
+            return false;
+        }
+        boolean dropped = false;
+        int firstWord = (int) (ra & 0xFFF) >>> 2;
+        int lastWord = Math.min(1023, (int) ((ra & 0xFFF) + size - 1) >>> 2);
+        Block[] b = blocks[s];
+        byte[] len = lengths[s];
+        for (int k = Math.max(0, firstWord - BlockCompiler.MAX + 1); k <= lastWord; k++) {
+            if (b[k] != null && k + len[k] > firstWord) {
+                b[k] = null;
+                counts[s][k] = 0;
+                dropped = true;
+            }
         }
         long pageOff = off - (ra & 0xFFF);
         int first = (int) (ra & 0xFFF) >>> 2;
@@ -83,5 +127,6 @@ public final class CodeCache {
             words[s][i] = seg.get(DataAccess.BE_INT, pageOff + 4L * i);
             ops[s][i] = Decoder.decode(words[s][i]);
         }
+        return dropped;
     }
 }

@@ -39,6 +39,9 @@ public final class Cpu {
     public final MasTlbOps tlbOps = new MasTlbOps();
     public final DataAccess mem;
     public final TimeBase timeBase = new TimeBase();
+    /** Translates hot guest blocks to bytecode; executions before a block is compiled (0: interpreter only). */
+    public final BlockCompiler compiler = new BlockCompiler();
+    public int jitThreshold = 32;
 
     public Cpu(GuestMemory memory, boolean mmuV2) {
         this.tlb = new TlbArray(mmuV2);
@@ -128,6 +131,7 @@ public final class Cpu {
             msr = (msr & Msr.KEEP_ON_INTERRUPT) | Msr.GS;
             pc = (spr[GIVPR] & 0xFFFF_0000) | (spr[guestIvorSpr(ivor)] & 0xFFF0);
             contextChanged();
+            stop = true; // control went elsewhere: a compiled block must not continue
             return;
         }
         spr[SRR0] = srr0;

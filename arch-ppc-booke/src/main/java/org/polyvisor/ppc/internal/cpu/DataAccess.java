@@ -41,6 +41,9 @@ public final class DataAccess {
     int fetchTag = -1;
     int[] fetchWords;
     int[] fetchOps;
+    Block[] fetchBlocks;
+    int[] fetchCounts;
+    byte[] fetchLengths;
     final CodeCache code = new CodeCache();
     /** Real address of the last slow-path translation. */
     private long slowRa;
@@ -142,6 +145,9 @@ public final class DataAccess {
         fetchTag = pc >>> 12;
         fetchWords = code.words(s);
         fetchOps = code.ops(s);
+        fetchBlocks = code.blocks(s);
+        fetchCounts = code.counts(s);
+        fetchLengths = code.lengths(s);
         return true;
     }
 
@@ -156,8 +162,8 @@ public final class DataAccess {
 
     /** A store that bypassed the software TLB (external PID) reached real address ra. */
     public void noteExternalWrite(long ra, int size) {
-        if (code.contains(ra)) {
-            code.stored(ra, size, memory.chunk(ra), ra & GuestMemory.CHUNK_MASK);
+        if (code.contains(ra) && code.stored(ra, size, memory.chunk(ra), ra & GuestMemory.CHUNK_MASK)) {
+            cpu.stop = true;
         }
     }
 
@@ -212,7 +218,9 @@ public final class DataAccess {
             case 2 -> slowSeg.set(BE_SHORT, slowOff, (short) v);
             default -> slowSeg.set(BYTE, slowOff, (byte) v);
         }
-        code.stored(slowRa, size, slowSeg, slowOff);
+        if (code.stored(slowRa, size, slowSeg, slowOff)) {
+            cpu.stop = true; // the running block may be one that changed: leave it
+        }
         return true;
     }
 

@@ -27,13 +27,16 @@ public final class Interpreter {
         DataAccess m = c.mem;
         int[] words = m.fetchWords;
         int[] ops = m.fetchOps;
+        Block[] blocks = m.fetchBlocks;
+        int[] counts = m.fetchCounts;
+        int threshold = c.jitThreshold;
         int n = max;
         int notRetired = 0;
         while (n > 0) {
-            n--;
             int pc = c.pc;
             if ((pc >>> 12) != m.fetchTag) {
                 if (!m.fetchSlow(pc)) {
+                    n--;
                     notRetired++;
                     if (c.stop) {
                         break;
@@ -42,8 +45,23 @@ public final class Interpreter {
                 }
                 words = m.fetchWords;
                 ops = m.fetchOps;
+                blocks = m.fetchBlocks;
+                counts = m.fetchCounts;
             }
             int i = (pc >>> 2) & 1023;
+            Block b = blocks[i];
+            if (b != null) {
+                n -= b.run(c);
+                if (c.stop) {
+                    break;
+                }
+                continue;
+            }
+            if (threshold > 0 && ++counts[i] == threshold) {
+                blocks[i] = c.compiler.compile(pc, words, ops, m.fetchLengths, i);
+                continue;
+            }
+            n--;
             int w = words[i];
             int op = ops[i];
             c.pc = pc + 4;
