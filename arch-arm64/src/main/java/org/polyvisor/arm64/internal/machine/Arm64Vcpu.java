@@ -442,6 +442,7 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
         });
         m.put("power", (long) power);
         m.put("irq.line", irqLine ? 1L : 0L);
+        m.put("hyp.irq_exits", irqExits); // exits resolved inside run() (timer, interrupt line, kick): not in pv:exits
         return m;
     }
 
