@@ -126,7 +126,17 @@ public final class Cpu implements SysRegState {
      * CNTPCT is one system-wide counter: every PE (vCPU) and every model instance in this JVM counts from the same
      * origin, so SMP guests see one time base and a swapped-in model continues the guest's time.
      */
-    static final long COUNTER_EPOCH = System.nanoTime();
+    static final long COUNTER_EPOCH = counterEpoch();
+
+    /**
+     * The counter's origin, kept in a JVM-wide system property: an updated bundle loads this class again in a new
+     * class loader, and the guest's time must not jump back when its VM moves to the new code.
+     */
+    private static long counterEpoch() {
+        Object v = System.getProperties().computeIfAbsent("org.polyvisor.arm64.counterEpoch",
+                k -> Long.toString(System.nanoTime()));
+        return Long.parseLong(v.toString());
+    }
     final long counterEpoch = COUNTER_EPOCH;
 
     public Cpu(GuestMemory memory, Stage2 stage2, LongPredicate isDevice, SysRegFile regs) {
