@@ -28,6 +28,10 @@ public final class PsciHandler implements ExitHandler {
         if (((a.esr() >>> 26) & 0x3F) == Ec.SMC64) {
             c.pc += 4; // a trapped SMC returns to the SMC itself (kvm_incr_pc)
         }
+        if ((a.esr() & 0xFFFF) != 0) {
+            c.x[0] = Psci.NOT_SUPPORTED; // only hvc/smc #0 is the SMCCC conduit (KVM: handle_hvc with imm != 0)
+            return ExitAction.RESUME;
+        }
         long fn = c.x[0] & 0xFFFF_FFFFL;
         if (fn == Psci.PSCI_VERSION) {
             c.x[0] = Psci.VERSION_1_1; // the common call first: no machine lookup on this path
