@@ -141,4 +141,25 @@ class ExitHandlingTest {
             assertSame(Exit.KICKED, f.get(5, TimeUnit.SECONDS));
         }
     }
+
+    @Test
+    void smcccConduitIsImmediateZeroOnly() {
+        try (TestMachine m = machine("nvhe")) {
+            // hvc #1 with x0 = PSCI_VERSION: not a PSCI call; smc #0 (trapped by TSC): a PSCI call, PC past the smc
+            m.load(TestMachine.RAM, new A64().mov(0, 0x8400_0000L).word(0xD400_0022).mov(0, 0x8400_0000L).smc()
+                    .hvc().code());
+            Arm64Vcpu v = m.vcpu(0);
+            org.polyvisor.arm64.internal.hyp.PsciHandler psci = new org.polyvisor.arm64.internal.hyp.PsciHandler();
+            Arm64Exit hvc1 = assertInstanceOf(Arm64Exit.class, v.run());
+            assertEquals(1, hvc1.esr() & 0xFFFF);
+            psci.handle(m.exitContext(v), hvc1);
+            assertEquals(-1L, v.cpu().x[0], "NOT_SUPPORTED");
+            Arm64Exit smc = assertInstanceOf(Arm64Exit.class, v.run());
+            assertEquals("SMC64", smc.exitClass());
+            long smcPc = v.cpu().pc;
+            psci.handle(m.exitContext(v), smc);
+            assertEquals(0x1_0001L, v.cpu().x[0]);
+            assertEquals(smcPc + 4, v.cpu().pc);
+        }
+    }
 }
