@@ -12,6 +12,7 @@ import org.polyvisor.arm64.internal.hyp.GuestTraps;
 import org.polyvisor.arm64.internal.hyp.HypConstants;
 import org.polyvisor.arm64.internal.hyp.MmioSyndrome;
 import org.polyvisor.arm64.internal.hyp.PhysicalCpu;
+import org.polyvisor.arm64.internal.hyp.PowerState;
 import org.polyvisor.arm64.internal.hyp.VcpuSessions;
 import org.polyvisor.arm64.internal.hyp.VirtualIrq;
 import org.polyvisor.arm64.internal.hyp.WorldSwitch;
@@ -38,9 +39,9 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
     /** Blocks between two looks at the virtual timer while the guest runs (the model's physical timer IRQ). */
     private static final int TIMER_POLL_BLOCKS = 512;
 
-    public static final int POWER_ON = 0;
-    public static final int POWER_OFF = 1;
-    public static final int POWER_ON_PENDING = 2;
+    public static final int POWER_ON = PowerState.ON;
+    public static final int POWER_OFF = PowerState.OFF;
+    public static final int POWER_ON_PENDING = PowerState.ON_PENDING;
 
     private final int index;
     private final Cpu cpu;
@@ -59,9 +60,7 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
     private volatile boolean attention;
     /** The GIC CPU interface's output for this vCPU. */
     private volatile boolean irqLine;
-    private volatile int power;
-    private volatile long onEntry;
-    private volatile long onContext;
+    private final PowerState power = new PowerState();
 
     /** Written with release semantics on every run() entry and exit: cheap on the exit path, read by binders. */
     @SuppressWarnings("unused")
@@ -157,7 +156,7 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
                 attention = false; // a volatile write only when needed: this loop is the exit path
             }
             syncParticipants();
-            int p = power;
+            int p = power.state();
             if (p == POWER_OFF) {
                 sw.put();
                 wake.await(Long.MAX_VALUE);
@@ -261,7 +260,7 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
             return;
         }
         sw.put(); // kvm_vcpu_block schedules the vCPU out
-        while (!kickRequested && power == POWER_ON) {
+        while (!kickRequested && power.state() == POWER_ON) {
             sampleTimer();
             if (irqLine) {
                 return;
@@ -286,40 +285,34 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
     // ---------------------------------------------------------------- PSCI power state
 
     public int powerState() {
-        return power;
+        return power.state();
     }
 
     /** PSCI CPU_ON from another vCPU's thread: the target starts at {@code entry} with x0 = context. */
-    public synchronized long requestPowerOn(long entry, long context) {
-        if (power == POWER_ON) {
-            return org.polyvisor.arm64.internal.hyp.Psci.ALREADY_ON;
+    public long requestPowerOn(long entry, long context) {
+        long r = power.requestOn(entry, context);
+        if (r == org.polyvisor.arm64.internal.hyp.Psci.SUCCESS) {
+            attention = true;
+            wake.signal();
         }
-        if (power == POWER_ON_PENDING) {
-            return org.polyvisor.arm64.internal.hyp.Psci.ON_PENDING;
-        }
-        onEntry = entry;
-        onContext = context;
-        power = POWER_ON_PENDING;
-        attention = true;
-        wake.signal();
-        return org.polyvisor.arm64.internal.hyp.Psci.SUCCESS;
+        return r;
     }
 
-    /** PSCI CPU_OFF (on the vCPU's own thread) or the initial state of a secondary. */
-    public synchronized void powerOff() {
-        power = POWER_OFF;
+    /** PSCI CPU_OFF (on the vCPU's own thread). */
+    public void powerOff() {
+        power.set(POWER_OFF);
         attention = true;
     }
 
     /** kvm_reset_vcpu with the PSCI entry point: EL1h, MMU off, DAIF masked, x0 = context id. */
-    private synchronized void powerOn() {
+    private void powerOn() {
         sw.withGuestView(() -> {
             resetKeepingIds();
-            cpu.pc = onEntry;
-            cpu.x[0] = onContext;
+            cpu.pc = power.entry();
+            cpu.x[0] = power.context();
             cpu.blocks.invalidateAll();
         });
-        power = POWER_ON;
+        power.set(POWER_ON);
     }
 
     /** CPU reset, keeping the identification the hypervisor gives this vCPU (MPIDR, the VM's ID register values). */
@@ -338,7 +331,7 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
             cpu.pc = entry;
             cpu.blocks.invalidateAll();
         });
-        power = primary ? POWER_ON : POWER_OFF;
+        power.set(primary ? POWER_ON : POWER_OFF);
     }
 
     /** Runs code that reads or writes guest registers (handlers that need guest system registers, snapshots). */
@@ -370,8 +363,8 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
         });
         b.value("excl.addr", cpu.exclAddr).value("excl.size", cpu.exclSize).value("excl.val", cpu.exclVal);
         mmio.export(b);
-        b.value("power", power).value("power.entry", onEntry).value("power.context", onContext)
-                .flag("poweredOff", power == POWER_OFF).value("retired", cpu.retired)
+        power.export(b);
+        b.value("retired", cpu.retired)
                 .value("hyp.cntvoff", traps.cntvoff()).flag("timer.level", timerLevel);
         sessions.export().forEach((id, s) -> b.child("participant." + id, s));
         return b.build();
@@ -402,13 +395,9 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
         cpu.exclSize = (int) state.value("excl.size", 0);
         cpu.exclVal = state.value("excl.val", 0);
         mmio.importFrom(state);
+        power.importFrom(state);
         if (state.version() >= 2) {
-            power = (int) state.value("power");
-            onEntry = state.value("power.entry");
-            onContext = state.value("power.context");
             traps.setCntvoff(state.value("hyp.cntvoff")); // the physical counter is JVM-wide: time continues
-        } else {
-            power = state.value("poweredOff", 0) != 0 ? POWER_OFF : POWER_ON;
         }
         state.children().forEach((name, s) -> {
             if (name.startsWith("participant.")) {
@@ -440,7 +429,7 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
                 }
             }
         });
-        m.put("power", (long) power);
+        m.put("power", (long) power.state());
         m.put("irq.line", irqLine ? 1L : 0L);
         m.put("hyp.irq_exits", irqExits); // exits resolved inside run() (timer, interrupt line, kick): not in pv:exits
         return m;
