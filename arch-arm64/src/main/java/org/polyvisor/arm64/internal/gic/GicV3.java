@@ -192,7 +192,7 @@ public final class GicV3 {
         return p < ci.pmr && p < ci.runningPriority();
     }
 
-    synchronized int acknowledge(int cpu, boolean group1) {
+    public synchronized int acknowledge(int cpu, boolean group1) {
         int i = highestPending(cpu, group1, !group1);
         if (!signalled(cpu, i)) {
             return SPURIOUS;
@@ -210,7 +210,7 @@ public final class GicV3 {
     }
 
     /** EOImode 0: priority drop and deactivation of {@code intid}. */
-    synchronized void endOfInterrupt(int cpu, int intid) {
+    public synchronized void endOfInterrupt(int cpu, int intid) {
         CpuIf ci = cpus[cpu];
         if (intid >= NR_IRQS) {
             return;
@@ -248,7 +248,7 @@ public final class GicV3 {
         };
     }
 
-    synchronized void setCpuReg(int cpu, String which, long v) {
+    public synchronized void setCpuReg(int cpu, String which, long v) {
         CpuIf ci = cpus[cpu];
         switch (which) {
             case "PMR" -> ci.pmr = (int) v & 0xFF;
