@@ -38,7 +38,11 @@ void exception_entry(u64 index, struct frame *f)
 static void el0_code(void) __attribute__((naked, used));
 static void el0_code(void)
 {
-    __asm__ volatile("mov x2, #0x77\n svc #0x123\n 1: b 1b");
+    /* EL0: counter read with CNTKCTL_EL1 = 0 traps (EC 0x18), an EL1 register is UNDEFINED, DC ZVA without
+     * SCTLR_EL1.DZE traps, CTR_EL0 without UCT traps, TPIDR_EL0 and NZCV are fine; then back to EL1 by SVC. */
+    __asm__ volatile("mrs x3, cntvct_el0\n mrs x3, sctlr_el1\n dc zva, x2\n mrs x3, ctr_el0\n"
+                     " msr tpidr_el0, x2\n mrs x4, nzcv\n mrs x5, daif\n"
+                     " mov x2, #0x77\n svc #0x123\n 1: b 1b");
 }
 
 int main(void)
@@ -99,7 +103,7 @@ int main(void)
     WRITE_SYSREG(spsel, 0);
     check("spsel0", READ_SYSREG(spsel), 0);
     WRITE_SYSREG(spsel, 1);
-    check("exceptions_taken", count, 10);
+    check("exceptions_taken", count, 15);
     puts(failures ? "exceptions FAILED\n" : "exceptions passed\n");
     return 0;
 }

@@ -25,6 +25,13 @@ void exception_entry(u64 index, struct frame *f)
 {
     (void)f;
     u64 esr = READ_SYSREG(esr_el1);
+    if ((esr >> 26) == 0x21) {               /* instruction abort at EL1: return to the caller */
+        fault_esr = esr;
+        fault_far = READ_SYSREG(far_el1);
+        faults++;
+        WRITE_SYSREG(elr_el1, f->x[30]);
+        return;
+    }
     if ((esr >> 26) != 0x25) {
         puts("unexpected exception esr=0x"); put_hex(esr); puts(" elr=0x"); put_hex(READ_SYSREG(elr_el1)); putc('\n');
         poweroff();
@@ -34,6 +41,19 @@ void exception_entry(u64 index, struct frame *f)
     faults++;
     (void)index;
     WRITE_SYSREG(elr_el1, READ_SYSREG(elr_el1) + 4);
+}
+
+static void code_page_fn(void) __attribute__((noinline, aligned(16)));
+static void code_page_fn(void) { __asm__ volatile(""); }
+
+static void at_probe(const char *what, u64 va, int write)
+{
+    if (write)
+        __asm__ volatile("at s1e0w, %0\n isb" :: "r"(va));
+    else
+        __asm__ volatile("at s1e0r, %0\n isb" :: "r"(va));
+    puts(what);
+    put_kv("", READ_SYSREG(par_el1) & 0xff0000000000007fUL);
 }
 
 static void clear(u64 *t, int n) { for (int i = 0; i < n; i++) t[i] = 0; }
@@ -114,11 +134,40 @@ static void run(const char *name, u64 tg0, u64 t0sz, u64 page)
     par = READ_SYSREG(par_el1);
     puts("  at_ro_write: f="); put_dec(par & 1); puts(" fst=0x"); put_hex32((u32)((par >> 1) & 0x3f)); putc('\n');
     put_kv("  par_fault", par);
+    /* EL0 permissions seen through AT S1E0R/W: AP=00 none, AP=01 RW, AP=11 RO */
+    l3[4] = tgt | AF | SH_INNER | NORMAL | T_PAGE;
+    l3[5] = tgt | AF | SH_INNER | NORMAL | (1UL << 6) | T_PAGE;
+    l3[6] = tgt | AF | SH_INNER | NORMAL | (3UL << 6) | T_PAGE;
+    u64 code_pa = (u64)code_page_fn & ~(page - 1);
+    l3[7] = code_pa | AF | SH_INNER | NORMAL | AP_RO | (1UL << 53) | T_PAGE;   /* PXN */
+    l3[8] = code_pa | AF | SH_INNER | NORMAL | AP_RO | T_PAGE;                /* executable at EL1 */
+    __asm__ volatile("dsb sy\n tlbi vmalle1\n dsb sy\n isb");
+    at_probe("  el0_none_r", ALIAS + 4 * page, 0);
+    at_probe("  el0_rw_w", ALIAS + 5 * page, 1);
+    at_probe("  el0_ro_r", ALIAS + 6 * page, 0);
+    at_probe("  el0_ro_w", ALIAS + 6 * page, 1);
+    u64 fn_off = (u64)code_page_fn & (page - 1);
+    u64 before = faults;
+    ((void (*)(void))(ALIAS + 8 * page + fn_off))();
+    check("  exec_alias_ok", faults, before);
+    ((void (*)(void))(ALIAS + 7 * page + fn_off))();
+    check("  pxn_faulted", faults, before + 1);
+    puts("  pxn: ec=0x"); put_hex32((u32)(fault_esr >> 26)); puts(" ifsc=0x"); put_hex32((u32)(fault_esr & 0x3f));
+    puts(" far_ok="); put_dec(fault_far == ALIAS + 7 * page + fn_off); putc('\n');
     /* remap the alias to the second target page: stale translations must go after TLBI */
     l3[0] = (tgt + page) | AF | SH_INNER | NORMAL | T_PAGE;
     __asm__ volatile("dsb sy\n tlbi vmalle1\n dsb sy\n isb");
     check("  remapped", alias[2], 77);
 
+    /* TTBR1: the same tables serve the upper VA range (T1SZ = T0SZ, TG1 has its own encoding) */
+    u64 tg1 = page == 4096 ? 2 : page == 16384 ? 1 : 3;
+    WRITE_SYSREG(ttbr1_el1, (u64)top);
+    WRITE_SYSREG(tcr_el1, t0sz | (1UL << 8) | (1UL << 10) | (3UL << 12) | (tg0 << 14) | (t0sz << 16)
+                          | (1UL << 24) | (1UL << 26) | (3UL << 28) | (tg1 << 30) | (2UL << 32));
+    __asm__ volatile("isb\n tlbi vmalle1\n dsb sy\n isb");
+    u64 upper = -(1UL << (64 - t0sz));
+    check("  ttbr1_alias", *(volatile u64 *)(upper + ALIAS + 16), 77);
+    expect_fault("  ttbr1_invalid", (volatile u64 *)(upper + ALIAS + 3 * page), 0, 0x07);
     WRITE_SYSREG(sctlr_el1, READ_SYSREG(sctlr_el1) & ~1UL);
     __asm__ volatile("isb\n tlbi vmalle1\n dsb sy\n isb");
     puts("  mmu off\n");
@@ -131,13 +180,13 @@ int main(void)
      * comes from Polyvisor's model and documents the 16K walk. */
     puts("mmu16k\n");
     run("16K", 2, 28, 16384);
-    check("faults", faults, 4);
+    check("faults", faults, 6);
 #else
     puts("mmu\n");
     run("4K", 0, 25, 4096);
     run("64K", 1, 22, 65536);
     puts("tgran16="); put_dec((READ_SYSREG(id_aa64mmfr0_el1) >> 20) & 15); putc('\n');
-    check("faults", faults, 8);
+    check("faults", faults, 12);
 #endif
     puts(failures ? "mmu FAILED\n" : "mmu passed\n");
     return 0;

@@ -105,4 +105,45 @@ class VcpuBehaviourTest {
             }
         }
     }
+
+    @Test
+    void assertedIrqLineIsTakenOnceUnmaskedAndWakesWfi() throws Exception {
+        try (CpuHarness h = new CpuHarness()) {
+            long vbar = CpuHarness.RAM + 0x1000;
+            h.cpu.sys[h.cpu.regs.index("VBAR_EL1")] = vbar;
+            h.load(vbar + 0x280, 0xd4000002); // IRQ, current EL with SP_ELx: hvc #0
+            h.load(CpuHarness.RAM, 0x14000000); // b . (IRQs still masked by the boot DAIF)
+            h.load(CpuHarness.RAM + 0x40, 0xd50342ff, // msr daifclr, #2
+                    0xd503207f, // 1: wfi
+                    0x17ffffff); // b 1b
+            Arm64Vcpu v = new Arm64Vcpu(0, h.cpu);
+            // masked: the line is high but the guest keeps running (and a kick still gets through)
+            h.cpu.pc = CpuHarness.RAM;
+            v.setIrqLine(true);
+            CompletableFuture<Exit> masked = CompletableFuture.supplyAsync(v::run);
+            Thread.sleep(50);
+            v.kick();
+            assertSame(Exit.KICKED, masked.get(5, TimeUnit.SECONDS));
+            assertEquals(CpuHarness.RAM, h.cpu.pc);
+            // unmasked while waiting in WFI: the IRQ wakes it and is taken
+            v.setIrqLine(false);
+            h.cpu.pc = CpuHarness.RAM + 0x40;
+            // WFI traps (HCR_EL2.TWI) to the WFx handler, which sleeps until the line rises
+            CompletableFuture<Exit> taken = CompletableFuture.supplyAsync(() -> {
+                Exit x;
+                while ((x = v.run()) instanceof Arm64Exit a && a.exitClass().equals("WFx")) {
+                    v.waitForInterrupt(false);
+                }
+                return x;
+            });
+            Thread.sleep(50);
+            v.setIrqLine(true);
+            Exit e = taken.get(5, TimeUnit.SECONDS);
+            assertEquals("HVC64", assertInstanceOf(Arm64Exit.class, e).exitClass());
+            long elr = h.cpu.sys[h.cpu.iElr1];
+            assertTrue(elr == CpuHarness.RAM + 0x44 || elr == CpuHarness.RAM + 0x48, "ELR in the WFI loop");
+            assertEquals(0, h.cpu.sys[h.cpu.iSpsr1] & 0x80, "SPSR: IRQs were unmasked");
+            assertEquals(0x3c0, h.cpu.daif, "exception entry masks DAIF");
+        }
+    }
 }

@@ -50,11 +50,14 @@ class GuestSuiteTest {
         String expected = Files.readString(dir.resolve(name + ".expected"), StandardCharsets.ISO_8859_1);
         int id = manager.create(VmConfig.of("arm64", 128L << 20, Guests.smp(name), dir.resolve(name + ".elf")).withName(name));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (AutoCloseable c = manager.attachConsole(id, out::write)) {
+        AutoCloseable console = manager.attachConsole(id, out::write);
+        try {
             manager.start(id);
             VmInfo info = manager.awaitTermination(id, 60_000);
             assertEquals(VmState.STOPPED, info.state(), name + ": " + info.error());
             assertEquals(0, info.exitStatus(), name + " exit status");
+        } finally {
+            console.close();
         }
         assertEquals(expected, out.toString(StandardCharsets.ISO_8859_1), name + " console");
         manager.destroy(id);

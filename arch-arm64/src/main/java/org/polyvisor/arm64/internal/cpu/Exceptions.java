@@ -44,6 +44,11 @@ public final class Exceptions {
         c.pc = c.sys[c.iVbar] + vectorBase + 0x80L * kind;
     }
 
+    /** Takes an IRQ to EL1 at an instruction boundary (the interrupted instruction has not started). */
+    public static void takeIrq(Cpu c) {
+        enterEl1(c, c.pc, 1);
+    }
+
     /** The UNDEFINED instruction exception for the instruction at pc. */
     public static int undefined(Cpu c) {
         takeSync(c, Ec.UNKNOWN, 0, 0, c.pc);
@@ -101,7 +106,6 @@ public final class Exceptions {
         int iss = (1 << 24) | (sizeLog << 22) | (sse ? 1 << 21 : 0) | (srt << 16) | (sf ? 1 << 15 : 0)
                 | ((op == Op.STLR || op == Op.LDAR) ? 1 << 14 : 0) | (write ? 1 << 6 : 0) | 0x07; // DFSC: translation fault, level 3
         toEl2(c, Ec.DABT_LOW, iss, va, (ipa >>> 12) << 4, c.pc);
-        c.sys[c.iElr2] = c.pc;
         MmioAccess m = c.mmio;
         m.pendingRead = !write;
         m.srt = srt;
@@ -157,8 +161,4 @@ public final class Exceptions {
         return Cpu.JUMP;
     }
 
-    /** An IRQ (the virtual IRQ line, HCR_EL2.VI) taken to EL1 at the current instruction boundary. */
-    public static void takeIrq(Cpu c) {
-        enterEl1(c, c.pc, 1);
-    }
 }

@@ -1,15 +1,14 @@
 package org.polyvisor.arm64.internal.decode;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.IntPredicate;
 
 /**
  * One A64 encoding as data: its name, its bit pattern written as in the ARM ARM (most significant bit first), the
  * handler that executes it, how its register fields map to the register file, an optional extra validity rule
- * (for "unallocated" cases the bit pattern alone cannot express) and example words for the decoder test.
+ * (for "unallocated" cases the bit pattern alone cannot express). Example words per entry, assembled with GNU as,
+ * live in the decoder test's resource file.
  *
  * <p>Pattern tokens, separated by spaces: a run of {@code 0}, {@code 1} and {@code x} (don't care) is fixed bits;
  * {@code name:width} is a field; a bare name uses its usual width ({@code Rd}=5, {@code sf}=1, {@code cond}=4 ...).
@@ -48,7 +47,6 @@ public final class Encoding {
     private final char[] roles = {'w', 'r', 'r', 'r'};
     private IntPredicate valid = w -> true;
     private Imm imm = w -> 0;
-    private final List<Integer> examples = new ArrayList<>();
 
     private Encoding(String name, String pattern, int op) {
         this.name = name;
@@ -121,13 +119,6 @@ public final class Encoding {
         return this;
     }
 
-    public Encoding ex(int... words) {
-        for (int w : words) {
-            examples.add(w);
-        }
-        return this;
-    }
-
     public boolean matches(int word) {
         return (word & mask) == match && valid.test(word);
     }
@@ -195,10 +186,6 @@ public final class Encoding {
 
     public int matchBits() {
         return match;
-    }
-
-    public List<Integer> examples() {
-        return List.copyOf(examples);
     }
 
     @Override

@@ -15,16 +15,19 @@ import org.polyvisor.arm64.internal.decode.Op;
 import org.polyvisor.spi.Exit;
 
 /**
- * The interpreter: runs decoded blocks until an exit is pending or a stop is requested. Per instruction it does
- * one store (the PC, for PC-relative forms and exceptions), one switch and one handler call; everything else
- * (translation, decoding, exceptions) happens at block boundaries or on slow paths.
+ * The interpreter: runs decoded blocks until an exit is pending or a stop is requested. Per instruction it does one
+ * switch and one (usually inlined) handler; the PC is stored only by instructions that read it or may fault;
+ * translation, decoding and exceptions happen at block boundaries or on slow paths. Rare instructions go through
+ * {@link ColdPath}.
  */
 public final class Interpreter {
     private Interpreter() {
     }
 
     /**
-     * Runs until an exit is pending (returned) or {@code stop} answers true at a block boundary (returns null).
+     * Runs until an exit is pending (returned) or {@code stop} answers true at a block boundary (returns null). At
+     * least one chain of blocks runs per call, so a condition that keeps {@code stop} true (an IRQ the guest has
+     * masked) cannot starve the guest.
      */
     public static Exit run(Cpu c, BooleanSupplier stop) {
         while (true) {
@@ -33,18 +36,18 @@ public final class Interpreter {
                 c.pendingExit = null;
                 return e;
             }
-            if (stop.getAsBoolean()) {
-                return null;
-            }
             if (c.il) { // PSTATE.IL after an illegal exception return
                 Exceptions.takeSync(c, Ec.ILLEGAL_STATE, 0, 0, c.pc);
-                continue;
+            } else {
+                Block b = c.blocks.lookup(c.pc);
+                if (b != null) {
+                    execBlocks(c, b, CHAIN);
+                }
+                c.fault = false;
             }
-            Block b = c.blocks.lookup(c.pc);
-            if (b != null) {
-                execBlocks(c, b, CHAIN);
+            if (c.pendingExit == null && stop.getAsBoolean()) {
+                return null;
             }
-            c.fault = false;
         }
     }
 
@@ -84,210 +87,210 @@ public final class Interpreter {
             // The dispatch lives in the loop on purpose: HotSpot judges how hot each handler call is relative to
             // this method's invocations (one per block), so the hot handlers get inlined here.
             int r = switch (rg >>> 24) {
-                    case Op.NOP, Op.BARRIER, Op.ISB -> NEXT;
-                    case Op.AND_I -> DataFast.andI(c, w, rg, imm);
-                    case Op.ORR_I -> DataFast.orrI(c, w, rg, imm);
-                    case Op.EOR_I -> DataFast.eorI(c, w, rg, imm);
-                    case Op.ANDS_I -> DataFast.andsI(c, w, rg, imm);
-                    case Op.AND_RR -> DataFast.andRR(c, w, rg);
-                    case Op.ORR_RR -> DataFast.orrRR(c, w, rg);
-                    case Op.EOR_RR -> DataFast.eorRR(c, w, rg);
-                    case Op.ANDS_RR -> DataFast.andsRR(c, w, rg);
-                    case Op.ADD_RR -> DataFast.addRR(c, w, rg);
-                    case Op.ADDS_RR -> DataFast.addsRR(c, w, rg);
-                    case Op.SUB_RR -> DataFast.subRR(c, w, rg);
-                    case Op.SUBS_RR -> DataFast.subsRR(c, w, rg);
-                    case Op.ADR -> {
-                        c.pc = pc;
-                        yield DataImm.adr(c, rg, imm);
-                    }
-                    case Op.ADRP -> {
-                        c.pc = pc;
-                        yield DataImm.adrp(c, rg, imm);
-                    }
-                    case Op.ADD_IMM -> DataImm.addImm(c, w, rg, imm);
-                    case Op.ADDS_IMM -> DataImm.addsImm(c, w, rg, imm);
-                    case Op.SUB_IMM -> DataImm.subImm(c, w, rg, imm);
-                    case Op.SUBS_IMM -> DataImm.subsImm(c, w, rg, imm);
-                    case Op.LOGIC_IMM -> DataImm.logicImm(c, w, rg, imm);
-                    case Op.MOVN -> DataImm.movn(c, w, rg, imm);
-                    case Op.MOVZ -> DataImm.movz(c, rg, imm);
-                    case Op.MOVK -> DataImm.movk(c, w, rg, imm);
-                    case Op.SBFM -> DataImm.bitfield(c, w, rg, 0);
-                    case Op.BFM -> DataImm.bitfield(c, w, rg, 1);
-                    case Op.UBFM -> DataImm.bitfield(c, w, rg, 2);
-                    case Op.EXTR -> DataImm.extr(c, w, rg);
-                    case Op.LOGIC_REG -> DataReg.logicReg(c, w, rg);
-                    case Op.ADDSUB_SHIFT -> DataReg.addSubShift(c, w, rg);
-                    case Op.ADDSUB_EXT -> DataReg.addSubExt(c, w, rg);
-                    case Op.ADC -> DataReg.adc(c, w, rg);
-                    case Op.CCMP_REG -> DataReg.ccmp(c, w, rg, false);
-                    case Op.CCMP_IMM -> DataReg.ccmp(c, w, rg, true);
-                    case Op.CSEL -> DataReg.csel(c, w, rg);
-                    case Op.SHIFTV -> DataReg.shiftV(c, w, rg);
-                    case Op.DP1 -> DataReg.dp1(c, w, rg);
-                    case Op.DIV -> MulDiv.div(c, w, rg);
-                    case Op.MADD -> MulDiv.madd(c, w, rg);
-                    case Op.MADDL -> MulDiv.maddl(c, w, rg);
-                    case Op.MULH -> MulDiv.mulh(c, w, rg);
-                    case Op.CRC32 -> MulDiv.crc32(c, w, rg);
-                    case Op.B -> {
-                        c.pc = pc;
-                        yield Branches.b(c, imm);
-                    }
-                    case Op.BL -> {
-                        c.pc = pc;
-                        yield Branches.bl(c, imm);
-                    }
-                    case Op.BCOND -> {
-                        c.pc = pc;
-                        yield Branches.bcond(c, w, imm);
-                    }
-                    case Op.CBZ -> {
-                        c.pc = pc;
-                        yield Branches.cbz(c, w, rg, imm);
-                    }
-                    case Op.TBZ -> {
-                        c.pc = pc;
-                        yield Branches.tbz(c, w, rg, imm);
-                    }
-                    case Op.BR -> {
-                        c.pc = pc;
-                        yield Branches.br(c, rg);
-                    }
-                    case Op.BLR -> {
-                        c.pc = pc;
-                        yield Branches.blr(c, rg);
-                    }
-                    case Op.LD_UIMM_B -> {
-                        c.pc = pc;
-                        yield LoadStoreFast.ldUimmB(c, rg, imm);
-                    }
-                    case Op.ST_UIMM_B -> {
-                        c.pc = pc;
-                        yield LoadStoreFast.stUimmB(c, rg, imm);
-                    }
-                    case Op.LD_WB_B -> {
-                        c.pc = pc;
-                        yield LoadStoreFast.ldWbB(c, w, rg, imm);
-                    }
-                    case Op.ST_WB_B -> {
-                        c.pc = pc;
-                        yield LoadStoreFast.stWbB(c, w, rg, imm);
-                    }
-                    case Op.LD_REG_B -> {
-                        c.pc = pc;
-                        yield LoadStoreFast.ldRegB(c, w, rg);
-                    }
-                    case Op.ST_REG_B -> {
-                        c.pc = pc;
-                        yield LoadStoreFast.stRegB(c, w, rg);
-                    }
-                    case Op.LD_UIMM_H -> {
-                        c.pc = pc;
-                        yield LoadStoreFast.ldUimmH(c, rg, imm);
-                    }
-                    case Op.ST_UIMM_H -> {
-                        c.pc = pc;
-                        yield LoadStoreFast.stUimmH(c, rg, imm);
-                    }
-                    case Op.LD_WB_H -> {
-                        c.pc = pc;
-                        yield LoadStoreFast.ldWbH(c, w, rg, imm);
-                    }
-                    case Op.ST_WB_H -> {
-                        c.pc = pc;
-                        yield LoadStoreFast.stWbH(c, w, rg, imm);
-                    }
-                    case Op.LD_REG_H -> {
-                        c.pc = pc;
-                        yield LoadStoreFast.ldRegH(c, w, rg);
-                    }
-                    case Op.ST_REG_H -> {
-                        c.pc = pc;
-                        yield LoadStoreFast.stRegH(c, w, rg);
-                    }
-                    case Op.LD_UIMM_W -> {
-                        c.pc = pc;
-                        yield LoadStoreFast.ldUimmW(c, rg, imm);
-                    }
-                    case Op.ST_UIMM_W -> {
-                        c.pc = pc;
-                        yield LoadStoreFast.stUimmW(c, rg, imm);
-                    }
-                    case Op.LD_WB_W -> {
-                        c.pc = pc;
-                        yield LoadStoreFast.ldWbW(c, w, rg, imm);
-                    }
-                    case Op.ST_WB_W -> {
-                        c.pc = pc;
-                        yield LoadStoreFast.stWbW(c, w, rg, imm);
-                    }
-                    case Op.LD_REG_W -> {
-                        c.pc = pc;
-                        yield LoadStoreFast.ldRegW(c, w, rg);
-                    }
-                    case Op.ST_REG_W -> {
-                        c.pc = pc;
-                        yield LoadStoreFast.stRegW(c, w, rg);
-                    }
-                    case Op.LD_UIMM_X -> {
-                        c.pc = pc;
-                        yield LoadStoreFast.ldUimmX(c, rg, imm);
-                    }
-                    case Op.ST_UIMM_X -> {
-                        c.pc = pc;
-                        yield LoadStoreFast.stUimmX(c, rg, imm);
-                    }
-                    case Op.LD_WB_X -> {
-                        c.pc = pc;
-                        yield LoadStoreFast.ldWbX(c, w, rg, imm);
-                    }
-                    case Op.ST_WB_X -> {
-                        c.pc = pc;
-                        yield LoadStoreFast.stWbX(c, w, rg, imm);
-                    }
-                    case Op.LD_REG_X -> {
-                        c.pc = pc;
-                        yield LoadStoreFast.ldRegX(c, w, rg);
-                    }
-                    case Op.ST_REG_X -> {
-                        c.pc = pc;
-                        yield LoadStoreFast.stRegX(c, w, rg);
-                    }
-                    case Op.LDST_UIMM -> {
-                        c.pc = pc;
-                        yield LoadStore.uimm(c, w, rg, imm);
-                    }
-                    case Op.LDST_IMM9 -> {
-                        c.pc = pc;
-                        yield LoadStore.imm9(c, w, rg, imm);
-                    }
-                    case Op.LDST_IMM9_WB -> {
-                        c.pc = pc;
-                        yield LoadStore.imm9Writeback(c, w, rg, imm);
-                    }
-                    case Op.LDST_REG -> {
-                        c.pc = pc;
-                        yield LoadStore.reg(c, w, rg);
-                    }
-                    case Op.LDR_LIT -> {
-                        c.pc = pc;
-                        yield LoadStore.literal(c, w, rg, imm);
-                    }
-                    case Op.LDSTP -> {
-                        c.pc = pc;
-                        yield LoadStore.pair(c, w, rg, imm);
-                    }
-                    default -> {
-                        c.pc = pc;
-                        yield ColdPath.exec(c, rg >>> 24, w, rg, imm);
-                    }
-                    case Op.UNDEF -> {
-                        c.pc = pc;
-                        Exceptions.undefined(c);
-                        yield EXC;
-                    }
+                case Op.NOP, Op.BARRIER, Op.ISB -> NEXT;
+                case Op.AND_I -> DataFast.andI(c, w, rg, imm);
+                case Op.ORR_I -> DataFast.orrI(c, w, rg, imm);
+                case Op.EOR_I -> DataFast.eorI(c, w, rg, imm);
+                case Op.ANDS_I -> DataFast.andsI(c, w, rg, imm);
+                case Op.AND_RR -> DataFast.andRR(c, w, rg);
+                case Op.ORR_RR -> DataFast.orrRR(c, w, rg);
+                case Op.EOR_RR -> DataFast.eorRR(c, w, rg);
+                case Op.ANDS_RR -> DataFast.andsRR(c, w, rg);
+                case Op.ADD_RR -> DataFast.addRR(c, w, rg);
+                case Op.ADDS_RR -> DataFast.addsRR(c, w, rg);
+                case Op.SUB_RR -> DataFast.subRR(c, w, rg);
+                case Op.SUBS_RR -> DataFast.subsRR(c, w, rg);
+                case Op.ADR -> {
+                    c.pc = pc;
+                    yield DataImm.adr(c, rg, imm);
+                }
+                case Op.ADRP -> {
+                    c.pc = pc;
+                    yield DataImm.adrp(c, rg, imm);
+                }
+                case Op.ADD_IMM -> DataImm.addImm(c, w, rg, imm);
+                case Op.ADDS_IMM -> DataImm.addsImm(c, w, rg, imm);
+                case Op.SUB_IMM -> DataImm.subImm(c, w, rg, imm);
+                case Op.SUBS_IMM -> DataImm.subsImm(c, w, rg, imm);
+                case Op.LOGIC_IMM -> DataImm.logicImm(c, w, rg, imm);
+                case Op.MOVN -> DataImm.movn(c, w, rg, imm);
+                case Op.MOVZ -> DataImm.movz(c, rg, imm);
+                case Op.MOVK -> DataImm.movk(c, w, rg, imm);
+                case Op.SBFM -> DataImm.bitfield(c, w, rg, 0);
+                case Op.BFM -> DataImm.bitfield(c, w, rg, 1);
+                case Op.UBFM -> DataImm.bitfield(c, w, rg, 2);
+                case Op.EXTR -> DataImm.extr(c, w, rg);
+                case Op.LOGIC_REG -> DataReg.logicReg(c, w, rg);
+                case Op.ADDSUB_SHIFT -> DataReg.addSubShift(c, w, rg);
+                case Op.ADDSUB_EXT -> DataReg.addSubExt(c, w, rg);
+                case Op.ADC -> DataReg.adc(c, w, rg);
+                case Op.CCMP_REG -> DataReg.ccmp(c, w, rg, false);
+                case Op.CCMP_IMM -> DataReg.ccmp(c, w, rg, true);
+                case Op.CSEL -> DataReg.csel(c, w, rg);
+                case Op.SHIFTV -> DataReg.shiftV(c, w, rg);
+                case Op.DP1 -> DataReg.dp1(c, w, rg);
+                case Op.DIV -> MulDiv.div(c, w, rg);
+                case Op.MADD -> MulDiv.madd(c, w, rg);
+                case Op.MADDL -> MulDiv.maddl(c, w, rg);
+                case Op.MULH -> MulDiv.mulh(c, w, rg);
+                case Op.CRC32 -> MulDiv.crc32(c, w, rg);
+                case Op.B -> {
+                    c.pc = pc;
+                    yield Branches.b(c, imm);
+                }
+                case Op.BL -> {
+                    c.pc = pc;
+                    yield Branches.bl(c, imm);
+                }
+                case Op.BCOND -> {
+                    c.pc = pc;
+                    yield Branches.bcond(c, w, imm);
+                }
+                case Op.CBZ -> {
+                    c.pc = pc;
+                    yield Branches.cbz(c, w, rg, imm);
+                }
+                case Op.TBZ -> {
+                    c.pc = pc;
+                    yield Branches.tbz(c, w, rg, imm);
+                }
+                case Op.BR -> {
+                    c.pc = pc;
+                    yield Branches.br(c, rg);
+                }
+                case Op.BLR -> {
+                    c.pc = pc;
+                    yield Branches.blr(c, rg);
+                }
+                case Op.LD_UIMM_B -> {
+                    c.pc = pc;
+                    yield LoadStoreFast.ldUimmB(c, rg, imm);
+                }
+                case Op.ST_UIMM_B -> {
+                    c.pc = pc;
+                    yield LoadStoreFast.stUimmB(c, rg, imm);
+                }
+                case Op.LD_WB_B -> {
+                    c.pc = pc;
+                    yield LoadStoreFast.ldWbB(c, w, rg, imm);
+                }
+                case Op.ST_WB_B -> {
+                    c.pc = pc;
+                    yield LoadStoreFast.stWbB(c, w, rg, imm);
+                }
+                case Op.LD_REG_B -> {
+                    c.pc = pc;
+                    yield LoadStoreFast.ldRegB(c, w, rg);
+                }
+                case Op.ST_REG_B -> {
+                    c.pc = pc;
+                    yield LoadStoreFast.stRegB(c, w, rg);
+                }
+                case Op.LD_UIMM_H -> {
+                    c.pc = pc;
+                    yield LoadStoreFast.ldUimmH(c, rg, imm);
+                }
+                case Op.ST_UIMM_H -> {
+                    c.pc = pc;
+                    yield LoadStoreFast.stUimmH(c, rg, imm);
+                }
+                case Op.LD_WB_H -> {
+                    c.pc = pc;
+                    yield LoadStoreFast.ldWbH(c, w, rg, imm);
+                }
+                case Op.ST_WB_H -> {
+                    c.pc = pc;
+                    yield LoadStoreFast.stWbH(c, w, rg, imm);
+                }
+                case Op.LD_REG_H -> {
+                    c.pc = pc;
+                    yield LoadStoreFast.ldRegH(c, w, rg);
+                }
+                case Op.ST_REG_H -> {
+                    c.pc = pc;
+                    yield LoadStoreFast.stRegH(c, w, rg);
+                }
+                case Op.LD_UIMM_W -> {
+                    c.pc = pc;
+                    yield LoadStoreFast.ldUimmW(c, rg, imm);
+                }
+                case Op.ST_UIMM_W -> {
+                    c.pc = pc;
+                    yield LoadStoreFast.stUimmW(c, rg, imm);
+                }
+                case Op.LD_WB_W -> {
+                    c.pc = pc;
+                    yield LoadStoreFast.ldWbW(c, w, rg, imm);
+                }
+                case Op.ST_WB_W -> {
+                    c.pc = pc;
+                    yield LoadStoreFast.stWbW(c, w, rg, imm);
+                }
+                case Op.LD_REG_W -> {
+                    c.pc = pc;
+                    yield LoadStoreFast.ldRegW(c, w, rg);
+                }
+                case Op.ST_REG_W -> {
+                    c.pc = pc;
+                    yield LoadStoreFast.stRegW(c, w, rg);
+                }
+                case Op.LD_UIMM_X -> {
+                    c.pc = pc;
+                    yield LoadStoreFast.ldUimmX(c, rg, imm);
+                }
+                case Op.ST_UIMM_X -> {
+                    c.pc = pc;
+                    yield LoadStoreFast.stUimmX(c, rg, imm);
+                }
+                case Op.LD_WB_X -> {
+                    c.pc = pc;
+                    yield LoadStoreFast.ldWbX(c, w, rg, imm);
+                }
+                case Op.ST_WB_X -> {
+                    c.pc = pc;
+                    yield LoadStoreFast.stWbX(c, w, rg, imm);
+                }
+                case Op.LD_REG_X -> {
+                    c.pc = pc;
+                    yield LoadStoreFast.ldRegX(c, w, rg);
+                }
+                case Op.ST_REG_X -> {
+                    c.pc = pc;
+                    yield LoadStoreFast.stRegX(c, w, rg);
+                }
+                case Op.LDST_UIMM -> {
+                    c.pc = pc;
+                    yield LoadStore.uimm(c, w, rg, imm);
+                }
+                case Op.LDST_IMM9 -> {
+                    c.pc = pc;
+                    yield LoadStore.imm9(c, w, rg, imm);
+                }
+                case Op.LDST_IMM9_WB -> {
+                    c.pc = pc;
+                    yield LoadStore.imm9Writeback(c, w, rg, imm);
+                }
+                case Op.LDST_REG -> {
+                    c.pc = pc;
+                    yield LoadStore.reg(c, w, rg);
+                }
+                case Op.LDR_LIT -> {
+                    c.pc = pc;
+                    yield LoadStore.literal(c, w, rg, imm);
+                }
+                case Op.LDSTP -> {
+                    c.pc = pc;
+                    yield LoadStore.pair(c, w, rg, imm);
+                }
+                default -> {
+                    c.pc = pc;
+                    yield ColdPath.exec(c, rg >>> 24, w, rg, imm);
+                }
+                case Op.UNDEF -> {
+                    c.pc = pc;
+                    Exceptions.undefined(c);
+                    yield EXC;
+                }
             };
             if (r != NEXT) {
                 c.retired += r == JUMP ? i + 1 : i;

@@ -228,6 +228,15 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
         }
     }
 
+    /**
+     * Drives the virtual IRQ line directly (tests, or an interrupt source without the GIC model): while it is high and
+     * PSTATE.I is clear the guest takes an IRQ at the next block boundary; a WFI wakes at once. The GIC drives the same
+     * line through {@link GicV3#connect}, so its next update wins.
+     */
+    public void setIrqLine(boolean level) {
+        irqLineChanged(level);
+    }
+
     private void irqLineChanged(boolean asserted) {
         if (asserted != irqLine) {
             irqLine = asserted;
