@@ -47,7 +47,7 @@ final class VheSwitch extends WorldSwitch {
         if (saveHost) {
             eager.save(hw, hostEager);       // sysreg_save_host_state_vhe
         }
-        hw.hostDirty = false;               // participants' writes from here on dirty it again
+        hw.hostDirty = false;                // participants' writes from here on dirty it again
         participantsSaveHost();              // after the host sysregs, as seed 000 requires
         activateTraps(saveHost);             // __activate_traps: HCR (E2H kept), MDCR, CPTR, timer, stage 2
         if (saveHost) {
