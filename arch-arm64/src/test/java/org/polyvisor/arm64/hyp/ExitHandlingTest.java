@@ -162,4 +162,45 @@ class ExitHandlingTest {
             assertEquals(smcPc + 4, v.cpu().pc);
         }
     }
+
+    @Test
+    void vmRegisterWritesTrapUntilTheGuestTurnsCachesOn() {
+        try (TestMachine m = machine("vhe")) {
+            m.load(TestMachine.RAM, new A64().mov(1, 0x4008_0000L).msr("TTBR0_EL1", 1).hvc().code());
+            Arm64Vcpu v = m.vcpu(0);
+            SysRegTrapHandler sys = new SysRegTrapHandler();
+            long tvm = 1L << 26;
+            assertTrue((v.worldSwitch().traps().hcr() & tvm) != 0, "TVM set at reset (no stage-2 FWB)");
+            Arm64Exit w = assertInstanceOf(Arm64Exit.class, v.run());
+            assertEquals("SYS64", w.exitClass());
+            sys.handle(m.exitContext(v), w);
+            assertEquals(0x4008_0000L, (long) v.registers().get("TTBR0_EL1"), "the trapped write was emulated");
+            assertEquals("HVC64", assertInstanceOf(Arm64Exit.class, v.run()).exitClass());
+            // MSR SCTLR_EL1, x2 with M and C set (Rt = 2): kvm_toggle_cache stops trapping
+            v.cpu().x[2] = org.polyvisor.arm64.internal.sysreg.El1Registers.SCTLR_RESET | 0b101;
+            int iss = (3 << 20) | (0 << 17) | (0 << 14) | (1 << 10) | (2 << 5) | (0 << 1);
+            sys.handle(m.exitContext(v), new Arm64Exit("SYS64", (0x18L << 26) | iss, 0, 0));
+            assertEquals(0, v.worldSwitch().traps().hcr() & tvm, "TVM cleared once MMU and caches are on");
+        }
+    }
+
+    @Test
+    void guestRunsUnderTheVcpusTrapConfiguration() {
+        for (String host : new String[] {"vhe", "nvhe"}) {
+            try (TestMachine m = machine(host)) {
+                m.load(TestMachine.RAM, new A64().hvc().code());
+                Arm64Vcpu v = m.vcpu(0);
+                assertEquals("HVC64", assertInstanceOf(Arm64Exit.class, v.run()).exitClass());
+                var r = v.registers(); // the guest view: what the CPU held while the guest ran
+                var t = v.worldSwitch().traps();
+                long hcr = r.get("HCR_EL2");
+                assertEquals(0x0000_0008_807E_663FL, hcr & 0x0000_0008_807E_663FL, "HCR_GUEST_FLAGS");
+                assertEquals(host.equals("vhe"), (hcr & (1L << 34)) != 0, "E2H only on a VHE host");
+                assertEquals((long) m.machine().vmid() << 48, (long) r.get("VTTBR_EL2"), "VMID in VTTBR_EL2");
+                assertEquals(t.cntvoff(), (long) r.get("CNTVOFF_EL2"));
+                assertEquals(0x84C60L | 6, (long) r.get("MDCR_EL2"), "MDCR guest flags + host HPMN");
+                assertEquals(0x8000_0000L, (long) r.get("VMPIDR_EL2"));
+            }
+        }
+    }
 }

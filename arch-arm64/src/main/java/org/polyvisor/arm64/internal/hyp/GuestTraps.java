@@ -17,7 +17,10 @@ public final class GuestTraps {
     final long[] values = new long[SysRegGroups.TRAPS.size()];
 
     public GuestTraps(HostModel model, int vmid, long cntvoff) {
-        values[HCR] = HypConstants.HCR_GUEST_FLAGS | (model == HostModel.VHE ? HypConstants.HCR_E2H : 0);
+        // vcpu_reset_hcr: the guest flags, E2H on a VHE host, and TVM (a Cortex-A57 host has no stage-2 FWB) until the
+        // guest turns its MMU and caches on (kvm_toggle_cache, see SysRegTrapHandler)
+        values[HCR] = HypConstants.HCR_GUEST_FLAGS | HypConstants.HCR_TVM
+                | (model == HostModel.VHE ? HypConstants.HCR_E2H : 0);
         values[MDCR] = HypConstants.MDCR_GUEST_FLAGS;
         values[CPTR] = HypConstants.CPTR_GUEST;
         values[CNTHCTL] = HypConstants.CNTHCTL_GUEST;

@@ -12,6 +12,8 @@ public final class HypConstants {
     /** HCR_HOST_NVHE_FLAGS: RW|API|APK|ATA. */
     public static final long HCR_HOST_NVHE_FLAGS = 0x0100_0300_8000_0000L;
     public static final long HCR_E2H = 1L << 34;
+    /** Trap writes to the EL1 virtual-memory controls: vcpu_reset_hcr sets it on CPUs without FEAT_S2FWB. */
+    public static final long HCR_TVM = 1L << 26;
     public static final long HCR_VI = 1L << 7;
     public static final long HCR_IMO = 1L << 4;
 

@@ -8,7 +8,7 @@ import org.polyvisor.arm64.internal.cpu.Cpu;
 /**
  * A fixed list of physical registers with a save area, resolved to slots once so that saving and restoring is a
  * few array copies (the shape of KVM's __sysreg_save_el1_state / __sysreg_restore_el1_state). The area holds the
- * registers stored in the CPU model's array first (by storage index, in {@link #names()} order), then the stack
+ * registers stored in the CPU model's array first (in the requested order, which {@link #names()} keeps), then the stack
  * pointers (one bank sync for both), then any other host-only register.
  */
 public final class RegisterSet {
@@ -24,7 +24,8 @@ public final class RegisterSet {
     private final Cpu cpu;
 
     public RegisterSet(PhysicalCpu hw, List<String> requested) {
-        java.util.TreeMap<Integer, String> sysByIndex = new java.util.TreeMap<>();
+        List<String> sysNames = new ArrayList<>();
+        List<Integer> sysIdx = new ArrayList<>();
         List<String> spNames = new ArrayList<>();
         List<String> otherNames = new ArrayList<>();
         List<Integer> os = new ArrayList<>();
@@ -34,7 +35,8 @@ public final class RegisterSet {
                 throw new IllegalArgumentException("no physical register " + n);
             }
             if (s >= 0) {
-                sysByIndex.put(s, n);
+                sysNames.add(n);
+                sysIdx.add(s);
             } else if (s == PhysicalCpu.SP_EL0 || s == PhysicalCpu.SP_EL1) {
                 spNames.add(n);
             } else {
@@ -42,33 +44,38 @@ public final class RegisterSet {
                 os.add(s);
             }
         }
-        // Registers in the CPU model's array, sorted by index and merged into runs of consecutive indices: the EL1
-        // bank is mostly one table, so a save or restore is a couple of System.arraycopy calls.
+        // Registers in the CPU model's array keep the requested order (callers index save areas by it); neighbours
+        // in both the list and the array merge into one run, so listing a register table in its own order makes a
+        // save or restore a few System.arraycopy calls.
         List<int[]> runs = new ArrayList<>();
-        int pos = 0;
-        for (int idx : sysByIndex.keySet()) {
+        for (int pos = 0; pos < sysIdx.size(); pos++) {
+            int idx = sysIdx.get(pos);
             int[] last = runs.isEmpty() ? null : runs.getLast();
-            if (last != null && last[0] + last[2] == idx) {
+            if (last != null && last[0] + last[2] == idx && last[1] + last[2] == pos) {
                 last[2]++;
             } else {
                 runs.add(new int[] {idx, pos, 1});
             }
-            pos++;
         }
         runFrom = runs.stream().mapToInt(r -> r[0]).toArray();
         runAt = runs.stream().mapToInt(r -> r[1]).toArray();
         runLen = runs.stream().mapToInt(r -> r[2]).toArray();
-        List<String> all = new ArrayList<>(sysByIndex.values());
+        List<String> all = new ArrayList<>(sysNames);
         all.addAll(spNames);
         all.addAll(otherNames);
         names = List.copyOf(all);
-        int sysCount = sysByIndex.size();
+        int sysCount = sysNames.size();
         sp0Pos = spNames.contains("SP_EL0") ? sysCount + spNames.indexOf("SP_EL0") : -1;
         sp1Pos = spNames.contains("SP_EL1") ? sysCount + spNames.indexOf("SP_EL1") : -1;
         otherSlot = os.stream().mapToInt(Integer::intValue).toArray();
         otherBase = sysCount + spNames.size();
         cpu = hw.cpu();
         sys = cpu.sys;
+    }
+
+    /** Number of array copies a save or restore takes (for tests of the layout). */
+    public int runs() {
+        return runFrom.length;
     }
 
     /** Register names in save-area order. */

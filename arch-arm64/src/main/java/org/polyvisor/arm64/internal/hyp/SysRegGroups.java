@@ -8,10 +8,13 @@ public final class SysRegGroups {
     private SysRegGroups() {
     }
 
-    /** __sysreg_save_el1_state: the EL1 translation, exception and thread registers (plus SP_EL1). */
+    /**
+     * __sysreg_save_el1_state: the EL1 translation, exception and thread registers (plus SP_EL1), listed in the
+     * order of the CPU model's register tables so that the save areas copy in a few runs.
+     */
     public static final List<String> EL1 = List.of("SCTLR_EL1", "ACTLR_EL1", "CPACR_EL1", "TTBR0_EL1", "TTBR1_EL1",
-            "TCR_EL1", "ESR_EL1", "AFSR0_EL1", "AFSR1_EL1", "FAR_EL1", "MAIR_EL1", "VBAR_EL1", "CONTEXTIDR_EL1",
-            "AMAIR_EL1", "CNTKCTL_EL1", "PAR_EL1", "TPIDR_EL1", "CSSELR_EL1", "ELR_EL1", "SPSR_EL1", "SP_EL1");
+            "TCR_EL1", "AFSR0_EL1", "AFSR1_EL1", "ESR_EL1", "FAR_EL1", "PAR_EL1", "MAIR_EL1", "AMAIR_EL1", "VBAR_EL1",
+            "CONTEXTIDR_EL1", "TPIDR_EL1", "CNTKCTL_EL1", "CSSELR_EL1", "ELR_EL1", "SPSR_EL1", "SP_EL1");
     /** __sysreg_save_user_state: EL0 thread registers. */
     public static final List<String> USER = List.of("TPIDR_EL0", "TPIDRRO_EL0");
     /** __sysreg_save_common_state: the debug control the host kernel relies on. */

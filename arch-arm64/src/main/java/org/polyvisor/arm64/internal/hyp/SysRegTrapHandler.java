@@ -13,7 +13,7 @@ import org.polyvisor.spi.ExitHandler;
 
 /**
  * Trapped MSR/MRS (EC 0x18, KVM's kvm_handle_sys_reg): the ISS names the register and Rt. Registers KVM emulates
- * (the ID groups under TID2/TID3, ACTLR_EL1 under TACR) read their descriptor's value (the CPU profile the VM
+ * (the ID groups under TID2/TID3, ACTLR_EL1 under TACR, the VM controls under TVM) read their descriptor's value (the CPU profile the VM
  * presents, cortex-a57) or store the write; anything else gets an UNDEFINED exception injected, as KVM does for an
  * unhandled system register.
  */
@@ -27,6 +27,8 @@ public final class SysRegTrapHandler implements ExitHandler {
         vcpu.withGuestView(() -> emulate(vcpu.cpu(), (int) a.esr() & 0x1FF_FFFF));
         return ExitAction.RESUME;
     }
+
+    private static final long SCTLR_M_C = 0b101;
 
     static void emulate(Cpu cpu, int iss) {
         int op0 = (iss >>> 20) & 3;
@@ -61,6 +63,11 @@ public final class SysRegTrapHandler implements ExitHandler {
                 r.write().write(cpu, v);
             } else {
                 cpu.sys[idx] = v;
+            }
+            if (r.name().equals("SCTLR_EL1") && (v & SCTLR_M_C) == SCTLR_M_C) {
+                // kvm_toggle_cache: MMU and caches on, stop trapping VM register writes (the guest view's HCR_EL2 is
+                // the vCPU's trap configuration, kept when the view ends)
+                cpu.sys[cpu.iHcr] &= ~HypConstants.HCR_TVM;
             }
         }
         cpu.pc += 4;

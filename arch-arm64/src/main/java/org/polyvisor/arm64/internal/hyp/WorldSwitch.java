@@ -176,6 +176,15 @@ public abstract class WorldSwitch {
     // ---------------------------------------------------------------- guest view for handlers and snapshots
 
     /**
+     * Inside {@link #withGuestView}: puts the vCPU's EL2 trap configuration back on the CPU model after something
+     * (a vCPU reset for PSCI CPU_ON or boot) reset the model's EL2 registers. The hypervisor owns HCR_EL2, VTTBR_EL2
+     * (VMID), CNTVOFF_EL2 and friends; a guest reset must not change them.
+     */
+    public final void reloadTraps() {
+        trapRegs.restore(hw, traps.values);
+    }
+
+    /**
      * Runs {@code action} with every guest register on the CPU model (the view exit handlers, pv:regs and snapshots
      * need), then puts the host's values back. Slow path: only for handlers that read guest system registers and for
      * paused vCPUs.

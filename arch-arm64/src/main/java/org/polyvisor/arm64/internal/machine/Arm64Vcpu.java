@@ -324,13 +324,18 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
         power.set(POWER_ON);
     }
 
-    /** CPU reset, keeping the identification the hypervisor gives this vCPU (MPIDR, the VM's ID register values). */
+    /**
+     * kvm_reset_vcpu: CPU reset of the guest's state, keeping what the hypervisor gives this vCPU: its identification
+     * (MPIDR, VMPIDR_EL2, the VM's ID register values) and its EL2 trap configuration. Runs inside the guest view.
+     */
     private void resetKeepingIds() {
         int pfr0 = cpu.regs.index("ID_AA64PFR0_EL1");
         long pfr0Value = cpu.sys[pfr0];
         cpu.reset();
         cpu.sys[cpu.regs.index("MPIDR_EL1")] = mpidr;
+        cpu.sys[cpu.regs.index("VMPIDR_EL2")] = mpidr;
         cpu.sys[pfr0] = pfr0Value;
+        sw.reloadTraps();
     }
 
     /** Sets the boot state (primary: entry point; secondaries: off until CPU_ON). */
