@@ -23,7 +23,22 @@ public final class RegisterSet {
     private final long[] sys;
     private final Cpu cpu;
 
+    /** A set whose save area follows the CPU model's storage order (fewest copies); see {@link #names()}. */
     public RegisterSet(PhysicalCpu hw, List<String> requested) {
+        this(hw, requested, true);
+    }
+
+    /**
+     * @param byStorage true: lay the area out in storage order (fewest copies); false: keep the requested order, for
+     *                  callers that index the area with fixed positions (the trap configuration)
+     */
+    public RegisterSet(PhysicalCpu hw, List<String> requested, boolean byStorage) {
+        if (byStorage) {
+            requested = requested.stream().sorted(java.util.Comparator.comparingInt(n -> {
+                int s = hw.slot(n);
+                return s >= 0 ? s : Integer.MAX_VALUE;
+            })).toList();
+        }
         List<String> sysNames = new ArrayList<>();
         List<Integer> sysIdx = new ArrayList<>();
         List<String> spNames = new ArrayList<>();

@@ -35,7 +35,7 @@ public abstract class WorldSwitch {
         this.cpu = hw.cpu();
         this.traps = traps;
         this.virq = virq;
-        this.trapRegs = new RegisterSet(hw, SysRegGroups.TRAPS);
+        this.trapRegs = new RegisterSet(hw, SysRegGroups.TRAPS, false); // GuestTraps indexes it by position
         this.hostTraps = new long[trapRegs.size()];
         this.iElr2 = cpu.regs.index("ELR_EL2");
         this.iSpsr2 = cpu.regs.index("SPSR_EL2");
