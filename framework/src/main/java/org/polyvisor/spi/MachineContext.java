@@ -22,4 +22,14 @@ public interface MachineContext {
 
     /** The guest console (the UART's transmit side). */
     ConsoleSink console();
+
+    /**
+     * The counter behind {@code pv:exits} for one exit class, for exits the architecture resolves inside
+     * {@link Vcpu#run()} without returning them (trapped system registers, WFI, guest TLB writes). Get it once and
+     * keep it: incrementing it is the whole cost on the exit path. It outlives machines (swaps keep the counts).
+     * The default (for contexts that keep no statistics, such as unit-test harnesses) counts nowhere.
+     */
+    default java.util.concurrent.atomic.LongAdder exitCounter(String exitClass) {
+        return new java.util.concurrent.atomic.LongAdder();
+    }
 }

@@ -56,6 +56,8 @@ public final class PpcMachine implements Machine {
         context.mmio().map(GuestPhysicalAddress.of(GPIO), 0x1000, gpio);
         vcpus = new PpcVcpu[] {new PpcVcpu(0, context.memory(), options, this)};
         vcpus[0].hyp.deviceMap(a -> context.mmio().isMapped(GuestPhysicalAddress.of(a)));
+        // exits resolved inside the hypervisor layer show in pv:exits next to those that reach the framework
+        vcpus[0].hyp.stats.reportTo(name -> context.exitCounter("hyp." + name));
     }
 
     void shutdown(int status, String reason) {

@@ -14,7 +14,7 @@ import org.polyvisor.api.VmState;
 class GuestSuiteTest {
     static Stream<String> guests() {
         return Stream.of("hello", "arith", "logic", "muldiv", "loadstore", "branch", "tlb", "interrupts", "dec", "mmio",
-                "crc32", "xonly", "hvloop", "randharness");
+                "crc32", "xonly", "hvloop", "randharness", "usermode");
     }
 
     @ParameterizedTest

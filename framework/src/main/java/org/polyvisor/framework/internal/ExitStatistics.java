@@ -10,11 +10,12 @@ final class ExitStatistics {
     private final ConcurrentHashMap<String, LongAdder> counts = new ConcurrentHashMap<>();
 
     void count(String exitClass) {
+        counter(exitClass).increment();
+    }
+
+    LongAdder counter(String exitClass) {
         LongAdder a = counts.get(exitClass);
-        if (a == null) {
-            a = counts.computeIfAbsent(exitClass, k -> new LongAdder());
-        }
-        a.increment();
+        return a != null ? a : counts.computeIfAbsent(exitClass, k -> new LongAdder());
     }
 
     Map<String, Long> snapshot() {

@@ -107,6 +107,11 @@ final class Vm implements MachineContext {
         return console;
     }
 
+    @Override
+    public java.util.concurrent.atomic.LongAdder exitCounter(String exitClass) {
+        return stats.counter(exitClass);
+    }
+
     // ---- machine binding ----
     Machine machine() {
         return machine;

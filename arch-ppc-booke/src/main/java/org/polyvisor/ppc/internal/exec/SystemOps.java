@@ -24,6 +24,7 @@ public final class SystemOps {
     }
 
     private static void setMsr(Cpu c, int v) {
+        v &= Msr.IMPLEMENTED;
         int old = c.msr;
         c.msr = v;
         if (((old ^ v) & Msr.CONTEXT) != 0) {

@@ -4,27 +4,42 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 import org.polyvisor.ppc.internal.cpu.Ivor;
 
 /**
  * Counts every exit, including those the hypervisor resolves internally (KVM's exit timing stats), by KVM exit
- * class. Counting by interrupt number is an array increment, so the hot exits stay cheap.
+ * class. The counters come from the framework ({@code MachineContext.exitCounter}, prefixed {@code hyp.}), so they
+ * show in {@code pv:exits} and survive a swap; counting by interrupt number is an array lookup and an increment.
  */
 public final class ExitStats {
-    private final long[] byIvor = new long[64];
+    private final LongAdder[] byIvor = new LongAdder[64];
     private final Map<String, LongAdder> named = new ConcurrentHashMap<>();
+    private Function<String, LongAdder> counters = name -> new LongAdder();
+
+    /** Where counts go; set once by the machine, before the vCPU runs. */
+    public void reportTo(Function<String, LongAdder> counterByName) {
+        this.counters = counterByName;
+    }
 
     public void count(int ivor) {
-        byIvor[ivor & 63]++;
+        int i = ivor & 63;
+        LongAdder a = byIvor[i];
+        if (a == null) {
+            a = counters.apply(Ivor.name(i));
+            byIvor[i] = a;
+        }
+        a.increment();
     }
 
     public void count(String name) {
-        named.computeIfAbsent(name, k -> new LongAdder()).increment();
+        named.computeIfAbsent(name, counters).increment();
     }
 
     public long get(int ivor) {
-        return byIvor[ivor & 63];
+        LongAdder a = byIvor[ivor & 63];
+        return a == null ? 0 : a.sum();
     }
 
     public long get(String name) {
@@ -35,8 +50,8 @@ public final class ExitStats {
     public Map<String, Long> snapshot() {
         Map<String, Long> m = new TreeMap<>();
         for (int i = 0; i < byIvor.length; i++) {
-            if (byIvor[i] != 0) {
-                m.put(Ivor.name(i), byIvor[i]);
+            if (byIvor[i] != null) {
+                m.put(Ivor.name(i), byIvor[i].sum());
             }
         }
         named.forEach((k, v) -> m.put(k, v.sum()));

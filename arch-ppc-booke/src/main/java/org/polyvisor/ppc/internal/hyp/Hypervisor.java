@@ -145,7 +145,7 @@ public final class Hypervisor {
             sprs.vspr[CSRR1] = cpu.msr & ~Msr.GS;
         } else {
             cpu.spr[GSRR0] = cpu.pc;
-            cpu.spr[GSRR1] = cpu.msr & ~Msr.GS;
+            cpu.spr[GSRR1] = (cpu.msr & ~Msr.GS) | (ivor == Ivor.PROGRAM ? programReasonBits(esr) : 0);
         }
         if ((flags & Cpu.SET_ESR) != 0) {
             cpu.spr[GESR] = esr;
@@ -160,6 +160,20 @@ public final class Hypervisor {
         cpu.halted = false;
         cpu.reservation = false;
         cpu.contextChanged();
+    }
+
+    /**
+     * QEMU (powerpc_excp_booke) also ORs the classic program-interrupt reason into SRR1: 0x80000 illegal, 0x40000
+     * privileged, 0x20000 trap. The e500mc does not, but guests print what QEMU shows, so the reference wins.
+     */
+    static int programReasonBits(int esr) {
+        if ((esr & Esr.PIL) != 0) {
+            return 0x0008_0000;
+        }
+        if ((esr & Esr.PPR) != 0) {
+            return 0x0004_0000;
+        }
+        return (esr & Esr.PTR) != 0 ? 0x0002_0000 : 0;
     }
 
     /** Queues a program interrupt for the next entry (kvmppc_core_queue_program). */

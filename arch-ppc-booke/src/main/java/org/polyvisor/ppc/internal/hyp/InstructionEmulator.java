@@ -58,7 +58,7 @@ public final class InstructionEmulator {
                 cpu.pc = sprs.vspr[s0] & ~3;
                 int msrp = cpu.spr[MSRP] & (Msr.UCLE | Msr.DE | Msr.PMM);
                 int old = cpu.msr;
-                cpu.msr = (sprs.vspr[s0 + 1] & ~msrp & ~Msr.GS) | (old & msrp) | Msr.GS;
+                cpu.msr = (sprs.vspr[s0 + 1] & Msr.IMPLEMENTED & ~msrp & ~Msr.GS) | (old & msrp) | Msr.GS;
                 cpu.contextChanged();
                 return EmulationResult.DONE;
             }

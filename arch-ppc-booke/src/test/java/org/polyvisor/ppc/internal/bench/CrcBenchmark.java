@@ -9,7 +9,7 @@ import org.polyvisor.ppc.internal.GuestRun;
 
 /**
  * Guest MIPS on the crc32 guest (table-driven CRC-32 over 1 MiB, {@code rounds} times), with QEMU's wall time on
- * the same binary when qemu-system-ppc is installed. Usage: CrcBenchmark [rounds=64] [repeats=3].
+ * the same binary when qemu-system-ppc is installed. Usage: CrcBenchmark [rounds=64] [repeats=3] [jit=on|off|N].
  */
 public final class CrcBenchmark {
     private CrcBenchmark() {
@@ -18,18 +18,19 @@ public final class CrcBenchmark {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 64;
         int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        Map<String, String> options = args.length > 2 ? Map.of("jit", args[2]) : Map.of();
         Path tmp = Files.createTempDirectory("pv-crc");
         Path elf = ElfPatch.patch(GuestRun.elf("crc32"), "crc_rounds", new int[] {rounds}, tmp.resolve("crc32.elf"));
-        System.out.printf("crc32 guest, %d rounds over 1 MiB%n", rounds);
+        System.out.printf("crc32 guest, %d rounds over 1 MiB, options %s%n", rounds, options);
         for (int i = 0; i < repeats; i++) {
-            GuestRun.Result r = GuestRun.run(elf, Map.of(), 600_000);
+            GuestRun.Result r = GuestRun.run(elf, options, 600_000);
             double s = r.nanos() / 1e9;
             double cpu = r.cpuNanos() / 1e9;
             System.out.printf("polyvisor: %.3f s wall, %.3f s vCPU thread CPU, %,d instructions, %.1f MIPS (wall),"
                     + " %.1f MIPS (per vCPU CPU second), exits %s%n", s, cpu, r.instructions(),
                     r.instructions() / s / 1e6, r.instructions() / cpu / 1e6, r.exits());
         }
-        if (Qemu.available()) {
+        if (Qemu.available() && options.isEmpty()) {
             for (int i = 0; i < repeats; i++) {
                 long t0 = System.nanoTime();
                 Qemu.run(elf, 600);
