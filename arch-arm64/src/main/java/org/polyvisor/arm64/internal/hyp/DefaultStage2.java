@@ -23,6 +23,8 @@ public final class DefaultStage2 implements Stage2 {
     /** One bit per 4K page of the (single) RAM slot: set once mapped. */
     private final AtomicLongArray mapped;
     private final AtomicLong faults = new AtomicLong();
+    /** pv:exits counter (hyp.STAGE2_FAULT) when the VM manager provides one. */
+    private java.util.concurrent.atomic.LongAdder faultCounter = new java.util.concurrent.atomic.LongAdder();
 
     public DefaultStage2(GuestMemory memory) {
         this.memory = memory;
@@ -59,6 +61,12 @@ public final class DefaultStage2 implements Stage2 {
             }
         } while (!mapped.compareAndSet(word, old, old | bit));
         faults.incrementAndGet();
+        faultCounter.increment();
+    }
+
+    /** Where stage-2 faults resolved by mapping RAM are counted for pv:exits. */
+    public void countFaultsIn(java.util.concurrent.atomic.LongAdder counter) {
+        faultCounter = counter;
     }
 
     /** Stage-2 faults resolved by mapping a RAM page. */

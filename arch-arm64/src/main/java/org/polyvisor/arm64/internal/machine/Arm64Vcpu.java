@@ -80,6 +80,8 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
     private boolean timerFired;
     private int poll;
     private long irqExits;
+    /** pv:exits counter for the IRQ exits resolved inside run() (the framework's, when the VM manager provides one). */
+    private java.util.concurrent.atomic.LongAdder irqExitCounter = new java.util.concurrent.atomic.LongAdder();
     private final int iCntvoff;
     private final BooleanSupplier stop = this::stopRequested;
 
@@ -175,6 +177,7 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
             Exit e = sw.run(stop);
             if (e == null) {
                 irqExits++; // an IRQ exit (timer, interrupt line, kick): handled here, like KVM's ARM_EXCEPTION_IRQ
+                irqExitCounter.increment();
                 continue;
             }
             if (e instanceof Exit.Mmio) {
@@ -182,6 +185,11 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
             }
             return e;
         }
+    }
+
+    /** Where IRQ exits resolved inside run() are counted (pv:exits shows them as hyp.IRQ). */
+    public void countIrqExitsIn(java.util.concurrent.atomic.LongAdder counter) {
+        irqExitCounter = counter;
     }
 
     /** Whether this vCPU's participant sessions match the registered participants. */

@@ -100,6 +100,12 @@ public final class VirtMachine implements Machine {
             vcpus.add(createVcpu(i, s2, extraSysRegs, participants));
         }
         participants.listen(onParticipantsChanged);
+        // Exits resolved inside run() still show in pv:exits, next to the ones the framework dispatches.
+        stage2.countFaultsIn(context.exitCounter("hyp.STAGE2_FAULT"));
+        java.util.concurrent.atomic.LongAdder irq = context.exitCounter("hyp.IRQ");
+        for (Arm64Vcpu v : vcpus) {
+            v.countIrqExitsIn(irq);
+        }
     }
 
     /**
