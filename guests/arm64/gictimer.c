@@ -42,6 +42,10 @@ int main(void)
     gicd_init();
     gic_cpu_init();
     check("spurious_when_idle", gic_ack(), 1023);
+    put_kv("icc_pmr", READ_SYSREG(S3_0_C4_C6_0));      /* implemented priority bits show in the read-back */
+    put_kv("icc_ctlr", READ_SYSREG(S3_0_C12_C12_4));
+    put_kv("icc_sre", READ_SYSREG(S3_0_C12_C12_5));
+    put_kv("icc_igrpen1", READ_SYSREG(S3_0_C12_C12_7));
     check("pidr2_arch", (readl(GICD + 0xFFE8) >> 4) & 0xF, 3);
 
     /* timer: 1 ms period, 10 ticks */

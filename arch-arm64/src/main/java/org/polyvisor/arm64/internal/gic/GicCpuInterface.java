@@ -43,7 +43,7 @@ public final class GicCpuInterface implements SysRegTable {
                 reg("ICC_IGRPEN1_EL1", 12, 12, 7, SysReg.RW_EL1, "GRPEN1"),
                 reg("ICC_BPR1_EL1", 12, 12, 3, SysReg.RW_EL1, "BPR1"),
                 plain("ICC_BPR0_EL1", 3, 0, 12, 8, 3, SysReg.RW_EL1, 0),
-                plain("ICC_CTLR_EL1", 3, 0, 12, 12, 4, SysReg.RW_EL1, 0x0009_0400L) // IDbits 16, PRIbits 8 (7+1)
+                plain("ICC_CTLR_EL1", 3, 0, 12, 12, 4, SysReg.RW_EL1, 0x8C00) // A3V, IDbits 24, PRIbits 5 (as QEMU)
                         .withWrite((s, v) -> { }),
                 plain("ICC_SRE_EL1", 3, 0, 12, 12, 5, SysReg.RW_EL1, 7).withWrite((s, v) -> { }), // SRE, DFB, DIB RAO/WI
                 plain("ICC_IAR1_EL1", 3, 0, 12, 12, 0, SysReg.RO_EL1, 0).withRead(s -> {

@@ -16,6 +16,8 @@ public final class GicV3 {
     public static final int NR_IRQS = 32 + SPIS;
     public static final int SPURIOUS = 1023;
     public static final int IDLE_PRIORITY = 0xFF;
+    /** The CPU interface implements 5 priority bits, as QEMU's GICv3 does (ICC_CTLR_EL1.PRIbits = 4, PMR reads 0xF8). */
+    public static final int PRIORITY_MASK = 0xF8;
 
     static final int ENABLED = 1;
     static final int PENDING = 2;
@@ -174,7 +176,7 @@ public final class GicV3 {
             if ((group1Only && (f & GROUP1) == 0) || (group0Only && (f & GROUP1) != 0)) {
                 continue;
             }
-            int p = prio[row(cpu, i)][i];
+            int p = prio[row(cpu, i)][i] & PRIORITY_MASK; // equal group priority: the lowest INTID wins
             if (p < bestPrio) {
                 best = i;
                 bestPrio = p;
@@ -188,7 +190,7 @@ public final class GicV3 {
             return false;
         }
         CpuIf ci = cpus[cpu];
-        int p = prio[row(cpu, intid)][intid];
+        int p = prio[row(cpu, intid)][intid] & PRIORITY_MASK;
         return p < ci.pmr && p < ci.runningPriority();
     }
 
@@ -202,7 +204,7 @@ public final class GicV3 {
         flags[r][i] = (flags[r][i] | ACTIVE) & ~PENDING; // a level interrupt stays pending while its line is high
         if (ci.depth < ci.activeIntid.length) {
             ci.activeIntid[ci.depth] = i;
-            ci.activePrio[ci.depth] = prio[r][i];
+            ci.activePrio[ci.depth] = prio[r][i] & PRIORITY_MASK;
             ci.depth++;
         }
         update(cpu);
@@ -251,7 +253,7 @@ public final class GicV3 {
     public synchronized void setCpuReg(int cpu, String which, long v) {
         CpuIf ci = cpus[cpu];
         switch (which) {
-            case "PMR" -> ci.pmr = (int) v & 0xFF;
+            case "PMR" -> ci.pmr = (int) v & PRIORITY_MASK;
             case "GRPEN0" -> ci.grpen0 = (v & 1) != 0;
             case "GRPEN1" -> ci.grpen1 = (v & 1) != 0;
             case "BPR1" -> ci.bpr1 = (int) v & 7;
