@@ -62,6 +62,13 @@ int main(void)
     __asm__ volatile("ldar %w0, [%1]" : "=r"(v) : "r"(UART + 0xFE0));
     check("ldar", v, 0x11);
     __asm__ volatile("stlr %w0, [%1]" :: "r"(0x300UL), "r"(UART + 0x30) : "memory");
+    /* identification registers of the GIC as the virt machine has it */
+    put_kv("gicd_typer", readl(GICD + 0x4));
+    put_kv("gicd_iidr", readl(GICD + 0x8));
+    put_kv("gicd_pidr2", readl(GICD + 0xFFE8));
+    put_kv("gicr_typer_lo", readl(GICR(0) + 0x8));
+    put_kv("gicr_typer_hi", readl(GICR(0) + 0xC));
+    put_kv("gicr_iidr", readl(GICR(0) + 0x4));
     puts(failures ? "mmio FAILED\n" : "mmio passed\n");
     return 0;
 }

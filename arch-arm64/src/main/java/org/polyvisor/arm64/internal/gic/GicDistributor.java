@@ -24,11 +24,11 @@ public final class GicDistributor implements MmioDevice {
         if (off == 0x0000) {
             return gic.ctlr();
         }
-        if (off == 0x0004) { // TYPER: ITLinesNumber, CPUNumber, IDbits = 10 bits
-            return (GicV3.NR_IRQS / 32 - 1) | ((long) Math.min(7, gic.cpuCount() - 1) << 5) | (9L << 19);
+        if (off == 0x0004) { // TYPER as QEMU's virt GICv3 reads it: ITLinesNumber, IDbits 16, No1N, A3V, LPIS
+            return 0x037A_0000L | (GicV3.NR_IRQS / 32 - 1);
         }
         if (off == 0x0008) {
-            return 0x0300_043BL; // IIDR: ARM implementer, GICv3
+            return 0x43B; // IIDR: ARM implementer (QEMU's value)
         }
         if (off >= 0x6100 && off < 0x6100 + 8L * GicV3.NR_IRQS) { // IROUTER<n> for n >= 32
             int id = (int) ((off - 0x6000) >>> 3);

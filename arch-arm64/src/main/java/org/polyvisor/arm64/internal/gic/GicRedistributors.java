@@ -36,10 +36,12 @@ public final class GicRedistributors implements MmioDevice {
             return IrqRegisters.read(gic, cpu, off - 0x1_0000, size, 0, 31);
         }
         if (off == 0x0004) {
-            return 0x0300_043BL;
+            return 0x43B;
         }
-        if (off == 0x0008 || off == 0x000C) { // TYPER (64-bit): Affinity_Value [63:32], Processor_Number, Last
-            long typer = ((long) cpu << 32) | ((long) cpu << 8) | (cpu == gic.cpuCount() - 1 ? 1 << 4 : 0);
+        if (off == 0x0008 || off == 0x000C) {
+            // TYPER (64-bit) as QEMU reads it: Affinity_Value [63:32], CommonLPIAff, Processor_Number, Last, PLPIS
+            long typer = ((long) cpu << 32) | (1L << 24) | ((long) cpu << 8) | (cpu == gic.cpuCount() - 1 ? 1 << 4 : 0)
+                    | 1;
             return off == 0x0008 ? (size == 8 ? typer : typer & 0xFFFF_FFFFL) : typer >>> 32;
         }
         if (off == 0x0014) { // WAKER: ProcessorSleep (1), ChildrenAsleep (2)

@@ -12,7 +12,8 @@ import org.polyvisor.spi.StateSnapshot;
  * affected CPUs' lines are recomputed and pushed to their {@link IrqLine}.
  */
 public final class GicV3 {
-    public static final int SPIS = 64;
+    /** QEMU virt's GICv3 has 256 interrupt IDs (GICD_TYPER.ITLinesNumber = 7): 224 SPIs. */
+    public static final int SPIS = 224;
     public static final int NR_IRQS = 32 + SPIS;
     public static final int SPURIOUS = 1023;
     public static final int IDLE_PRIORITY = 0xFF;
