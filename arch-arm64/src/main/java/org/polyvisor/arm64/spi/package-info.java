@@ -1,7 +1,8 @@
 /**
  * Extension points of the AArch64 architecture bundle: the stage-2 translation hook that a hypervisor feature
- * supplies, and system-register contribution tables.
+ * supplies, system-register contribution tables, and world-switch participants (feature bundles that save and restore
+ * their own host and guest state at defined points of the hypervisor's world switch).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package org.polyvisor.arm64.spi;

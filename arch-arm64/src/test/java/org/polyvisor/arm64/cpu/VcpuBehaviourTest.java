@@ -89,7 +89,14 @@ class VcpuBehaviourTest {
                         0x14000000); // 2: b 2b
                 h.cpu.pc = entry;
                 Arm64Vcpu v = new Arm64Vcpu(0, h.cpu);
-                CompletableFuture<Exit> f = CompletableFuture.supplyAsync(v::run);
+                // WFI traps (HCR_EL2.TWI) and the WFx handler blocks on the vCPU's wake signal: a kick ends both.
+                CompletableFuture<Exit> f = CompletableFuture.supplyAsync(() -> {
+                    Exit e;
+                    while ((e = v.run()) instanceof Arm64Exit a && a.exitClass().equals("WFx")) {
+                        v.waitForInterrupt(false);
+                    }
+                    return e;
+                });
                 Thread.sleep(50);
                 long t0 = System.nanoTime();
                 v.kick();
@@ -121,7 +128,14 @@ class VcpuBehaviourTest {
             // unmasked while waiting in WFI: the IRQ wakes it and is taken
             v.setIrqLine(false);
             h.cpu.pc = CpuHarness.RAM + 0x40;
-            CompletableFuture<Exit> taken = CompletableFuture.supplyAsync(v::run);
+            // WFI traps (HCR_EL2.TWI) to the WFx handler, which sleeps until the line rises
+            CompletableFuture<Exit> taken = CompletableFuture.supplyAsync(() -> {
+                Exit x;
+                while ((x = v.run()) instanceof Arm64Exit a && a.exitClass().equals("WFx")) {
+                    v.waitForInterrupt(false);
+                }
+                return x;
+            });
             Thread.sleep(50);
             v.setIrqLine(true);
             Exit e = taken.get(5, TimeUnit.SECONDS);

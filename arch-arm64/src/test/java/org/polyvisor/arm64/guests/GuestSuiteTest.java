@@ -16,8 +16,8 @@ import org.polyvisor.api.VmConfig;
 import org.polyvisor.api.VmInfo;
 import org.polyvisor.api.VmState;
 import org.polyvisor.arm64.internal.Arm64Architecture;
-import org.polyvisor.arm64.internal.PsciHandler;
 import org.polyvisor.arm64.testing.Guests;
+import org.polyvisor.arm64.testing.HypVm;
 import org.polyvisor.framework.internal.VmManagerImpl;
 
 /**
@@ -31,7 +31,7 @@ class GuestSuiteTest {
     static void manager() {
         manager = new VmManagerImpl();
         manager.addArchitecture(new Arm64Architecture());
-        manager.addExitHandler(new PsciHandler(), "arm64", new String[] {"HVC64", "SMC64"}, 0);
+        HypVm.registerHandlers(manager);
     }
 
     @AfterAll
@@ -48,7 +48,7 @@ class GuestSuiteTest {
     void guestPrintsItsGoldenOutput(String name) throws Exception {
         Path dir = Guests.dir();
         String expected = Files.readString(dir.resolve(name + ".expected"), StandardCharsets.ISO_8859_1);
-        int id = manager.create(VmConfig.of("arm64", 128L << 20, 1, dir.resolve(name + ".elf")).withName(name));
+        int id = manager.create(VmConfig.of("arm64", 128L << 20, Guests.smp(name), dir.resolve(name + ".elf")).withName(name));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         AutoCloseable console = manager.attachConsole(id, out::write);
         try {

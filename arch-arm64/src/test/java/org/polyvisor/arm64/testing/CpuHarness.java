@@ -5,7 +5,7 @@ import java.nio.ByteOrder;
 import org.polyvisor.api.GuestPhysicalAddress;
 import org.polyvisor.arm64.internal.cpu.Cpu;
 import org.polyvisor.arm64.internal.exec.Interpreter;
-import org.polyvisor.arm64.internal.machine.DefaultStage2;
+import org.polyvisor.arm64.internal.hyp.DefaultStage2;
 import org.polyvisor.arm64.internal.sysreg.SysRegFile;
 import org.polyvisor.memory.GuestMemory;
 import org.polyvisor.spi.Exit;

@@ -12,7 +12,19 @@ public final class Guests {
     /** Guests whose golden file comes from Polyvisor because QEMU's cortex-a57 cannot run them (no 16K granule). */
     public static final List<String> NOT_ON_QEMU = List.of("mmu16k");
 
+    /**
+     * Hypervisor-layer guests (GICv3, PSCI SMP) with their vCPU count: QEMU runs them with
+     * {@code -M virt,gic-version=3 -smp N}, Polyvisor with the same number of vCPUs.
+     */
+    public static final java.util.Map<String, Integer> HYP_GUESTS = java.util.Map.of("psci", 2, "smp", 4,
+            "gictimer", 1, "mmio", 1, "wfi", 2);
+
     private Guests() {
+    }
+
+    /** vCPUs the guest is meant to run with. */
+    public static int smp(String name) {
+        return HYP_GUESTS.getOrDefault(name, 1);
     }
 
     public static Path dir() {
@@ -48,9 +60,19 @@ public final class Guests {
 
     /** Console bytes of a QEMU run (virt, cortex-a57), or an exception on timeout. */
     public static byte[] runOnQemu(Path elf, long timeoutSeconds) throws IOException, InterruptedException {
+        return runOnQemu(elf, timeoutSeconds, 1, true);
+    }
+
+    /**
+     * The same with {@code -smp}; {@code gicV3} selects {@code -M virt,gic-version=3}, the machine Polyvisor models
+     * (the only guest-visible difference to QEMU's default GICv2 is ID_AA64PFR0_EL1.GIC = 1).
+     */
+    public static byte[] runOnQemu(Path elf, long timeoutSeconds, int smp, boolean gicV3)
+            throws IOException, InterruptedException {
         Path out = Files.createTempFile("qemu-console", ".bin");
         try {
-            Process p = new ProcessBuilder("qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a57", "-nographic",
+            Process p = new ProcessBuilder("qemu-system-aarch64", "-M", gicV3 ? "virt,gic-version=3" : "virt", "-cpu",
+                    "cortex-a57", "-smp", String.valueOf(smp), "-nographic",
                     "-nic", "none", "-kernel", elf.toString()).redirectOutput(out.toFile())
                     .redirectError(ProcessBuilder.Redirect.DISCARD).redirectInput(ProcessBuilder.Redirect.PIPE).start();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {

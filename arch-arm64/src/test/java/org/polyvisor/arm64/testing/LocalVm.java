@@ -9,7 +9,10 @@ import org.polyvisor.api.GuestPhysicalAddress;
 import org.polyvisor.api.VmConfig;
 import org.polyvisor.api.VmException;
 import org.polyvisor.arm64.internal.Arm64Architecture;
-import org.polyvisor.arm64.internal.PsciHandler;
+import org.polyvisor.arm64.internal.hyp.PsciHandler;
+import org.polyvisor.arm64.internal.hyp.SysRegTrapHandler;
+import org.polyvisor.arm64.internal.hyp.WfxHandler;
+import org.polyvisor.spi.ExitHandler;
 import org.polyvisor.elf.ElfImage;
 import org.polyvisor.memory.GuestMemory;
 import org.polyvisor.spi.ConsoleSink;
@@ -97,7 +100,10 @@ public final class LocalVm implements AutoCloseable {
 
     public Result run(long timeoutMillis) {
         Vcpu vcpu = machine.vcpu(0);
-        PsciHandler psci = new PsciHandler();
+        // The arm64 exit handlers, as the framework's whiteboard would dispatch them.
+        ExitHandler psci = new PsciHandler();
+        java.util.Map<String, ExitHandler> handlers = java.util.Map.of("HVC64", psci, "SMC64", psci,
+                "SYS64", new SysRegTrapHandler(), "WFx", new WfxHandler());
         long start = System.nanoTime();
         long cpuStart = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         this.cpuStart = cpuStart;
@@ -136,10 +142,11 @@ public final class LocalVm implements AutoCloseable {
                         return result(-1, f.message(), vcpu, start);
                     }
                     case Exit.ArchExit a -> {
-                        if (!a.exitClass().equals("HVC64") && !a.exitClass().equals("SMC64")) {
+                        ExitHandler h = handlers.get(a.exitClass());
+                        if (h == null) {
                             return result(-1, "no handler for exit class " + a.exitClass() + ": " + a, vcpu, start);
                         }
-                        ExitAction act = psci.handle(exitContext(vcpu), a);
+                        ExitAction act = h.handle(exitContext(vcpu), a);
                         if (act instanceof ExitAction.PowerOff p) {
                             return result(p.status(), null, vcpu, start);
                         }

@@ -70,6 +70,8 @@ public final class Cpu implements SysRegState {
     // ---- exclusive monitor (single-PE model: address and size of the last LDXR) ----
     public long exclAddr = -1;
     public int exclSize;
+    /** Value the last LDXR read: STXR compares it atomically so exclusives work across vCPU threads (as QEMU does). */
+    public long exclVal;
 
     // ---- system registers ----
     public final SysRegFile regs;
@@ -113,12 +115,29 @@ public final class Cpu implements SysRegState {
     public boolean fault;
     /** An exit to the hypervisor layer that the run loop must return. */
     public org.polyvisor.spi.Exit pendingExit;
+    /** The last exit to EL2 per exception class, reused while the syndrome repeats (see Exceptions.toEl2). */
+    final Arm64Exit[] lastEl2Exit = new Arm64Exit[64];
     public final MmioAccess mmio = new MmioAccess();
 
     public long retired;
     /** Loads/stores that missed the TLB fast path (statistics). */
     public long slowAccesses;
-    final long counterEpoch = System.nanoTime();
+    /**
+     * CNTPCT is one system-wide counter: every PE (vCPU) and every model instance in this JVM counts from the same
+     * origin, so SMP guests see one time base and a swapped-in model continues the guest's time.
+     */
+    static final long COUNTER_EPOCH = counterEpoch();
+
+    /**
+     * The counter's origin, kept in a JVM-wide system property: an updated bundle loads this class again in a new
+     * class loader, and the guest's time must not jump back when its VM moves to the new code.
+     */
+    private static long counterEpoch() {
+        Object v = System.getProperties().computeIfAbsent("org.polyvisor.arm64.counterEpoch",
+                k -> Long.toString(System.nanoTime()));
+        return Long.parseLong(v.toString());
+    }
+    final long counterEpoch = COUNTER_EPOCH;
 
     public Cpu(GuestMemory memory, Stage2 stage2, LongPredicate isDevice, SysRegFile regs) {
         this.memory = memory;

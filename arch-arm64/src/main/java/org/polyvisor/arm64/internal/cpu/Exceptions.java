@@ -66,7 +66,14 @@ public final class Exceptions {
         c.sys[c.iHpfar2] = hpfar;
         c.sys[c.iElr2] = resumePc;
         c.pc = resumePc;
-        c.pendingExit = new Arm64Exit(Ec.name(ec), esr, far, hpfar);
+        // Repeated exits with the same syndrome (an hvc loop, a polled trapped register) reuse the immutable exit
+        // object, so the exit path does not allocate.
+        Arm64Exit last = c.lastEl2Exit[ec & 63];
+        if (last == null || last.esr() != esr || last.far() != far || last.hpfar() != hpfar) {
+            last = new Arm64Exit(Ec.name(ec), esr, far, hpfar);
+            c.lastEl2Exit[ec & 63] = last;
+        }
+        c.pendingExit = last;
     }
 
     /**
@@ -153,4 +160,5 @@ public final class Exceptions {
         c.pc = target;
         return Cpu.JUMP;
     }
+
 }

@@ -175,6 +175,7 @@ public final class LoadStore {
         c.x[d(regs)] = v;
         c.exclAddr = addr;
         c.exclSize = bytes;
+        c.exclVal = v;
         return NEXT;
     }
 
@@ -183,11 +184,12 @@ public final class LoadStore {
         long addr = c.x[n(regs)];
         int status = 1;
         if (c.exclAddr == addr && c.exclSize == bytes) {
-            c.write(addr, bytes, c.x[d(regs)]);
+            boolean stored = org.polyvisor.arm64.internal.cpu.ExclusiveStore.store(c, addr, bytes, c.exclVal,
+                    c.x[d(regs)]);
             if (c.fault) {
                 return EXC;
             }
-            status = 0;
+            status = stored ? 0 : 1;
         }
         c.exclAddr = -1;
         c.x[m(regs)] = status;

@@ -5,10 +5,18 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 import org.polyvisor.api.GuestPhysicalAddress;
-import org.polyvisor.arm64.internal.cpu.Arm64Exit;
 import org.polyvisor.arm64.internal.cpu.Cpu;
 import org.polyvisor.arm64.internal.cpu.Exceptions;
-import org.polyvisor.arm64.internal.exec.Interpreter;
+import org.polyvisor.arm64.internal.gic.GicV3;
+import org.polyvisor.arm64.internal.hyp.GuestTraps;
+import org.polyvisor.arm64.internal.hyp.HypConstants;
+import org.polyvisor.arm64.internal.hyp.MmioSyndrome;
+import org.polyvisor.arm64.internal.hyp.PhysicalCpu;
+import org.polyvisor.arm64.internal.hyp.PowerState;
+import org.polyvisor.arm64.internal.hyp.VcpuSessions;
+import org.polyvisor.arm64.internal.hyp.VirtualIrq;
+import org.polyvisor.arm64.internal.hyp.WorldSwitch;
+import org.polyvisor.arm64.internal.timer.VirtualTimer;
 import org.polyvisor.arm64.spi.SysReg;
 import org.polyvisor.spi.AccessType;
 import org.polyvisor.spi.Exit;
@@ -20,43 +28,105 @@ import org.polyvisor.spi.Vcpu;
 import org.polyvisor.spi.WakeSignal;
 
 /**
- * One vCPU: the CPU model plus the part of the hypervisor layer that, like KVM, resolves some EL2 exits without
- * leaving {@link #run()}: trapped ID/cache-type register accesses (SYS64, emulated from the register descriptors)
- * and WFI/WFE (sleep on the {@link WakeSignal} until a kick or the guest timer deadline). Everything else is
- * returned to the framework's run loop.
+ * One vCPU as KVM's kvm_arch_vcpu_ioctl_run sees it: power state (PSCI), interrupt lines (GIC virtual IRQ, virtual
+ * timer), and the loop around the world switch. Exits the hypervisor resolves without leaving {@link #run()} are
+ * IRQ/timer exits and stage-2 faults on RAM; everything else goes to the framework: MMIO (decoded from the syndrome)
+ * and the arch exits (HVC64, SMC64, SYS64, WFx, ...) to the exit-handler whiteboard.
  */
-public final class Arm64Vcpu implements Vcpu {
+public final class Arm64Vcpu implements Vcpu, VirtualIrq {
     public static final String STATE_KIND = "arm64.vcpu";
-    public static final int STATE_VERSION = 1;
+    public static final int STATE_VERSION = 2;
+    /** Blocks between two looks at the virtual timer while the guest runs (the model's physical timer IRQ). */
+    private static final int TIMER_POLL_BLOCKS = 512;
+
+    public static final int POWER_ON = PowerState.ON;
+    public static final int POWER_OFF = PowerState.OFF;
+    public static final int POWER_ON_PENDING = PowerState.ON_PENDING;
 
     private final int index;
     private final Cpu cpu;
+    private final PhysicalCpu hw;
+    private final GuestTraps traps;
+    private final WorldSwitch sw;
+    private final VcpuSessions sessions;
+    private final GicV3 gic;
+    private final VirtualTimer timer;
+    private final MmioSyndrome mmio;
+    private final long mpidr;
     private final WakeSignal wake = new WakeSignal();
-    private volatile boolean kickRequested;
-    /** Level of the (virtual) IRQ input, driven by an interrupt controller model (later issue) or tests. */
-    private volatile boolean irqLine;
-    /** Something outside the interpreter needs the vCPU's attention: a kick or an asserted IRQ line. */
-    private volatile boolean attention;
-    /** PSCI state: a secondary vCPU stays off until CPU_ON (later issue). */
-    private volatile boolean poweredOff;
-    private final BooleanSupplier stop = () -> attention;
 
-    public Arm64Vcpu(int index, Cpu cpu) {
+    private volatile boolean kickRequested;
+    /** Something changed that the run loop must look at (interrupt line, power state, kick). */
+    private volatile boolean attention;
+    /** The GIC CPU interface's output for this vCPU. */
+    private volatile boolean irqLine;
+    private final PowerState power = new PowerState();
+
+    /** Written with release semantics on every run() entry and exit: cheap on the exit path, read by binders. */
+    @SuppressWarnings("unused")
+    private boolean inRun;
+    private static final java.lang.invoke.VarHandle IN_RUN;
+
+    static {
+        try {
+            IN_RUN = java.lang.invoke.MethodHandles.lookup().findVarHandle(Arm64Vcpu.class, "inRun", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private boolean viLoaded;
+    private boolean timerLevel;
+    private boolean timerFired;
+    private int poll;
+    private long irqExits;
+    /** pv:exits counter for the IRQ exits resolved inside run() (the framework's, when the VM manager provides one). */
+    private java.util.concurrent.atomic.LongAdder irqExitCounter = new java.util.concurrent.atomic.LongAdder();
+    private final int iCntvoff;
+    private final BooleanSupplier stop = this::stopRequested;
+
+    public Arm64Vcpu(int index, Cpu cpu, PhysicalCpu hw, GuestTraps traps, VcpuSessions sessions, GicV3 gic,
+                     long mpidr) {
         this.index = index;
         this.cpu = cpu;
+        this.hw = hw;
+        this.traps = traps;
+        this.sessions = sessions;
+        this.gic = gic;
+        this.mpidr = mpidr;
+        this.timer = new VirtualTimer(cpu);
+        this.mmio = new MmioSyndrome(cpu);
+        this.iCntvoff = cpu.regs.index("CNTVOFF_EL2");
+        this.sw = WorldSwitch.create(hw, traps, this);
+        gic.connect(index, this::irqLineChanged);
+    }
+
+    /**
+     * A stand-alone vCPU for CPU-model tests: VHE host, its own one-CPU GIC, no participants, CNTVOFF 0, MPIDR as the
+     * CPU model holds it.
+     */
+    public Arm64Vcpu(int index, Cpu cpu) {
+        this(index, cpu, new PhysicalCpu(cpu, org.polyvisor.arm64.internal.hyp.HostModel.VHE, index),
+                new GuestTraps(org.polyvisor.arm64.internal.hyp.HostModel.VHE, 1, 0),
+                new VcpuSessions(index, new org.polyvisor.arm64.internal.hyp.ParticipantRegistry(),
+                        new java.util.HashMap<>()),
+                new GicV3(index + 1), cpu.sys[cpu.regs.index("MPIDR_EL1")]);
     }
 
     public Cpu cpu() {
         return cpu;
     }
 
-    public void setPoweredOff(boolean off) {
-        poweredOff = off;
-        wake.signal();
+    public WorldSwitch worldSwitch() {
+        return sw;
     }
 
-    public boolean poweredOff() {
-        return poweredOff;
+    public PhysicalCpu physical() {
+        return hw;
+    }
+
+    public long mpidr() {
+        return mpidr;
     }
 
     @Override
@@ -64,102 +134,155 @@ public final class Arm64Vcpu implements Vcpu {
         return index;
     }
 
+    // ---------------------------------------------------------------- the run loop
+
     @Override
     public Exit run() {
+        IN_RUN.setRelease(this, true);
+        try {
+            return runLoop();
+        } finally {
+            IN_RUN.setRelease(this, false);
+        }
+    }
+
+    private Exit runLoop() {
         while (true) {
             if (kickRequested) {
                 kickRequested = false;
-                attention = irqLine;
+                syncParticipants(); // a participant change kicks: reconcile before leaving (its code is still there)
+                sw.put();
                 return Exit.KICKED;
             }
-            if (poweredOff) {
+            if (attention) {
+                attention = false; // a volatile write only when needed: this loop is the exit path
+            }
+            syncParticipants();
+            int p = power.state();
+            if (p == POWER_OFF) {
+                sw.put();
                 wake.await(Long.MAX_VALUE);
                 continue;
             }
-            cpu.checkStage2Generation();
-            deliverIrq();
-            Exit e = Interpreter.run(cpu, stop);
-            if (e == null) {
-                attention = kickRequested || irqLine;
-                continue; // kick: reported at the top of the loop; IRQ: delivered there if unmasked
+            if (p == POWER_ON_PENDING) {
+                powerOn();
             }
-            if (e instanceof Arm64Exit a) {
-                switch (a.exitClass()) {
-                    case "SYS64" -> {
-                        emulateSysReg(a.esr());
-                        continue;
-                    }
-                    case "WFx" -> {
-                        waitForInterrupt((a.esr() & 1) != 0);
-                        continue;
-                    }
-                    default -> {
-                        return e;
-                    }
-                }
+            cpu.checkStage2Generation();
+            sw.load();
+            sampleTimer();
+            viLoaded = irqLine;
+            traps.setVirtualIrq(viLoaded);
+            timerFired = false;
+            poll = TIMER_POLL_BLOCKS;
+            Exit e = sw.run(stop);
+            if (e == null) {
+                irqExits++; // an IRQ exit (timer, interrupt line, kick): handled here, like KVM's ARM_EXCEPTION_IRQ
+                irqExitCounter.increment();
+                continue;
+            }
+            if (e instanceof Exit.Mmio) {
+                return mmio.decode(cpu, sw.exitElr());
             }
             return e;
         }
     }
 
-    /**
-     * Sets the level of the IRQ input. While it is high and PSTATE.I is clear, the vCPU takes an IRQ exception at
-     * the next block boundary it checks (at most a few hundred blocks later); WFI wakes up at once.
-     */
-    public void setIrqLine(boolean level) {
-        irqLine = level;
-        if (level) {
-            attention = true;
-            wake.signal();
+    /** Where IRQ exits resolved inside run() are counted (pv:exits shows them as hyp.IRQ). */
+    public void countIrqExitsIn(java.util.concurrent.atomic.LongAdder counter) {
+        irqExitCounter = counter;
+    }
+
+    /** Whether this vCPU's participant sessions match the registered participants. */
+    public boolean participantsCurrent() {
+        return sessions.current();
+    }
+
+    /** Whether a thread is inside {@link #run()} (a kicked vCPU reconciles its participants before leaving it). */
+    public boolean inRun() {
+        return (boolean) IN_RUN.getAcquire(this);
+    }
+
+    /** Brings the world-switch participants up to date (safe point: no switch in progress on this vCPU). */
+    public void syncParticipants() {
+        if (sessions.stale()) {
+            sw.setSessions(sessions.reconcile(hw));
         }
     }
 
-    private void deliverIrq() {
-        if (irqLine && (cpu.daif & 0x80) == 0) {
-            Exceptions.takeIrq(cpu);
+    /** Checked by the interpreter at every block boundary: no allocation, a few field reads. */
+    private boolean stopRequested() {
+        if (attention || (viLoaded && (cpu.daif & HypConstants.DAIF_I) == 0)) {
+            return true;
         }
-    }
-
-    /** KVM-style emulation of a trapped MRS/MSR: the descriptor's value is the one the hypervisor presents. */
-    private void emulateSysReg(long esr) {
-        int iss = (int) esr & 0x1FFFFFF;
-        int op0 = (iss >>> 20) & 3;
-        int op2 = (iss >>> 17) & 7;
-        int op1 = (iss >>> 14) & 7;
-        int crn = (iss >>> 10) & 15;
-        int rt = (iss >>> 5) & 31;
-        int crm = (iss >>> 1) & 15;
-        boolean read = (iss & 1) != 0;
-        int idx = cpu.regs.indexOfKey(SysReg.key(op0, op1, crn, crm, op2));
-        if (idx >= 0) {
-            SysReg r = cpu.regs.get(idx);
-            if (read) {
-                long v = r.read() != null ? r.read().read(cpu) : cpu.sys[idx];
-                if (rt != 31) {
-                    cpu.x[rt] = v;
-                }
-            } else if (r.write() != null) {
-                r.write().write(cpu, rt == 31 ? 0 : cpu.x[rt]);
-            } else if ((r.access() & SysReg.EL1_W) != 0) {
-                cpu.sys[idx] = rt == 31 ? 0 : cpu.x[rt];
+        if (--poll < 0) {
+            poll = TIMER_POLL_BLOCKS;
+            if ((timerLevel || timer.enabled()) && timer.output(cpu.sys[iCntvoff]) != timerLevel) {
+                timerFired = true; // the timer's output changed: exit so the GIC sees it (a physical timer IRQ)
+                return true;
             }
         }
-        cpu.pc += 4;
+        return false;
     }
 
-    /** WFE yields; WFI sleeps until a kick or until the enabled, unmasked virtual timer condition is due. */
-    private void waitForInterrupt(boolean wfe) {
+    @Override
+    public boolean wantsEntry(Cpu c) {
+        return !attention && !timerFired && viLoaded && (c.daif & HypConstants.DAIF_I) == 0;
+    }
+
+    @Override
+    public void takeIfUnmasked(Cpu c) {
+        if ((c.daif & HypConstants.DAIF_I) == 0 && c.el <= 1) {
+            Exceptions.takeIrq(c);
+        }
+    }
+
+    /**
+     * Drives the virtual IRQ line directly (tests, or an interrupt source without the GIC model): while it is high and
+     * PSTATE.I is clear the guest takes an IRQ at the next block boundary; a WFI wakes at once. The GIC drives the same
+     * line through {@link GicV3#connect}, so its next update wins.
+     */
+    public void setIrqLine(boolean level) {
+        irqLineChanged(level);
+    }
+
+    private void irqLineChanged(boolean asserted) {
+        if (asserted != irqLine) {
+            irqLine = asserted;
+            attention = true;
+            if (asserted) {
+                wake.signal();
+            }
+        }
+    }
+
+    /** Feeds the virtual timer's output to the GIC as PPI 27 (only on a change: the GIC takes a lock). */
+    public void sampleTimer() {
+        if (!timerLevel && !timer.enabled()) {
+            return; // a disabled or masked timer cannot rise: no clock read on the exit path
+        }
+        boolean level = timer.output(traps.cntvoff());
+        if (level != timerLevel) {
+            timerLevel = level;
+            gic.setLevel(index, VirtualTimer.PPI, level);
+        }
+    }
+
+    /**
+     * WFI: block until the GIC signals an interrupt to this vCPU (whatever PSTATE.I says), the virtual timer is due,
+     * or a kick; no busy waiting. WFE only yields (KVM: kvm_vcpu_on_spin).
+     */
+    public void waitForInterrupt(boolean wfe) {
         if (wfe) {
             Thread.onSpinWait();
             return;
         }
-        long deadline = Long.MAX_VALUE;
-        long ctl = cpu.sys[cpu.regs.index("CNTV_CTL_EL0")];
-        if ((ctl & 3) == 1) {
-            long ticks = cpu.sys[cpu.regs.index("CNTV_CVAL_EL0")] - cpu.virtualCount();
-            deadline = System.nanoTime() + Math.max(0, Math.min(ticks, 1L << 40)) * 16;
-        }
-        if (!kickRequested && !irqLine) {
+        sw.put(); // kvm_vcpu_block schedules the vCPU out
+        while (!kickRequested && power.state() == POWER_ON) {
+            sampleTimer();
+            if (irqLine) {
+                return;
+            }
+            long deadline = timerLevel ? Long.MAX_VALUE : timer.deadlineNanos(traps.cntvoff());
             wake.await(deadline);
         }
     }
@@ -173,55 +296,137 @@ public final class Arm64Vcpu implements Vcpu {
 
     @Override
     public void completeMmioRead(long value) {
-        Exceptions.completeMmioRead(cpu, value);
+        mmio.completeRead(cpu, value);
     }
+
+    // ---------------------------------------------------------------- PSCI power state
+
+    public int powerState() {
+        return power.state();
+    }
+
+    /** PSCI CPU_ON from another vCPU's thread: the target starts at {@code entry} with x0 = context. */
+    public long requestPowerOn(long entry, long context) {
+        long r = power.requestOn(entry, context);
+        if (r == org.polyvisor.arm64.internal.hyp.Psci.SUCCESS) {
+            attention = true;
+            wake.signal();
+        }
+        return r;
+    }
+
+    /** PSCI CPU_OFF (on the vCPU's own thread). */
+    public void powerOff() {
+        power.set(POWER_OFF);
+        attention = true;
+    }
+
+    /** kvm_reset_vcpu with the PSCI entry point: EL1h, MMU off, DAIF masked, x0 = context id. */
+    private void powerOn() {
+        sw.withGuestView(() -> {
+            resetKeepingIds();
+            cpu.pc = power.entry();
+            cpu.x[0] = power.context();
+            cpu.blocks.invalidateAll();
+        });
+        power.set(POWER_ON);
+    }
+
+    /**
+     * kvm_reset_vcpu: CPU reset of the guest's state, keeping what the hypervisor gives this vCPU: its identification
+     * (MPIDR, VMPIDR_EL2, the VM's ID register values) and its EL2 trap configuration. Runs inside the guest view.
+     */
+    private void resetKeepingIds() {
+        int pfr0 = cpu.regs.index("ID_AA64PFR0_EL1");
+        long pfr0Value = cpu.sys[pfr0];
+        cpu.reset();
+        cpu.sys[cpu.regs.index("MPIDR_EL1")] = mpidr;
+        cpu.sys[cpu.regs.index("VMPIDR_EL2")] = mpidr;
+        cpu.sys[pfr0] = pfr0Value;
+        sw.reloadTraps();
+    }
+
+    /** Sets the boot state (primary: entry point; secondaries: off until CPU_ON). */
+    public void boot(long entry, boolean primary) {
+        sw.withGuestView(() -> {
+            resetKeepingIds();
+            cpu.pc = entry;
+            cpu.blocks.invalidateAll();
+        });
+        power.set(primary ? POWER_ON : POWER_OFF);
+    }
+
+    /** Runs code that reads or writes guest registers (handlers that need guest system registers, snapshots). */
+    public void withGuestView(Runnable r) {
+        sw.withGuestView(r);
+    }
+
+    public long irqExits() {
+        return irqExits;
+    }
+
+    // ---------------------------------------------------------------- state
 
     @Override
     public StateSnapshot exportState() {
-        cpu.syncSp();
         StateSnapshot.Builder b = StateSnapshot.builder(STATE_KIND, STATE_VERSION);
-        for (int i = 0; i < 31; i++) {
-            b.value("x" + i, cpu.x[i]);
-        }
-        b.value("sp_el0", cpu.spEl0).value("sp_el1", cpu.spEl1).value("pc", cpu.pc).value("pstate", cpu.pstate());
-        for (SysReg r : cpu.regs.all()) {
-            if (r.op0() != 1) { // SYS operations (DC, IC, TLBI, AT) hold no state
-                b.value(r.name(), cpu.sys[cpu.regs.index(r.name())]);
+        sw.put();
+        sw.withGuestView(() -> {
+            cpu.syncSp();
+            for (int i = 0; i < 31; i++) {
+                b.value("x" + i, cpu.x[i]);
             }
-        }
-        b.value("excl.addr", cpu.exclAddr).value("excl.size", cpu.exclSize);
-        b.flag("mmio.pendingRead", cpu.mmio.pendingRead).value("mmio.srt", cpu.mmio.srt)
-                .value("mmio.size", cpu.mmio.size).flag("mmio.sse", cpu.mmio.sse).flag("mmio.sf", cpu.mmio.sf);
-        b.flag("poweredOff", poweredOff).value("retired", cpu.retired);
+            b.value("sp_el0", cpu.spEl0).value("sp_el1", cpu.spEl1).value("pc", cpu.pc).value("pstate", cpu.pstate());
+            for (SysReg r : cpu.regs.all()) {
+                if (r.op0() != 1) { // SYS operations (DC, IC, TLBI, AT) hold no state
+                    b.value(r.name(), cpu.sys[cpu.regs.index(r.name())]);
+                }
+            }
+        });
+        b.value("excl.addr", cpu.exclAddr).value("excl.size", cpu.exclSize).value("excl.val", cpu.exclVal);
+        mmio.export(b);
+        power.export(b);
+        b.value("retired", cpu.retired)
+                .value("hyp.cntvoff", traps.cntvoff()).flag("timer.level", timerLevel);
+        sessions.export().forEach((id, s) -> b.child("participant." + id, s));
         return b.build();
     }
 
     @Override
     public void importState(StateSnapshot state) {
         state.requireKind(STATE_KIND, STATE_VERSION);
-        for (int i = 0; i < 31; i++) {
-            cpu.x[i] = state.value("x" + i);
-        }
-        for (SysReg r : cpu.regs.all()) {
-            if (r.op0() != 1) { // registers a newer model added keep their reset value
-                cpu.sys[cpu.regs.index(r.name())] = state.value(r.name(), r.reset());
+        sw.put();
+        sw.withGuestView(() -> {
+            for (int i = 0; i < 31; i++) {
+                cpu.x[i] = state.value("x" + i);
             }
-        }
-        cpu.spEl0 = state.value("sp_el0");
-        cpu.spEl1 = state.value("sp_el1");
-        long pstate = state.value("pstate");
-        // setPstate switches banks from the current ones: make the current bank hold what the snapshot says first
-        cpu.x[33] = (cpu.el == 0 || !cpu.spSel) ? cpu.spEl0 : cpu.spEl1;
-        cpu.setPstate(pstate);
-        cpu.pc = state.value("pc");
+            for (SysReg r : cpu.regs.all()) {
+                if (r.op0() != 1) { // registers a newer model added keep their reset value
+                    cpu.sys[cpu.regs.index(r.name())] = state.value(r.name(), r.reset());
+                }
+            }
+            cpu.spEl0 = state.value("sp_el0");
+            cpu.spEl1 = state.value("sp_el1");
+            long pstate = state.value("pstate");
+            // setPstate switches banks from the current ones: make the current bank hold what the snapshot says
+            cpu.x[33] = (cpu.el == 0 || !cpu.spSel) ? cpu.spEl0 : cpu.spEl1;
+            cpu.setPstate(pstate);
+            cpu.pc = state.value("pc");
+        });
         cpu.exclAddr = state.value("excl.addr", -1);
         cpu.exclSize = (int) state.value("excl.size", 0);
-        cpu.mmio.pendingRead = state.value("mmio.pendingRead", 0) != 0;
-        cpu.mmio.srt = (int) state.value("mmio.srt", 0);
-        cpu.mmio.size = (int) state.value("mmio.size", 0);
-        cpu.mmio.sse = state.value("mmio.sse", 0) != 0;
-        cpu.mmio.sf = state.value("mmio.sf", 0) != 0;
-        poweredOff = state.value("poweredOff", 0) != 0;
+        cpu.exclVal = state.value("excl.val", 0);
+        mmio.importFrom(state);
+        power.importFrom(state);
+        if (state.version() >= 2) {
+            traps.setCntvoff(state.value("hyp.cntvoff")); // the physical counter is JVM-wide: time continues
+        }
+        state.children().forEach((name, s) -> {
+            if (name.startsWith("participant.")) {
+                sessions.importLater(name.substring("participant.".length()), s);
+            }
+        });
+        timerLevel = state.value("timer.level", 0) != 0; // the GIC snapshot holds the same line level
         cpu.retired = state.value("retired", 0);
         cpu.flushTlb();
         cpu.blocks.invalidateAll();
@@ -229,20 +434,34 @@ public final class Arm64Vcpu implements Vcpu {
 
     @Override
     public Map<String, Long> registers() {
-        cpu.syncSp();
         Map<String, Long> m = new LinkedHashMap<>();
-        for (int i = 0; i < 31; i++) {
-            m.put("x" + i, cpu.x[i]);
-        }
-        m.put("sp_el0", cpu.spEl0);
-        m.put("sp_el1", cpu.spEl1);
-        m.put("pc", cpu.pc);
-        m.put("pstate", cpu.pstate());
-        m.put("CurrentEL", (long) cpu.el);
-        for (SysReg r : cpu.regs.all()) {
-            if (r.op0() != 1 && r.read() == null) {
-                m.put(r.name(), cpu.sys[cpu.regs.index(r.name())]);
+        sw.withGuestView(() -> {
+            cpu.syncSp();
+            for (int i = 0; i < 31; i++) {
+                m.put("x" + i, cpu.x[i]);
             }
+            m.put("sp_el0", cpu.spEl0);
+            m.put("sp_el1", cpu.spEl1);
+            m.put("pc", cpu.pc);
+            m.put("pstate", cpu.pstate());
+            m.put("CurrentEL", (long) cpu.el);
+            for (SysReg r : cpu.regs.all()) {
+                if (r.op0() != 1 && r.read() == null) {
+                    m.put(r.name(), cpu.sys[cpu.regs.index(r.name())]);
+                }
+            }
+        });
+        m.put("power", (long) power.state());
+        m.put("irq.line", irqLine ? 1L : 0L);
+        m.put("hyp.irq_exits", irqExits); // exits resolved inside run() (timer, interrupt line, kick): not in pv:exits
+        return m;
+    }
+
+    /** The modelled host CPU's context registers (what the world switch preserves), by name. */
+    public Map<String, Long> hostRegisters() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (String h : sw.hostContextRegisters()) {
+            m.put(h, hw.read(h));
         }
         return m;
     }
@@ -251,11 +470,16 @@ public final class Arm64Vcpu implements Vcpu {
     public Mmu mmu() {
         return (address, access, privileged) -> {
             int acc = access == AccessType.READ ? Cpu.ACC_R : access == AccessType.WRITE ? Cpu.ACC_W : Cpu.ACC_X;
-            long p = cpu.probe(address.value(), acc, !privileged);
+            long[] res = new long[2];
+            sw.withGuestView(() -> {
+                res[0] = cpu.probe(address.value(), acc, !privileged);
+                res[1] = cpu.probeFaultStatus();
+            });
+            long p = res[0];
             if (p >= 0) {
                 return new Translation.Mapped(new GuestPhysicalAddress(p), 4096);
             }
-            int fsc = cpu.probeFaultStatus();
+            int fsc = (int) res[1];
             FaultKind k = switch (fsc & 0x3C) {
                 case 0x00 -> FaultKind.ADDRESS_SIZE;
                 case 0x04 -> FaultKind.TRANSLATION;

@@ -1,6 +1,7 @@
 package org.polyvisor.arm64.internal.machine;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -8,6 +9,17 @@ import org.polyvisor.api.GuestPhysicalAddress;
 import org.polyvisor.api.VmConfig;
 import org.polyvisor.api.VmException;
 import org.polyvisor.arm64.internal.cpu.Cpu;
+import org.polyvisor.arm64.internal.gic.GicCpuInterface;
+import org.polyvisor.arm64.internal.gic.GicDistributor;
+import org.polyvisor.arm64.internal.gic.GicRedistributors;
+import org.polyvisor.arm64.internal.gic.GicV3;
+import org.polyvisor.arm64.internal.hyp.DefaultStage2;
+import org.polyvisor.arm64.internal.hyp.GuestTraps;
+import org.polyvisor.arm64.internal.hyp.HostModel;
+import org.polyvisor.arm64.internal.hyp.ParticipantRegistry;
+import org.polyvisor.arm64.internal.hyp.PhysicalCpu;
+import org.polyvisor.arm64.internal.hyp.VcpuSessions;
+import org.polyvisor.arm64.internal.hyp.VmidAllocator;
 import org.polyvisor.arm64.internal.sysreg.SysRegFile;
 import org.polyvisor.arm64.spi.Stage2;
 import org.polyvisor.arm64.spi.Stage2Provider;
@@ -19,41 +31,52 @@ import org.polyvisor.spi.StateSnapshot;
 import org.polyvisor.spi.Vcpu;
 
 /**
- * QEMU's {@code virt} machine as far as bare-metal guests see it: RAM at 0x4000_0000, PL011 at 0x0900_0000, the
- * GIC window reserved, Cortex-A57 vCPUs entered at EL1h with the MMU off.
+ * QEMU's {@code virt} machine with {@code gic-version=3} as bare-metal guests see it: RAM at 0x4000_0000, PL011 at
+ * 0x0900_0000, GICv3 distributor at 0x0800_0000 and redistributors at 0x080A_0000, Cortex-A57 vCPUs entered at EL1h
+ * with the MMU off, secondaries off until PSCI CPU_ON, MPIDR = 0x8000_0000 | index (Aff0) as QEMU assigns it.
  */
 public final class VirtMachine implements Machine {
     public static final long RAM_BASE = 0x4000_0000L;
     /** QEMU's LEGACY_RAMLIMIT: RAM may reach 255 GiB above its base. */
     public static final long RAM_MAX = 255L << 30;
     public static final long UART_BASE = 0x0900_0000L;
-    public static final long GIC_BASE = 0x0800_0000L;
-    public static final long GIC_SIZE = 0x0002_0000L;
     public static final int MAX_VCPUS = 8;
-    static final Map<String, String> OPTIONS = Map.of("host", "vhe|nvhe (default vhe): host model of the hypervisor layer");
+    static final Map<String, String> OPTIONS = Map.of(HostModel.OPTION,
+            "vhe|nvhe (default vhe): host model of the hypervisor layer",
+            "ipa", "40 with the default stage 2; other sizes need a stage-2 feature (per-VM VTCR)");
 
     private final MachineContext context;
     private final List<Arm64Vcpu> vcpus = new ArrayList<>();
     private final Pl011 uart;
+    private final GicV3 gic;
+    private final HostModel hostModel;
+    private final int vmid;
+    private final DefaultStage2 stage2;
+    private final Map<String, Map<Integer, StateSnapshot>> parked = new HashMap<>();
 
     public VirtMachine(MachineContext context) {
-        this(context, null, List.of());
+        this(context, null, List.of(), new ParticipantRegistry());
     }
 
     /**
-     * @param stage2Provider supplies stage 2, or null for the identity default
-     * @param extraSysRegs   system-register tables contributed by features, after the Cortex-A57 ones
+     * @param stage2Provider supplies stage 2, or null for the default (40-bit IPA, RAM mapped on first fault)
+     * @param extraSysRegs   system-register tables contributed by features, after the Cortex-A57 and GIC ones
+     * @param participants   world-switch participants registered with the architecture
      */
-    public VirtMachine(MachineContext context, Stage2Provider stage2Provider, List<SysRegTable> extraSysRegs) {
+    public VirtMachine(MachineContext context, Stage2Provider stage2Provider, List<SysRegTable> extraSysRegs,
+                       ParticipantRegistry participants) {
         this.context = context;
         VmConfig cfg = context.config();
-        for (Map.Entry<String, String> o : cfg.options().entrySet()) {
-            if (!o.getKey().equals("host")) {
-                throw new VmException("arm64: unknown VM option '" + o.getKey() + "'; allowed: " + OPTIONS.keySet());
+        for (String k : cfg.options().keySet()) {
+            if (!OPTIONS.containsKey(k)) {
+                throw new VmException("arm64: unknown VM option '" + k + "'; allowed: " + OPTIONS.keySet());
             }
-            if (!o.getValue().equals("vhe") && !o.getValue().equals("nvhe")) {
-                throw new VmException("arm64: option host=" + o.getValue() + " is invalid; allowed: vhe, nvhe");
-            }
+        }
+        hostModel = HostModel.of(cfg);
+        String ipa = cfg.options().get("ipa");
+        if (ipa != null && stage2Provider == null && !ipa.equals(String.valueOf(DefaultStage2.IPA_BITS))) {
+            throw new VmException("arm64: option ipa=" + ipa + " is not available with the default stage 2 (fixed "
+                    + DefaultStage2.IPA_BITS + "-bit IPA, as KVM before per-VM VTCR); install feature-stage2");
         }
         if (cfg.vcpus() > MAX_VCPUS) {
             throw new VmException("arm64: " + cfg.vcpus() + " vCPUs requested, the virt machine model allows 1.."
@@ -66,18 +89,104 @@ public final class VirtMachine implements Machine {
         context.memory().addSlot(0, new GuestPhysicalAddress(RAM_BASE), cfg.memoryBytes(), false);
         uart = new Pl011(context.console());
         context.mmio().map(new GuestPhysicalAddress(UART_BASE), 0x1000, uart);
-        context.mmio().map(new GuestPhysicalAddress(GIC_BASE), GIC_SIZE, new ReservedRange("gic (not modelled)"));
-        Stage2 identity = new DefaultStage2(context.memory());
-        Stage2 stage2 = stage2Provider == null ? identity : stage2Provider.stage2For(context, identity);
+        gic = new GicV3(cfg.vcpus());
+        context.mmio().map(new GuestPhysicalAddress(GicDistributor.BASE), GicDistributor.SIZE, new GicDistributor(gic));
+        GicRedistributors redist = new GicRedistributors(gic);
+        context.mmio().map(new GuestPhysicalAddress(GicRedistributors.BASE), redist.size(), redist);
+        stage2 = new DefaultStage2(context.memory());
+        Stage2 s2 = stage2Provider == null ? stage2 : stage2Provider.stage2For(context, stage2);
+        vmid = VmidAllocator.next();
         for (int i = 0; i < cfg.vcpus(); i++) {
-            Cpu cpu = new Cpu(context.memory(), stage2,
-                    ipa -> context.mmio().isMapped(new GuestPhysicalAddress(ipa)), SysRegFile.cortexA57(extraSysRegs));
-            cpu.sys[cpu.regs.index("VMPIDR_EL2")] = 0x8000_0000L | i;
-            cpu.sys[cpu.regs.index("MPIDR_EL1")] = 0x8000_0000L | i;
-            Arm64Vcpu v = new Arm64Vcpu(i, cpu);
-            v.setPoweredOff(i != 0);
-            vcpus.add(v);
+            vcpus.add(createVcpu(i, s2, extraSysRegs, participants));
         }
+        participants.listen(onParticipantsChanged);
+        // Exits resolved inside run() still show in pv:exits, next to the ones the framework dispatches.
+        stage2.countFaultsIn(context.exitCounter("hyp.STAGE2_FAULT"));
+        java.util.concurrent.atomic.LongAdder irq = context.exitCounter("hyp.IRQ");
+        for (Arm64Vcpu v : vcpus) {
+            v.countIrqExitsIn(irq);
+        }
+    }
+
+    /**
+     * A participant came or went: kick every vCPU so that it reconciles its sessions at its next safe point (a
+     * sleeping or powered-off vCPU would otherwise only notice when it next runs), and wait a little for running
+     * ones, so that a leaving participant's state is exported while its code is still there.
+     */
+    private final Runnable onParticipantsChanged = () -> {
+        for (Arm64Vcpu v : vcpus) {
+            v.kick();
+        }
+        // A running vCPU leaves and re-enters run() between exits; one that stays out for a few milliseconds is
+        // paused or stopped and reconciles when it next runs.
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        for (Arm64Vcpu v : vcpus) {
+            long outSince = System.nanoTime();
+            while (!v.participantsCurrent() && System.nanoTime() < deadline) {
+                if (v.inRun()) {
+                    outSince = System.nanoTime();
+                } else if (System.nanoTime() - outSince > 5_000_000L) {
+                    break;
+                }
+                Thread.yield();
+            }
+        }
+    };
+
+    private Arm64Vcpu createVcpu(int i, Stage2 s2, List<SysRegTable> extraSysRegs, ParticipantRegistry participants) {
+        Arm64Vcpu[] self = new Arm64Vcpu[1];
+        GicCpuInterface icc = new GicCpuInterface(gic, i, () -> self[0].sampleTimer());
+        Cpu cpu = new Cpu(context.memory(), s2, ipa -> context.mmio().isMapped(new GuestPhysicalAddress(ipa)),
+                SysRegFile.cortexA57(concat(List.of(icc), extraSysRegs)));
+        long mpidr = 0x8000_0000L | i;
+        // A GICv3 system-register CPU interface is present: ID_AA64PFR0_EL1.GIC = 1, as KVM shows it with a vGICv3
+        // and QEMU with gic-version=3 (guests such as Linux check it before touching ICC_* registers).
+        cpu.sys[cpu.regs.index("ID_AA64PFR0_EL1")] |= 1L << 24;
+        cpu.sys[cpu.regs.index("VMPIDR_EL2")] = mpidr;
+        cpu.sys[cpu.regs.index("MPIDR_EL1")] = mpidr;
+        // The virtual counter starts at zero when the VM is created, on every vCPU (KVM: CNTVOFF per VM).
+        GuestTraps traps = new GuestTraps(hostModel, vmid, cpu.physicalCount());
+        PhysicalCpu hw = new PhysicalCpu(cpu, hostModel, i);
+        hostDefaults(hw);
+        traps.inheritHpmn(hw.read("MDCR_EL2"));
+        self[0] = new Arm64Vcpu(i, cpu, hw, traps, new VcpuSessions(i, participants, parked), gic, mpidr);
+        return self[0];
+    }
+
+    private static List<SysRegTable> concat(List<SysRegTable> a, List<SysRegTable> b) {
+        List<SysRegTable> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    /** The physical CPU as the host kernel left it before its first KVM_RUN. */
+    private void hostDefaults(PhysicalCpu hw) {
+        boolean vhe = hostModel == HostModel.VHE;
+        hw.write("HCR_EL2", vhe ? org.polyvisor.arm64.internal.hyp.HypConstants.HCR_HOST_VHE_FLAGS
+                : org.polyvisor.arm64.internal.hyp.HypConstants.HCR_HOST_NVHE_FLAGS);
+        hw.write("MDCR_EL2", vhe ? org.polyvisor.arm64.internal.hyp.HypConstants.MDCR_HOST_VHE
+                : org.polyvisor.arm64.internal.hyp.HypConstants.MDCR_HOST_NVHE);
+        hw.write("CPTR_EL2", vhe ? org.polyvisor.arm64.internal.hyp.HypConstants.CPTR_HOST_VHE
+                : org.polyvisor.arm64.internal.hyp.HypConstants.CPTR_HOST_NVHE);
+        hw.write("VTTBR_EL2", 0);
+        hw.write("CNTVOFF_EL2", 0);
+        hw.write("VBAR_EL2", vhe ? 0xFFFF_8000_0801_0800L : org.polyvisor.arm64.internal.hyp.HypConstants.HYP_VECTORS);
+    }
+
+    public HostModel hostModel() {
+        return hostModel;
+    }
+
+    public GicV3 gic() {
+        return gic;
+    }
+
+    public DefaultStage2 stage2() {
+        return stage2;
+    }
+
+    public int vmid() {
+        return vmid;
     }
 
     @Override
@@ -90,29 +199,52 @@ public final class VirtMachine implements Machine {
         return vcpus.get(index);
     }
 
+    /** The vCPU with this MPIDR affinity (Aff3..Aff0), or null (PSCI INVALID_PARAMS). */
+    public Arm64Vcpu vcpuByMpidr(long mpidr) {
+        long aff = mpidr & 0xFF_00FF_FFFFL;
+        for (Arm64Vcpu v : vcpus) {
+            if ((v.mpidr() & 0xFF_00FF_FFFFL) == aff) {
+                return v;
+            }
+        }
+        return null;
+    }
+
     @Override
     public void boot(ElfImage image) {
         image.require(ElfImage.EM_AARCH64, true, false, "arm64");
         image.loadInto(context.memory());
         for (Arm64Vcpu v : vcpus) {
-            Cpu c = v.cpu();
-            long mpidr = c.sys[c.regs.index("MPIDR_EL1")];
-            c.reset();
-            c.sys[c.regs.index("MPIDR_EL1")] = mpidr;
-            c.pc = image.entry();
-            c.blocks.invalidateAll();
+            v.boot(image.entry(), v.index() == 0);
         }
     }
 
     @Override
     public StateSnapshot exportState() {
-        return StateSnapshot.builder("arm64.virt", 1).child("pl011", uart.exportState()).build();
+        StateSnapshot.Builder b = StateSnapshot.builder("arm64.virt", 2).child("pl011", uart.exportState())
+                .child("gic", gic.exportState()).value("host.vhe", hostModel == HostModel.VHE ? 1 : 0);
+        synchronized (parked) {
+            parked.forEach((id, m) -> m.forEach((cpu, s) -> b.child("parked." + id + "." + cpu, s)));
+        }
+        return b.build();
     }
 
     @Override
     public void importState(StateSnapshot state) {
-        state.requireKind("arm64.virt", 1);
+        state.requireKind("arm64.virt", 2);
         uart.importState(state.child("pl011"));
+        if (state.version() >= 2) {
+            gic.importState(state.child("gic"));
+        }
+        synchronized (parked) {
+            state.children().forEach((name, s) -> {
+                if (name.startsWith("parked.")) {
+                    int dot = name.lastIndexOf('.');
+                    parked.computeIfAbsent(name.substring(7, dot), k -> new HashMap<>())
+                            .put(Integer.parseInt(name.substring(dot + 1)), s);
+                }
+            });
+        }
     }
 
     @Override

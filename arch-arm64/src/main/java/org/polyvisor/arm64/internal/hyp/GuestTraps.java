@@ -1,0 +1,60 @@
+package org.polyvisor.arm64.internal.hyp;
+
+/**
+ * The EL2 configuration a guest runs under, as KVM computes it per vCPU (vcpu_reset_hcr, kvm_arm_setup_debug,
+ * the VMID and the stage-2 root): values in the order of {@link SysRegGroups#TRAPS}. The virtual IRQ line is
+ * HCR_EL2.VI, set by the interrupt controller model before entry.
+ */
+public final class GuestTraps {
+    static final int HCR = 0;
+    static final int MDCR = 1;
+    static final int CPTR = 2;
+    static final int CNTHCTL = 3;
+    static final int CNTVOFF = 4;
+    static final int VTTBR = 5;
+
+    /** Values in {@link SysRegGroups#TRAPS} order; the world switch loads them on entry. */
+    final long[] values = new long[SysRegGroups.TRAPS.size()];
+
+    public GuestTraps(HostModel model, int vmid, long cntvoff) {
+        // vcpu_reset_hcr: the guest flags, E2H on a VHE host, and TVM (a Cortex-A57 host has no stage-2 FWB) until the
+        // guest turns its MMU and caches on (kvm_toggle_cache, see SysRegTrapHandler)
+        values[HCR] = HypConstants.HCR_GUEST_FLAGS | HypConstants.HCR_TVM
+                | (model == HostModel.VHE ? HypConstants.HCR_E2H : 0);
+        values[MDCR] = HypConstants.MDCR_GUEST_FLAGS;
+        values[CPTR] = HypConstants.CPTR_GUEST;
+        values[CNTHCTL] = HypConstants.CNTHCTL_GUEST;
+        values[CNTVOFF] = cntvoff;
+        values[VTTBR] = (long) (vmid & 0xFF) << 48; // BADDR 0: the default stage 2 is walked in software
+    }
+
+    /** kvm_arm_setup_debug: the guest gets the host's HPMN (counters EL1 may use) on top of the trap bits. */
+    public void inheritHpmn(long hostMdcr) {
+        values[MDCR] = HypConstants.MDCR_GUEST_FLAGS | (hostMdcr & HypConstants.MDCR_HPMN_MASK);
+    }
+
+    /** Raises or lowers the virtual IRQ line (HCR_EL2.VI) for the next entry. */
+    public void setVirtualIrq(boolean asserted) {
+        values[HCR] = asserted ? values[HCR] | HypConstants.HCR_VI : values[HCR] & ~HypConstants.HCR_VI;
+    }
+
+    public long hcr() {
+        return values[HCR];
+    }
+
+    public long cntvoff() {
+        return values[CNTVOFF];
+    }
+
+    public void setCntvoff(long v) {
+        values[CNTVOFF] = v;
+    }
+
+    public long get(int i) {
+        return values[i];
+    }
+
+    public void set(int i, long v) {
+        values[i] = v;
+    }
+}

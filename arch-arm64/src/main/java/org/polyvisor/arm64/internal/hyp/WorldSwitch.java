@@ -1,0 +1,215 @@
+package org.polyvisor.arm64.internal.hyp;
+
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import org.polyvisor.arm64.internal.cpu.Cpu;
+import org.polyvisor.arm64.internal.exec.Interpreter;
+import org.polyvisor.arm64.spi.WorldSwitchSession;
+import org.polyvisor.spi.Exit;
+
+/**
+ * KVM's {@code __kvm_vcpu_run} for one vCPU on its modelled physical CPU, written once per host model
+ * ({@link VheSwitch}, {@link NvheSwitch}). This base holds the save areas and the steps both sequences share;
+ * subclasses spell the order out, so that each reads like the corresponding switch.c.
+ */
+public abstract class WorldSwitch {
+    protected final PhysicalCpu hw;
+    protected final Cpu cpu;
+    protected final GuestTraps traps;
+    protected final RegisterSet trapRegs;
+    protected final long[] hostTraps;
+    protected final int iElr2;
+    protected final int iSpsr2;
+    /** Participants' sessions, ascending order; replaced only at a safe point on the vCPU thread. */
+    protected WorldSwitchSession[] sessions = new WorldSwitchSession[0];
+    /** Whether the guest's lazily switched registers are on the CPU (between vcpu_load and vcpu_put). */
+    protected boolean loaded;
+    /** ELR_EL2 at the last exit: the guest PC of the trapping instruction (or the next one for HVC). */
+    protected long exitElr;
+    /** Virtual IRQ line and the hook that takes the virtual IRQ exception when PSTATE.I allows it. */
+    private final VirtualIrq virq;
+
+    protected WorldSwitch(PhysicalCpu hw, GuestTraps traps, VirtualIrq virq) {
+        this.hw = hw;
+        this.cpu = hw.cpu();
+        this.traps = traps;
+        this.virq = virq;
+        this.trapRegs = new RegisterSet(hw, SysRegGroups.TRAPS, false); // GuestTraps indexes it by position
+        this.hostTraps = new long[trapRegs.size()];
+        this.iElr2 = cpu.regs.index("ELR_EL2");
+        this.iSpsr2 = cpu.regs.index("SPSR_EL2");
+    }
+
+    public static WorldSwitch create(PhysicalCpu hw, GuestTraps traps, VirtualIrq virq) {
+        return hw.model() == HostModel.VHE ? new VheSwitch(hw, traps, virq) : new NvheSwitch(hw, traps, virq);
+    }
+
+    public PhysicalCpu physical() {
+        return hw;
+    }
+
+    public GuestTraps traps() {
+        return traps;
+    }
+
+    /** Runs the guest once: host to guest, guest code until an exit, back to the host. Null means an IRQ/kick exit. */
+    public abstract Exit run(BooleanSupplier stop);
+
+    /** kvm_arch_vcpu_load: the vCPU's thread is about to run it on this CPU. */
+    public abstract void load();
+
+    /** kvm_arch_vcpu_put: the vCPU thread blocks or leaves; lazily held guest state goes back to memory. */
+    public abstract void put();
+
+    /**
+     * Host-visible registers a round trip changes by architecture: the exit exception's syndrome and return state
+     * (and, on nVHE, the host's own HVC into EL2 writes ELR_EL2/SPSR_EL2). DAIF follows the host model's rule:
+     * restored exactly on nVHE (ERET from SPSR_EL2), DAIF_PROCCTX_NOIRQ after a VHE run (seed 002).
+     */
+    public static final List<String> ARCHITECTURALLY_CHANGED = List.of("ESR_EL2", "FAR_EL2", "HPFAR_EL2", "ELR_EL2",
+            "SPSR_EL2");
+
+    /** The registers that make up the host context this host model preserves across a run, eagerly switched. */
+    public abstract List<String> hostContextRegisters();
+
+    /** The host model's list plus the registers participants declared, without duplicates. */
+    @SafeVarargs
+    protected final List<String> withParticipants(List<String>... lists) {
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(SysRegGroups.concat(lists));
+        all.addAll(hw.participantRegisters());
+        return List.copyOf(all);
+    }
+
+    /** Host registers switched only at load/put (compared after {@link #put()}). */
+    public abstract List<String> lazyHostRegisters();
+
+    /** Register groups whose guest values are in a save area right now (not on the CPU model), with the areas. */
+    abstract RegisterSet[] guestOffCpu();
+
+    abstract long[][] guestOffCpuAreas();
+
+    /** ELR_EL2 as the last exit left it (KVM keeps it as the vCPU's PC). */
+    public long exitElr() {
+        return exitElr;
+    }
+
+    public void setSessions(WorldSwitchSession[] s) {
+        sessions = s;
+    }
+
+    public WorldSwitchSession[] sessions() {
+        return sessions;
+    }
+
+    // ---------------------------------------------------------------- steps shared by both sequences
+
+    /** __activate_traps + __load_stage2 + timer traps: the guest's EL2 configuration, host values kept. */
+    protected final void activateTraps(boolean saveHost) {
+        if (saveHost) {
+            trapRegs.save(hw, hostTraps);
+        }
+        trapRegs.restore(hw, traps.values);
+    }
+
+    /** __deactivate_traps + __load_host_stage2: the host's EL2 configuration back. */
+    protected final void deactivateTraps() {
+        trapRegs.restore(hw, hostTraps);
+    }
+
+    protected final void participantsSaveHost() {
+        WorldSwitchSession[] s = sessions;
+        for (int i = 0; i < s.length; i++) {
+            s[i].saveHost(hw);
+        }
+    }
+
+    protected final void participantsLoadGuest() {
+        WorldSwitchSession[] s = sessions;
+        for (int i = 0; i < s.length; i++) {
+            s[i].loadGuest(hw);
+        }
+    }
+
+    protected final void participantsSaveGuest() {
+        WorldSwitchSession[] s = sessions;
+        for (int i = s.length - 1; i >= 0; i--) {
+            s[i].saveGuest(hw);
+        }
+    }
+
+    protected final void participantsRestoreHost() {
+        WorldSwitchSession[] s = sessions;
+        for (int i = s.length - 1; i >= 0; i--) {
+            s[i].restoreHost(hw);
+        }
+    }
+
+    /**
+     * __guest_enter .. __guest_exit: ERET to the guest's PC/PSTATE (ELR/SPSR_EL2), run it, and take the exit exception
+     * to EL2, which records the guest PSTATE in SPSR_EL2 and masks every DAIF bit of the physical PSTATE. A pending,
+     * unmasked virtual IRQ (HCR_EL2.VI) is taken by the guest without an exit, as the hardware does.
+     */
+    protected final Exit guestEnter(BooleanSupplier stop) {
+        // KVM loads ELR_EL2/SPSR_EL2 from the vCPU context before the ERET; here the CPU model's PC and PSTATE are
+        // that context already, so the ERET is implicit and only the exit below records them in EL2 registers.
+        Exit e;
+        while (true) {
+            if ((cpu.sys[cpu.iHcr] & HypConstants.HCR_VI) != 0) {
+                virq.takeIfUnmasked(cpu);
+            }
+            e = Interpreter.run(cpu, stop);
+            if (e == null && virq.wantsEntry(cpu)) {
+                continue; // the guest unmasked IRQs with the line asserted: it takes the IRQ, no exit
+            }
+            break;
+        }
+        if (e == null) {
+            cpu.sys[iElr2] = cpu.pc; // an IRQ exit: the guest resumes where it stopped
+        }
+        exitElr = cpu.sys[iElr2];
+        cpu.sys[iSpsr2] = cpu.pstate();
+        hw.daif = HypConstants.DAIF_MASK;
+        return e;
+    }
+
+    // ---------------------------------------------------------------- guest view for handlers and snapshots
+
+    /**
+     * Inside {@link #withGuestView}: puts the vCPU's EL2 trap configuration back on the CPU model after something
+     * (a vCPU reset for PSCI CPU_ON or boot) reset the model's EL2 registers. The hypervisor owns HCR_EL2, VTTBR_EL2
+     * (VMID), CNTVOFF_EL2 and friends; a guest reset must not change them.
+     */
+    public final void reloadTraps() {
+        trapRegs.restore(hw, traps.values);
+    }
+
+    /**
+     * Runs {@code action} with every guest register on the CPU model (the view exit handlers, pv:regs and snapshots
+     * need), then puts the host's values back. Slow path: only for handlers that read guest system registers and for
+     * paused vCPUs.
+     */
+    public final void withGuestView(Runnable action) {
+        RegisterSet[] sets = guestOffCpu();
+        long[][] areas = guestOffCpuAreas();
+        long[][] hostSave = new long[sets.length][];
+        for (int i = 0; i < sets.length; i++) {
+            hostSave[i] = new long[sets[i].size()];
+            sets[i].save(hw, hostSave[i]);
+            sets[i].restore(hw, areas[i]);
+        }
+        long[] hostTrapSave = new long[trapRegs.size()];
+        trapRegs.save(hw, hostTrapSave);
+        trapRegs.restore(hw, traps.values);
+        try {
+            action.run();
+        } finally {
+            trapRegs.save(hw, traps.values);
+            trapRegs.restore(hw, hostTrapSave);
+            for (int i = sets.length - 1; i >= 0; i--) {
+                sets[i].save(hw, areas[i]);
+                sets[i].restore(hw, hostSave[i]);
+            }
+        }
+    }
+}
