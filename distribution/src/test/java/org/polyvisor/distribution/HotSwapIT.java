@@ -63,22 +63,25 @@ class HotSwapIT {
     }
 
     /**
-     * The real architectures: two VMs each run a long CRC guest (exits every round, console MMIO) while their
-     * architecture bundle is updated 20 times; the console must equal QEMU's output for the same ELF.
+     * The real architectures: VMs run a long CRC guest (exits every round, console MMIO; for arm64 also a 4-CPU guest
+     * with GIC timer interrupts every millisecond and a shared exclusive-access counter) while their architecture
+     * bundle is updated 20 times; the console must equal QEMU's output for the same ELF.
      */
-    @ParameterizedTest(name = "{0}")
-    @CsvSource({"arm64, org.polyvisor.arch.arm64, polyvisor-arch-arm64, arm64",
-                "ppc-booke, org.polyvisor.arch.ppc, polyvisor-arch-ppc-booke, ppc"})
+    @ParameterizedTest(name = "{0} {4} smp={5}")
+    @CsvSource({"arm64, org.polyvisor.arch.arm64, polyvisor-arch-arm64, arm64, swapload, 1, 2",
+                "arm64, org.polyvisor.arch.arm64, polyvisor-arch-arm64, arm64, swapsmp, 4, 2",
+                // 4 VMs: the ppc block compiler runs this guest in about a second, the guests must outlast 20 updates
+                "ppc-booke, org.polyvisor.arch.ppc, polyvisor-arch-ppc-booke, ppc, swapload, 1, 4"})
     void realArchitecturesSurviveTwentyUpdatesWithQemusOutput(String arch, String bsn, String jarPrefix,
-                                                               String guestDir) throws Exception {
-        Path elf = Dist.REPO.resolve("guests/" + guestDir + "/swapload.elf");
-        String expected = Files.readString(Dist.REPO.resolve("guests/" + guestDir + "/swapload.expected"),
+                                                               String guestDir, String guest, int smp, int vmCount)
+            throws Exception {
+        Path elf = Dist.REPO.resolve("guests/" + guestDir + "/" + guest + ".elf");
+        String expected = Files.readString(Dist.REPO.resolve("guests/" + guestDir + "/" + guest + ".expected"),
                 StandardCharsets.ISO_8859_1);
         byte[] jar = HotSwapSupport.distributionJar(jarPrefix);
-        // enough VMs that the guests outlast 20 updates (the ppc block compiler runs this guest in about a second)
-        int[] vms = new int[arch.equals("ppc-booke") ? 4 : 2];
+        int[] vms = new int[vmCount];
         for (int i = 0; i < vms.length; i++) {
-            vms[i] = felix.createAndStart(arch, "128M", elf);
+            vms[i] = felix.createAndStart(arch, "128M", smp, elf);
         }
         int swapsWhileRunning = 0;
         for (int i = 1; i <= 20; i++) {

@@ -150,7 +150,11 @@ public final class HotSwapSupport implements AutoCloseable {
     }
 
     public int createAndStart(String arch, String mem, Path image) throws Exception {
-        String created = gogo("pv:create -a " + arch + " -m " + mem + " " + image);
+        return createAndStart(arch, mem, 1, image);
+    }
+
+    public int createAndStart(String arch, String mem, int smp, Path image) throws Exception {
+        String created = gogo("pv:create -a " + arch + " -m " + mem + " -c " + smp + " " + image);
         int id = Integer.parseInt(created.replaceAll("(?s).*VM (\\d+) created.*", "$1"));
         gogo("pv:start " + id);
         return id;

@@ -17,7 +17,7 @@ public final class Guests {
      * {@code -M virt,gic-version=3 -smp N}, Polyvisor with the same number of vCPUs.
      */
     public static final java.util.Map<String, Integer> HYP_GUESTS = java.util.Map.of("psci", 2, "smp", 4,
-            "gictimer", 1, "mmio", 1, "wfi", 2);
+            "gictimer", 1, "mmio", 1, "wfi", 2, "swapsmp", 4);
 
     private Guests() {
     }
