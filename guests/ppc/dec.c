@@ -18,8 +18,10 @@ int main(void)
     exc_hook = on_exc;
     mtspr(336, 0xffffffff);
     mtspr(54, 40000);                      /* DECAR: 100 us at 400 MHz */
-    mtspr(22, 40000);                      /* DEC */
+    /* TCR before DEC: with DEC first, a DEC that expires before ARE is set stops for good (one-shot), and the
+     * wait loop below would sleep forever. */
     mtspr(340, 0x04400000);                /* TCR: DIE | ARE */
+    mtspr(22, 40000);                      /* DEC */
     u32 tb0 = mfspr(268);
     __asm__ volatile("wrteei 1");
     while (ticks < 3)
