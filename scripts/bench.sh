@@ -10,7 +10,7 @@ cd "$here"
 case "${1:-}" in
   swap-pause) module=testarch; main=org.polyvisor.testarch.bench.SwapPauseBenchmark; shift ;;
   swap-osgi) module=distribution; main=org.polyvisor.distribution.bench.OsgiSwapBenchmark; shift
-    PV_BENCH_JAVA_OPTS="${PV_BENCH_JAVA_OPTS:-} -Dpolyvisor.dist=$here/distribution/target/polyvisor -Dpolyvisor.test.bundles=$here/distribution/target/test-bundles -Dorg.slf4j.simpleLogger.defaultLogLevel=warn" ;;
+    PV_BENCH_JAVA_OPTS="${PV_BENCH_JAVA_OPTS:-} -Dpolyvisor.dist=$here/distribution/target/polyvisor -Dpolyvisor.test.bundles=$here/distribution/target/test-bundles -Dpolyvisor.repo=$here -Dorg.slf4j.simpleLogger.defaultLogLevel=warn" ;;
   "") sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
   *) module="$1"; main="$2"; shift 2 ;;
 esac

@@ -7,13 +7,13 @@ import java.nio.file.Path;
 import java.util.jar.JarFile;
 
 /** Where the build put things (system properties set by failsafe in the pom). */
-final class Dist {
+public final class Dist {
     /** The assembled folder: target/polyvisor. */
     static final Path HOME = path("polyvisor.dist", "target/polyvisor");
     /** Test-only bundles (the polyvisor-testarch bundle): target/test-bundles. */
     static final Path TEST_BUNDLES = path("polyvisor.test.bundles", "target/test-bundles");
     /** The repository root (for guests/). */
-    static final Path REPO = path("polyvisor.repo", "..");
+    public static final Path REPO = path("polyvisor.repo", "..");
     static final Path SCRIPT = HOME.resolve("bin/polyvisor");
 
     private Dist() {
