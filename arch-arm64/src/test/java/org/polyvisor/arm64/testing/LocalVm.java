@@ -15,7 +15,6 @@ import org.polyvisor.arm64.internal.hyp.WfxHandler;
 import org.polyvisor.spi.ExitHandler;
 import org.polyvisor.elf.ElfImage;
 import org.polyvisor.memory.GuestMemory;
-import org.polyvisor.spi.ConsoleSink;
 import org.polyvisor.spi.Exit;
 import org.polyvisor.spi.ExitAction;
 import org.polyvisor.spi.ExitContext;
@@ -43,43 +42,7 @@ public final class LocalVm implements AutoCloseable {
 
     public LocalVm(ElfImage image, long memoryBytes) {
         VmConfig cfg = VmConfig.of("arm64", memoryBytes, 1, null);
-        ConsoleSink sink = new ConsoleSink() {
-            @Override
-            public void write(int b) {
-                out.write(b);
-            }
-
-            @Override
-            public int read() {
-                return -1;
-            }
-        };
-        context = new MachineContext() {
-            @Override
-            public int vmId() {
-                return 1;
-            }
-
-            @Override
-            public VmConfig config() {
-                return cfg;
-            }
-
-            @Override
-            public GuestMemory memory() {
-                return memory;
-            }
-
-            @Override
-            public MmioBus mmio() {
-                return bus;
-            }
-
-            @Override
-            public ConsoleSink console() {
-                return sink;
-            }
-        };
+        context = new TestContext(cfg, memory, bus, out);
         machine = new Arm64Architecture().createMachine(context);
         machine.boot(image);
     }

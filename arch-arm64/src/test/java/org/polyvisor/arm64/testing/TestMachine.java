@@ -8,7 +8,6 @@ import org.polyvisor.arm64.internal.Arm64Architecture;
 import org.polyvisor.arm64.internal.machine.Arm64Vcpu;
 import org.polyvisor.arm64.internal.machine.VirtMachine;
 import org.polyvisor.memory.GuestMemory;
-import org.polyvisor.spi.ConsoleSink;
 import org.polyvisor.spi.Machine;
 import org.polyvisor.spi.MachineContext;
 import org.polyvisor.spi.MmioBus;
@@ -29,43 +28,7 @@ public final class TestMachine implements AutoCloseable {
 
     public TestMachine(Arm64Architecture arch, String host, int vcpus) {
         VmConfig cfg = VmConfig.of("arm64", 16L << 20, vcpus, null).withOption("host", host);
-        ConsoleSink sink = new ConsoleSink() {
-            @Override
-            public void write(int b) {
-                out.write(b);
-            }
-
-            @Override
-            public int read() {
-                return -1;
-            }
-        };
-        context = new MachineContext() {
-            @Override
-            public int vmId() {
-                return 1;
-            }
-
-            @Override
-            public VmConfig config() {
-                return cfg;
-            }
-
-            @Override
-            public GuestMemory memory() {
-                return memory;
-            }
-
-            @Override
-            public MmioBus mmio() {
-                return bus;
-            }
-
-            @Override
-            public ConsoleSink console() {
-                return sink;
-            }
-        };
+        context = new TestContext(cfg, memory, bus, out);
         machine = (VirtMachine) arch.createMachine(context);
     }
 
