@@ -2,12 +2,8 @@ package org.polyvisor.arm64.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
-import org.polyvisor.api.GuestPhysicalAddress;
 import org.polyvisor.api.VmConfig;
-import org.polyvisor.api.VmException;
 import org.polyvisor.arm64.internal.Arm64Architecture;
 import org.polyvisor.arm64.internal.hyp.PsciHandler;
 import org.polyvisor.arm64.internal.hyp.SysRegTrapHandler;
@@ -19,9 +15,8 @@ import org.polyvisor.spi.Exit;
 import org.polyvisor.spi.ExitAction;
 import org.polyvisor.spi.ExitContext;
 import org.polyvisor.spi.Machine;
+import org.polyvisor.framework.internal.StandaloneContext;
 import org.polyvisor.spi.MachineContext;
-import org.polyvisor.spi.MmioBus;
-import org.polyvisor.spi.MmioDevice;
 import org.polyvisor.spi.Vcpu;
 
 /**
@@ -33,16 +28,14 @@ public final class LocalVm implements AutoCloseable {
     public record Result(String console, int status, String failure, long instructions, long nanos, long cpuNanos) {
     }
 
-    private final GuestMemory memory = new GuestMemory();
-    private final Bus bus = new Bus();
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final Machine machine;
-    private final MachineContext context;
+    private final StandaloneContext context;
     private long cpuStart;
 
     public LocalVm(ElfImage image, long memoryBytes) {
         VmConfig cfg = VmConfig.of("arm64", memoryBytes, 1, null);
-        context = new TestContext(cfg, memory, bus, out);
+        context = new StandaloneContext(cfg, out::write);
         machine = new Arm64Architecture().createMachine(context);
         machine.boot(image);
     }
@@ -58,7 +51,7 @@ public final class LocalVm implements AutoCloseable {
     }
 
     public GuestMemory memory() {
-        return memory;
+        return context.memory();
     }
 
     public Result run(long timeoutMillis) {
@@ -88,9 +81,9 @@ public final class LocalVm implements AutoCloseable {
                 switch (e) {
                     case Exit.Mmio m -> {
                         if (m.write()) {
-                            bus.write(m.address(), m.size(), m.value());
+                            context.mmio().write(m.address(), m.size(), m.value());
                         } else {
-                            vcpu.completeMmioRead(bus.read(m.address(), m.size()));
+                            vcpu.completeMmioRead(context.mmio().read(m.address(), m.size()));
                         }
                     }
                     case Exit.Shutdown s -> {
@@ -157,61 +150,6 @@ public final class LocalVm implements AutoCloseable {
     @Override
     public void close() {
         machine.close();
-        memory.close();
-    }
-
-    /** A list-backed device bus. */
-    static final class Bus implements MmioBus {
-        private record Mapping(long base, long size, MmioDevice device) {
-        }
-
-        private final List<Mapping> maps = new ArrayList<>();
-
-        @Override
-        public void map(GuestPhysicalAddress base, long size, MmioDevice device) {
-            maps.add(new Mapping(base.value(), size, device));
-        }
-
-        private Mapping find(long a) {
-            for (Mapping m : maps) {
-                if (a - m.base >= 0 && a - m.base < m.size) {
-                    return m;
-                }
-            }
-            return null;
-        }
-
-        @Override
-        public boolean isMapped(GuestPhysicalAddress address) {
-            return find(address.value()) != null;
-        }
-
-        @Override
-        public long read(GuestPhysicalAddress address, int size) {
-            Mapping m = find(address.value());
-            if (m == null) {
-                throw new VmException("no device at " + address);
-            }
-            return m.device.read(address.value() - m.base, size);
-        }
-
-        @Override
-        public void write(GuestPhysicalAddress address, int size, long value) {
-            Mapping m = find(address.value());
-            if (m == null) {
-                throw new VmException("no device at " + address);
-            }
-            m.device.write(address.value() - m.base, size, value);
-        }
-
-        @Override
-        public void unmap(MmioDevice device) {
-            maps.removeIf(m -> m.device == device);
-        }
-
-        @Override
-        public void clear() {
-            maps.clear();
-        }
+        context.close();
     }
 }

@@ -7,8 +7,8 @@ import org.polyvisor.api.VmConfig;
 import org.polyvisor.arm64.internal.Arm64Architecture;
 import org.polyvisor.arm64.internal.machine.Arm64Vcpu;
 import org.polyvisor.arm64.internal.machine.VirtMachine;
-import org.polyvisor.memory.GuestMemory;
 import org.polyvisor.spi.Machine;
+import org.polyvisor.framework.internal.StandaloneContext;
 import org.polyvisor.spi.MachineContext;
 import org.polyvisor.spi.MmioBus;
 import org.polyvisor.spi.Vcpu;
@@ -20,15 +20,13 @@ import org.polyvisor.spi.Vcpu;
 public final class TestMachine implements AutoCloseable {
     public static final long RAM = 0x4000_0000L;
 
-    private final GuestMemory memory = new GuestMemory();
-    private final LocalVm.Bus bus = new LocalVm.Bus();
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final VirtMachine machine;
-    private final MachineContext context;
+    private final StandaloneContext context;
 
     public TestMachine(Arm64Architecture arch, String host, int vcpus) {
         VmConfig cfg = VmConfig.of("arm64", 16L << 20, vcpus, null).withOption("host", host);
-        context = new TestContext(cfg, memory, bus, out);
+        context = new StandaloneContext(cfg, out::write);
         machine = (VirtMachine) arch.createMachine(context);
     }
 
@@ -41,7 +39,7 @@ public final class TestMachine implements AutoCloseable {
     }
 
     public MmioBus bus() {
-        return bus;
+        return context.mmio();
     }
 
     public Arm64Vcpu vcpu(int i) {
@@ -55,14 +53,14 @@ public final class TestMachine implements AutoCloseable {
     /** Writes instruction words at {@code addr} and makes vCPU 0 start there. */
     public void load(long addr, int[] code) {
         for (int i = 0; i < code.length; i++) {
-            memory.write(addr + 4L * i, 4, code[i] & 0xFFFF_FFFFL, ByteOrder.LITTLE_ENDIAN);
+            context.memory().write(addr + 4L * i, 4, code[i] & 0xFFFF_FFFFL, ByteOrder.LITTLE_ENDIAN);
         }
         vcpu(0).boot(addr, true);
     }
 
     /** The instruction word at a guest physical address. */
     public int word(long addr) {
-        return (int) memory.read(addr, 4, ByteOrder.LITTLE_ENDIAN);
+        return (int) context.memory().read(addr, 4, ByteOrder.LITTLE_ENDIAN);
     }
 
     public org.polyvisor.spi.ExitContext exitContext(Vcpu v) {
@@ -93,6 +91,6 @@ public final class TestMachine implements AutoCloseable {
     @Override
     public void close() {
         machine.close();
-        memory.close();
+        context.close();
     }
 }

@@ -6,16 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import org.polyvisor.api.GuestPhysicalAddress;
 import org.polyvisor.api.VmConfig;
-import org.polyvisor.api.VmException;
 import org.polyvisor.elf.ElfImage;
+import org.polyvisor.framework.internal.StandaloneContext;
 import org.polyvisor.memory.GuestMemory;
-import org.polyvisor.spi.ConsoleSink;
 import org.polyvisor.spi.Exit;
-import org.polyvisor.spi.MachineContext;
 import org.polyvisor.spi.MmioBus;
-import org.polyvisor.spi.MmioDevice;
 
 /**
  * A ppc-booke VM with a run loop of its own (no framework threads), for tests that reach into the vCPU: hooks,
@@ -23,7 +19,7 @@ import org.polyvisor.spi.MmioDevice;
  * framework and this bundle's exit handlers would.
  */
 final class LocalVm implements AutoCloseable {
-    final GuestMemory memory = new GuestMemory();
+    final GuestMemory memory;
     final StringBuilder console = new StringBuilder();
     final Map<String, Long> exits = new TreeMap<>();
     final List<PpcExit> archExits = new ArrayList<>();
@@ -31,58 +27,10 @@ final class LocalVm implements AutoCloseable {
     final PpcVcpu vcpu;
     Exit.Shutdown shutdown;
 
-    private static final class Bus implements MmioBus {
-        record Mapping(long base, long size, MmioDevice device) {
-        }
-
-        final List<Mapping> maps = new ArrayList<>();
-
-        @Override
-        public void map(GuestPhysicalAddress base, long size, MmioDevice device) {
-            maps.add(new Mapping(base.value(), size, device));
-        }
-
-        private Mapping find(long a) {
-            for (Mapping m : maps) {
-                if (a >= m.base && a < m.base + m.size) {
-                    return m;
-                }
-            }
-            throw new VmException("no device at 0x" + Long.toHexString(a));
-        }
-
-        @Override
-        public boolean isMapped(GuestPhysicalAddress address) {
-            return maps.stream().anyMatch(m -> address.value() >= m.base && address.value() < m.base + m.size);
-        }
-
-        @Override
-        public long read(GuestPhysicalAddress address, int size) {
-            Mapping m = find(address.value());
-            return m.device.read(address.value() - m.base, size);
-        }
-
-        @Override
-        public void write(GuestPhysicalAddress address, int size, long value) {
-            Mapping m = find(address.value());
-            m.device.write(address.value() - m.base, size, value);
-        }
-
-        @Override
-        public void unmap(MmioDevice device) {
-            maps.removeIf(m -> m.device == device);
-        }
-
-        @Override
-        public void clear() {
-            maps.clear();
-        }
-    }
-
-    private final Bus bus = new Bus();
+    private final StandaloneContext context;
 
     MmioBus bus() {
-        return bus;
+        return context.mmio();
     }
 
     LocalVm(Path elf, Map<String, String> options) {
@@ -90,44 +38,9 @@ final class LocalVm implements AutoCloseable {
         for (var e : options.entrySet()) {
             cfg = cfg.withOption(e.getKey(), e.getValue());
         }
-        final VmConfig config = cfg;
-        MachineContext ctx = new MachineContext() {
-            @Override
-            public int vmId() {
-                return 99;
-            }
-
-            @Override
-            public VmConfig config() {
-                return config;
-            }
-
-            @Override
-            public GuestMemory memory() {
-                return memory;
-            }
-
-            @Override
-            public MmioBus mmio() {
-                return bus;
-            }
-
-            @Override
-            public ConsoleSink console() {
-                return new ConsoleSink() {
-                    @Override
-                    public void write(int b) {
-                        console.append((char) (b & 0xFF));
-                    }
-
-                    @Override
-                    public int read() {
-                        return -1;
-                    }
-                };
-            }
-        };
-        machine = (PpcMachine) new PpcArchitecture().createMachine(ctx);
+        context = new StandaloneContext(cfg, b -> console.append((char) b));
+        memory = context.memory();
+        machine = (PpcMachine) new PpcArchitecture().createMachine(context);
         vcpu = machine.vcpu(0);
         if (elf != null) {
             machine.boot(ElfImage.read(elf));
@@ -148,9 +61,9 @@ final class LocalVm implements AutoCloseable {
             exits.merge(cls, 1L, Long::sum);
             if (e instanceof Exit.Mmio m) {
                 if (m.write()) {
-                    bus.write(m.address(), m.size(), m.value());
+                    context.mmio().write(m.address(), m.size(), m.value());
                 } else {
-                    vcpu.completeMmioRead(bus.read(m.address(), m.size()));
+                    vcpu.completeMmioRead(context.mmio().read(m.address(), m.size()));
                 }
                 continue;
             }
@@ -165,9 +78,9 @@ final class LocalVm implements AutoCloseable {
             switch (e) {
                 case Exit.Mmio m -> {
                     if (m.write()) {
-                        bus.write(m.address(), m.size(), m.value());
+                        context.mmio().write(m.address(), m.size(), m.value());
                     } else {
-                        vcpu.completeMmioRead(bus.read(m.address(), m.size()));
+                        vcpu.completeMmioRead(context.mmio().read(m.address(), m.size()));
                     }
                 }
                 case Exit.Shutdown s -> {
@@ -208,6 +121,6 @@ final class LocalVm implements AutoCloseable {
     @Override
     public void close() {
         machine.close();
-        memory.close();
+        context.close();
     }
 }

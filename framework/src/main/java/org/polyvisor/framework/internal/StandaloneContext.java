@@ -1,6 +1,6 @@
-package org.polyvisor.arm64.testing;
+package org.polyvisor.framework.internal;
 
-import java.io.ByteArrayOutputStream;
+import java.util.function.IntConsumer;
 
 import org.polyvisor.api.VmConfig;
 import org.polyvisor.memory.GuestMemory;
@@ -8,21 +8,23 @@ import org.polyvisor.spi.ConsoleSink;
 import org.polyvisor.spi.MachineContext;
 import org.polyvisor.spi.MmioBus;
 
-/** The MachineContext of the test harnesses: VM id 1, console output into a byte stream, no console input. */
-final class TestContext implements MachineContext {
+/**
+ * A machine context without a VM manager, for harnesses that drive a {@link org.polyvisor.spi.Machine} directly
+ * (architecture unit tests, benchmarks): the framework's own guest memory and device bus, console output to a
+ * callback, no console input. Close it to free the guest memory.
+ */
+public final class StandaloneContext implements MachineContext, AutoCloseable {
     private final VmConfig config;
-    private final GuestMemory memory;
-    private final MmioBus bus;
+    private final GuestMemory memory = new GuestMemory();
+    private final MmioBusImpl bus = new MmioBusImpl(1, memory);
     private final ConsoleSink console;
 
-    TestContext(VmConfig config, GuestMemory memory, MmioBus bus, ByteArrayOutputStream out) {
+    public StandaloneContext(VmConfig config, IntConsumer consoleOutput) {
         this.config = config;
-        this.memory = memory;
-        this.bus = bus;
         this.console = new ConsoleSink() {
             @Override
             public void write(int b) {
-                out.write(b);
+                consoleOutput.accept(b & 0xFF);
             }
 
             @Override
@@ -55,5 +57,10 @@ final class TestContext implements MachineContext {
     @Override
     public ConsoleSink console() {
         return console;
+    }
+
+    @Override
+    public void close() {
+        memory.close();
     }
 }
