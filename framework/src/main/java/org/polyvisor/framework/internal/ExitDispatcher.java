@@ -10,20 +10,25 @@ import java.util.Set;
 import org.polyvisor.spi.ExitHandler;
 
 /**
- * The {@link ExitHandler} whiteboard: handlers keyed by (architecture, exit class), highest ranking wins (ties: the
- * earlier registration, as OSGi orders services). The lookup table is rebuilt on every registration change and
+ * The {@link ExitHandler} whiteboard: handlers keyed by (architecture, exit class), highest ranking wins. Among
+ * handlers of equal ranking, one loaded by the same class loader as the VM's architecture implementation wins, then
+ * the earlier registration (as OSGi orders services). The class-loader affinity matters while two revisions of an
+ * architecture bundle run side by side during a swap: an architecture's own handlers know its classes, another
+ * revision's handlers would see foreign vCPU types. The lookup table is rebuilt on every registration change and
  * published through a volatile field, so the exit path reads it without locks.
  *
  * <p>It also remembers which classes ever had a handler: an exit of such a class while its handler is missing means
  * a swap is under way (the VM waits), while an exit nobody ever handled is an error.
  */
 final class ExitDispatcher {
-    record Registration(ExitHandler handler, String arch, Set<String> classes, int ranking, long order) {
+    record Registration(ExitHandler handler, String arch, Set<String> classes, int ranking, long order,
+            ClassLoader loader) {
     }
 
     private final List<Registration> registrations = new ArrayList<>();
     private final Set<String> everHandled = new HashSet<>();
-    private volatile Map<String, Map<String, ExitHandler>> table = Map.of();
+    /** arch -> exit class -> candidates of the highest ranking, earliest registration first. */
+    private volatile Map<String, Map<String, Registration[]>> table = Map.of();
     private long nextOrder;
 
     @jakarta.inject.Inject
@@ -31,7 +36,8 @@ final class ExitDispatcher {
     }
 
     synchronized void add(ExitHandler handler, String arch, String[] classes, int ranking) {
-        registrations.add(new Registration(handler, arch, Set.of(classes), ranking, nextOrder++));
+        registrations.add(new Registration(handler, arch, Set.of(classes), ranking, nextOrder++,
+                handler.getClass().getClassLoader()));
         for (String c : classes) {
             everHandled.add(arch + "/" + c);
         }
@@ -45,34 +51,63 @@ final class ExitDispatcher {
     }
 
     private void rebuild() {
-        Map<String, Map<String, Registration>> best = new HashMap<>();
+        Map<String, Map<String, List<Registration>>> best = new HashMap<>();
         for (Registration r : registrations) {
-            Map<String, Registration> perArch = best.computeIfAbsent(r.arch, a -> new HashMap<>());
+            Map<String, List<Registration>> perArch = best.computeIfAbsent(r.arch, a -> new HashMap<>());
             for (String c : r.classes) {
-                Registration cur = perArch.get(c);
-                if (cur == null || r.ranking > cur.ranking || r.ranking == cur.ranking && r.order < cur.order) {
-                    perArch.put(c, r);
+                List<Registration> cur = perArch.computeIfAbsent(c, k -> new ArrayList<>());
+                if (!cur.isEmpty() && r.ranking > cur.get(0).ranking) {
+                    cur.clear();
+                }
+                if (cur.isEmpty() || r.ranking == cur.get(0).ranking) {
+                    cur.add(r); // registrations are kept in order, so the earliest comes first
                 }
             }
         }
-        Map<String, Map<String, ExitHandler>> next = new HashMap<>();
+        Map<String, Map<String, Registration[]>> next = new HashMap<>();
         best.forEach((arch, m) -> {
-            Map<String, ExitHandler> h = new HashMap<>();
-            m.forEach((c, r) -> h.put(c, r.handler));
+            Map<String, Registration[]> h = new HashMap<>();
+            m.forEach((c, list) -> h.put(c, list.toArray(Registration[]::new)));
             next.put(arch, Map.copyOf(h));
         });
         table = Map.copyOf(next);
     }
 
-    /** The handler for an exit class, or null. Lock-free. */
-    ExitHandler lookup(String arch, String exitClass) {
-        Map<String, ExitHandler> perArch = table.get(arch);
-        return perArch == null ? null : perArch.get(exitClass);
+    /**
+     * The handler for an exit class of a VM whose architecture implementation was loaded by {@code owner}, or null.
+     * Lock-free and allocation-free.
+     */
+    ExitHandler lookup(String arch, ClassLoader owner, String exitClass) {
+        Map<String, Registration[]> perArch = table.get(arch);
+        Registration[] candidates = perArch == null ? null : perArch.get(exitClass);
+        if (candidates == null) {
+            return null;
+        }
+        for (Registration r : candidates) {
+            if (r.loader == owner) {
+                return r.handler;
+            }
+        }
+        return candidates[0].handler;
+    }
+
+    /** True if a VM of {@code arch} whose implementation was loaded by {@code owner} would use this handler. */
+    boolean selects(String arch, ClassLoader owner, ExitHandler handler) {
+        Map<String, Registration[]> perArch = table.get(arch);
+        if (perArch == null) {
+            return false;
+        }
+        for (String c : perArch.keySet()) {
+            if (lookup(arch, owner, c) == handler) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Exit classes of an architecture that had a handler at some point but have none now. */
     synchronized List<String> missingClasses(String arch) {
-        Map<String, ExitHandler> perArch = table.getOrDefault(arch, Map.of());
+        Map<String, Registration[]> perArch = table.getOrDefault(arch, Map.of());
         List<String> missing = new ArrayList<>();
         for (String key : everHandled) {
             if (key.startsWith(arch + "/") && !perArch.containsKey(key.substring(arch.length() + 1))) {
@@ -92,7 +127,8 @@ final class ExitDispatcher {
         Map<String, Map<String, String>> out = new java.util.TreeMap<>();
         table.forEach((arch, m) -> {
             Map<String, String> d = new java.util.TreeMap<>();
-            m.forEach((c, h) -> d.put(c, h.getClass().getName()));
+            m.forEach((c, h) -> d.put(c, h[0].handler.getClass().getName()
+                    + (h.length > 1 ? " (+" + (h.length - 1) + " of another revision)" : "")));
             out.put(arch, d);
         });
         return out;

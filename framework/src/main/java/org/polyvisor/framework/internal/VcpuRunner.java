@@ -20,6 +20,8 @@ final class VcpuRunner implements Runnable, ExitContext {
     private final VmManagerImpl manager;
     private final Thread thread;
     private Vcpu vcpu;
+    /** Class loader of the architecture implementation the vCPU belongs to: picks that revision's exit handlers. */
+    private ClassLoader archLoader;
 
     VcpuRunner(Vm vm, int index, VmManagerImpl manager) {
         this.vm = vm;
@@ -55,6 +57,7 @@ final class VcpuRunner implements Runnable, ExitContext {
                     }
                     // The machine may have been replaced by a swap while this thread was parked.
                     vcpu = vm.vcpu(index);
+                    archLoader = vm.architectureLoader();
                     if (vcpu == null) {
                         continue;
                     }
@@ -70,6 +73,7 @@ final class VcpuRunner implements Runnable, ExitContext {
             vm.fail("VM " + vm.id + " vCPU " + index + ": internal error: " + t, t);
         } finally {
             vcpu = null;
+            archLoader = null; // an ended VM must not keep a replaced bundle revision reachable
             vm.runnerExited();
         }
     }
@@ -104,7 +108,7 @@ final class VcpuRunner implements Runnable, ExitContext {
         String cls = exit.exitClass();
         vm.stats.count(cls);
         String arch = vm.config.arch();
-        ExitHandler handler = manager.dispatcher().lookup(arch, cls);
+        ExitHandler handler = manager.dispatcher().lookup(arch, archLoader, cls);
         if (handler == null) {
             vm.fail("VM " + vm.id + " vCPU " + index + ": no exit handler for " + arch + " exit class " + cls
                     + " (" + exit + "); installed handlers: " + manager.dispatcher().describe(), null);

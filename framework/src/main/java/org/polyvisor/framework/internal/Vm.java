@@ -70,6 +70,8 @@ final class Vm implements MachineContext {
     private final java.util.Map<String, org.polyvisor.spi.VmExtension.Attachment> attachments =
             new java.util.TreeMap<>();
     private final java.util.Map<String, StateSnapshot> savedExtensions = new java.util.TreeMap<>();
+    /** Which service instance each attachment came from (two revisions of a bundle may offer the same id). */
+    private final java.util.Map<String, org.polyvisor.spi.VmExtension> extensionProviders = new java.util.HashMap<>();
 
     /** State kept while the architecture is away (or a replacement refused it). */
     private StateSnapshot savedMachine;
@@ -121,6 +123,12 @@ final class Vm implements MachineContext {
         return architecture;
     }
 
+    /** The class loader of the current architecture implementation (null while the VM waits for one). */
+    ClassLoader architectureLoader() {
+        Architecture a = architecture;
+        return a == null ? null : a.getClass().getClassLoader();
+    }
+
     void bind(Architecture arch, Machine m) {
         this.architecture = arch;
         this.machine = m;
@@ -157,6 +165,14 @@ final class Vm implements MachineContext {
         synchronized (lock) {
             savedExtensions.remove(ext.id());
             attachments.put(ext.id(), a);
+            extensionProviders.put(ext.id(), ext);
+        }
+    }
+
+    /** The extension service instance attached under its id, or null. */
+    org.polyvisor.spi.VmExtension attachedExtension(String id) {
+        synchronized (lock) {
+            return extensionProviders.get(id);
         }
     }
 
@@ -165,6 +181,7 @@ final class Vm implements MachineContext {
         org.polyvisor.spi.VmExtension.Attachment a;
         synchronized (lock) {
             a = attachments.remove(id);
+            extensionProviders.remove(id);
         }
         if (a == null) {
             return;

@@ -38,7 +38,12 @@ import org.slf4j.LoggerFactory;
 public final class VmManagerImpl implements VmManager, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VmManagerImpl.class);
 
-    private record ArchReg(Architecture arch, int ranking, long order) {
+    /**
+     * A registered architecture. Among equal rankings the highest preference wins: registrations start with
+     * {@code -order} (the earlier one wins, as OSGi orders services) and {@link #migrate} promotes a replacement above
+     * every other.
+     */
+    private record ArchReg(Architecture arch, int ranking, long order, long preference) {
     }
 
     private final Map<Integer, Vm> vms = new ConcurrentHashMap<>();
@@ -49,6 +54,7 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
     private final List<Feature> features = new CopyOnWriteArrayList<>();
     private final List<org.polyvisor.spi.VmExtension> extensions = new CopyOnWriteArrayList<>();
     private long order;
+    private long promotions;
 
     /** For tests and benchmarks outside OSGi. */
     public VmManagerImpl() {
@@ -80,7 +86,8 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
     public void addArchitecture(Architecture arch, int ranking) {
         String id = arch.id();
         synchronized (architectures) {
-            architectures.add(new ArchReg(arch, ranking, order++));
+            architectures.add(new ArchReg(arch, ranking, order, -order));
+            order++;
         }
         LOG.info("architecture {} registered ({})", id, arch.getClass().getName());
         if (current(id) != arch) {
@@ -141,6 +148,81 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
         addArchitecture(replacement, ranking);
     }
 
+    /**
+     * Make-before-break swap: moves every VM of the replacement's id that runs on another implementation onto the
+     * replacement, which must be registered already (a second revision of an architecture bundle, started next to
+     * the first). The replacement is first warmed up on scratch machines while the VMs keep running, so the pause
+     * covers only export, machine creation and import in loaded code. A VM whose state the replacement refuses goes
+     * back to its old implementation and keeps running; the error is returned and shown in {@code pv:list}.
+     *
+     * @return how many VMs moved, and one line per VM that could not
+     */
+    public Migration migrate(Architecture replacement) {
+        String id = replacement.id();
+        synchronized (architectures) {
+            ArchReg reg = architectures.stream().filter(r -> r.arch == replacement).findFirst()
+                    .orElseThrow(() -> new VmException("architecture " + id + " (" + replacement.getClass().getName()
+                            + ") is not registered"));
+            architectures.remove(reg);
+            architectures.add(new ArchReg(replacement, reg.ranking, reg.order, ++promotions));
+        }
+        if (current(id) != replacement) {
+            throw new VmException("another implementation of " + id + " has a higher service ranking");
+        }
+        Map<Vm, Architecture> moving = new java.util.LinkedHashMap<>();
+        for (Vm vm : vms.values()) {
+            Architecture old = vm.architecture();
+            if (vm.config.arch().equals(id) && old != null && old != replacement && !isEnded(vm)) {
+                moving.put(vm, old);
+            }
+        }
+        if (moving.isEmpty()) {
+            return new Migration(0, List.of());
+        }
+        ArchitectureWarmUp.run(replacement, moving.keySet().stream().map(vm -> vm.config).toList());
+        String hold = holdArch(id);
+        for (Vm vm : moving.keySet()) {
+            vm.requestHold(hold);
+        }
+        List<String> refused = new ArrayList<>();
+        List<Vm> attached = new ArrayList<>();
+        for (Map.Entry<Vm, Architecture> e : moving.entrySet()) {
+            Vm vm = e.getKey();
+            vm.awaitParked(hold);
+            vm.detach("architecture " + id + " (moving to a new implementation)");
+            try {
+                vm.attach(replacement);
+                reattachExtensions(vm);
+                attached.add(vm);
+            } catch (RuntimeException ex) {
+                String msg = "VM " + vm.id + ": the new " + id + " implementation refused the state: " + ex.getMessage();
+                try {
+                    vm.attach(e.getValue()); // the old code exported this state a moment ago, so it takes it back
+                    reattachExtensions(vm);
+                    attached.add(vm);
+                    msg += " (the VM stays on the previous implementation)";
+                } catch (RuntimeException again) {
+                    msg += "; the previous implementation refused it too: " + again.getMessage()
+                            + " (state kept; VM stays paused)";
+                }
+                refused.add(msg);
+                vm.setError(msg);
+                LOG.error(msg);
+            }
+        }
+        for (Vm vm : attached) {
+            vm.release(hold);
+            releaseIfHandlersComplete(vm);
+        }
+        LOG.info("architecture {}: {} VM(s) moved to {}", id, moving.size() - refused.size(),
+                replacement.getClass().getName());
+        return new Migration(moving.size() - refused.size(), List.copyOf(refused));
+    }
+
+    /** What {@link #migrate} did: VMs moved, and why the others did not. */
+    public record Migration(int moved, List<String> refused) {
+    }
+
     public void addExitHandler(ExitHandler handler, String arch, String[] exitClasses, int ranking) {
         dispatcher.add(handler, arch, exitClasses, ranking);
         for (Vm vm : vms.values()) {
@@ -150,11 +232,15 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
         }
     }
 
-    /** Pause the VMs of the handler's architecture first, so no exit is in flight while it disappears. */
+    /**
+     * Pause the VMs that use the handler first, so no exit is in flight while it disappears. VMs that use another
+     * revision's handler (a make-before-break swap) keep running.
+     */
     public void removeExitHandler(ExitHandler handler, String arch) {
         List<Vm> held = new ArrayList<>();
         for (Vm vm : vms.values()) {
-            if (vm.config.arch().equals(arch) && !isEnded(vm)) {
+            if (vm.config.arch().equals(arch) && !isEnded(vm)
+                    && (vm.architecture() == null || dispatcher.selects(arch, vm.architectureLoader(), handler))) {
                 vm.requestHold(holdHandlers(arch));
                 held.add(vm);
             }
@@ -179,7 +265,8 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
     public void addExtension(org.polyvisor.spi.VmExtension ext) {
         extensions.add(ext);
         for (Vm vm : vms.values()) {
-            if (vm.waitsForExtension(ext.id()) && vm.machine() != null && currentExtension(ext.id()) == ext) {
+            if (vm.waitsForExtension(ext.id()) && vm.machine() != null
+                    && currentExtension(ext.id(), vm.architectureLoader()) == ext) {
                 try {
                     vm.attachExtension(ext);
                     vm.release(holdExtension(ext.id()));
@@ -191,10 +278,12 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
         }
     }
 
-    /** An extension is going away: pause the VMs it is attached to and export its state while it still works. */
+    /**
+     * An extension is going away: pause the VMs it is attached to and export its state while it still works. VMs
+     * attached to another instance of the same id (another bundle revision) are not touched.
+     */
     public void removeExtension(org.polyvisor.spi.VmExtension ext) {
-        List<Vm> affected = vms.values().stream()
-                .filter(vm -> vm.hasExtension(ext.id()) && currentExtension(ext.id()) == ext).toList();
+        List<Vm> affected = vms.values().stream().filter(vm -> vm.attachedExtension(ext.id()) == ext).toList();
         for (Vm vm : affected) {
             vm.requestHold(holdExtension(ext.id()));
         }
@@ -203,24 +292,39 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
             vm.detachExtension(ext.id());
         }
         extensions.remove(ext);
-        org.polyvisor.spi.VmExtension other = currentExtension(ext.id());
-        if (other != null) {
-            addExtensionReplay(other);
-        }
-    }
-
-    private void addExtensionReplay(org.polyvisor.spi.VmExtension ext) {
-        extensions.remove(ext);
-        addExtension(ext);
-    }
-
-    private org.polyvisor.spi.VmExtension currentExtension(String id) {
-        for (org.polyvisor.spi.VmExtension e : extensions) {
-            if (e.id().equals(id)) {
-                return e;
+        for (Vm vm : affected) {
+            org.polyvisor.spi.VmExtension other = vm.machine() == null ? null
+                    : currentExtension(ext.id(), vm.architectureLoader());
+            if (other == null) {
+                continue; // the VM waits for the id; addExtension attaches it when one comes
+            }
+            try {
+                vm.attachExtension(other);
+                vm.release(holdExtension(ext.id()));
+            } catch (RuntimeException e) {
+                vm.setError("VM " + vm.id + ": extension " + ext.id() + " refused the saved state: " + e.getMessage()
+                        + " (state kept; VM stays paused)");
             }
         }
-        return null;
+    }
+
+    /**
+     * The extension to attach for an id: one loaded by the same class loader as the VM's architecture (its own
+     * bundle revision) if there is one, else the earliest registered.
+     */
+    private org.polyvisor.spi.VmExtension currentExtension(String id, ClassLoader preferred) {
+        org.polyvisor.spi.VmExtension first = null;
+        for (org.polyvisor.spi.VmExtension e : extensions) {
+            if (e.id().equals(id)) {
+                if (preferred != null && e.getClass().getClassLoader() == preferred) {
+                    return e;
+                }
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        return first;
     }
 
     /** After a machine swap: re-attach every extension the VM had; one that is away makes the VM wait for it. */
@@ -229,7 +333,7 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
             if (vm.hasExtension(id)) {
                 continue;
             }
-            org.polyvisor.spi.VmExtension ext = currentExtension(id);
+            org.polyvisor.spi.VmExtension ext = currentExtension(id, vm.architectureLoader());
             if (ext == null) {
                 if (!vm.isHeld(holdExtension(id))) {
                     vm.hold(holdExtension(id));
@@ -272,7 +376,7 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
     private Architecture current(String id) {
         synchronized (architectures) {
             return architectures.stream().filter(r -> r.arch.id().equals(id))
-                    .max(Comparator.comparingInt(ArchReg::ranking).thenComparing(r -> -r.order))
+                    .max(Comparator.comparingInt(ArchReg::ranking).thenComparingLong(ArchReg::preference))
                     .map(ArchReg::arch).orElse(null);
         }
     }

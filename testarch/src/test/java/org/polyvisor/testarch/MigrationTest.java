@@ -1,0 +1,101 @@
+package org.polyvisor.testarch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.polyvisor.api.VmConfig;
+import org.polyvisor.api.VmInfo;
+import org.polyvisor.api.VmState;
+import org.polyvisor.framework.internal.VmManagerImpl;
+import org.polyvisor.testarch.internal.HcallHandler;
+import org.polyvisor.testarch.internal.ToyArchitecture;
+
+/** Make-before-break swaps at the framework level: VMs move to an implementation registered next to theirs. */
+class MigrationTest {
+    @TempDir
+    Path dir;
+    private final VmManagerImpl mgr = new VmManagerImpl();
+
+    @AfterEach
+    void close() {
+        mgr.close();
+    }
+
+    private String reference(Path elf) throws Exception {
+        try (VmManagerImpl m = new VmManagerImpl()) {
+            m.addArchitecture(new ToyArchitecture());
+            m.addExitHandler(new HcallHandler(), "test", new String[] {"HCALL"}, 0);
+            return VmManagerTest.run(m, m.create(VmConfig.of("test", 1 << 20, 1, elf)));
+        }
+    }
+
+    @Test
+    void vmsMoveToANewImplementationWithOnePauseAndRemovingTheOldOneDoesNotTouchThem() throws Exception {
+        Path elf = ToyPrograms.checksum(dir, 3_000);
+        String expected = reference(elf);
+        ToyArchitecture arch = new ToyArchitecture();
+        mgr.addArchitecture(arch);
+        mgr.addExitHandler(new HcallHandler(), "test", new String[] {"HCALL"}, 0);
+        int[] ids = new int[3];
+        ByteArrayOutputStream[] outs = new ByteArrayOutputStream[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = mgr.create(VmConfig.of("test", 1 << 20, 1, elf));
+            outs[i] = new ByteArrayOutputStream();
+            mgr.attachConsole(ids[i], outs[i]::write);
+            mgr.start(ids[i]);
+        }
+        int moves = 0;
+        while (moves < 20 && mgr.info(ids[0]).state() == VmState.RUNNING) {
+            Thread.sleep(3);
+            ToyArchitecture next = new ToyArchitecture();
+            mgr.addArchitecture(next); // registered next to the old one: nothing moves yet
+            VmManagerImpl.Migration m = mgr.migrate(next);
+            assertTrue(m.refused().isEmpty(), m.refused().toString());
+            int pausesBefore = mgr.swapPauses(ids[0]).length;
+            mgr.removeArchitecture(arch); // nobody runs on it any more
+            assertEquals(pausesBefore, mgr.swapPauses(ids[0]).length, "removing the old implementation paused a VM");
+            arch = next;
+            moves++;
+        }
+        assertTrue(moves >= 5, "only " + moves + " moves happened before the guest finished");
+        for (int i = 0; i < ids.length; i++) {
+            VmInfo info = mgr.awaitTermination(ids[i], 30_000);
+            assertEquals(VmState.STOPPED, info.state(), info.toString());
+            assertEquals(expected, outs[i].toString(StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    @Test
+    void aRefusedMoveLeavesTheVmRunningOnItsImplementationWithTheReason() throws Exception {
+        Path elf = ToyPrograms.checksum(dir, 2_000);
+        String expected = reference(elf);
+        ToyArchitecture v2 = new ToyArchitecture(2);
+        mgr.addArchitecture(v2);
+        mgr.addExitHandler(new HcallHandler(), "test", new String[] {"HCALL"}, 0);
+        int id = mgr.create(VmConfig.of("test", 1 << 20, 1, elf));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        mgr.attachConsole(id, out::write);
+        mgr.start(id);
+        Thread.sleep(10);
+        ToyArchitecture v1 = new ToyArchitecture(1); // reads only version 1 state
+        mgr.addArchitecture(v1);
+        VmManagerImpl.Migration m = mgr.migrate(v1);
+        assertEquals(0, m.moved());
+        assertEquals(1, m.refused().size());
+        assertTrue(m.refused().get(0).contains("version 2") && m.refused().get(0).contains("stays on the previous"),
+                m.refused().get(0));
+        VmInfo info = mgr.info(id);
+        assertTrue(info.state() == VmState.RUNNING || info.state() == VmState.STOPPED, info.toString());
+        assertTrue(info.error().contains("refused"), info.error());
+        VmInfo done = mgr.awaitTermination(id, 30_000);
+        assertEquals(VmState.STOPPED, done.state(), done.toString());
+        assertEquals(expected, out.toString(StandardCharsets.ISO_8859_1));
+    }
+}
