@@ -108,12 +108,63 @@ class HotSwapIT {
             Path jar = dir.resolve("testarch-" + i + ".jar");
             Files.write(jar, HotSwapSupport.withVersion(felix.testarchJarBytes(), "0.1.0.pvswap" + i));
             String out = felix.gogo("pv:swap " + HotSwapSupport.TESTARCH + " " + jar);
-            assertTrue(out.contains("-> 0.1.0.pvswap" + i) && out.contains("ACTIVE"), out);
+            assertTrue(out.contains("side by side") && out.contains("-> 0.1.0.pvswap" + i) && out.contains("ACTIVE"),
+                    out);
             felix.waitFor(() -> felix.architectureRegistered("test"), 10_000);
         }
+        // the same Bundle-Version cannot be installed next to itself: pv:swap updates in place and says why
+        String again = felix.gogo("pv:swap " + HotSwapSupport.TESTARCH + " " + dir.resolve("testarch-5.jar"));
+        assertTrue(again.contains("updated in place (the jar has the installed Bundle-Version 0.1.0.pvswap5)"), again);
+        felix.waitFor(() -> felix.architectureRegistered("test"), 10_000);
         assertEquals(expected, felix.awaitStoppedAndConsole(vm, 120_000));
         String unknown = felix.gogoError("pv:swap no.such.bundle " + dir.resolve("x.jar"));
         assertTrue(unknown.contains("no bundle 'no.such.bundle'"), unknown);
+    }
+
+    /**
+     * pv:swap side by side with the real arm64 bundle: two 4-vCPU VMs with GIC timer interrupts, hvc exits and MMIO
+     * move to a new revision ten times; each swap pauses a VM once (not twice as update + refresh does), only one
+     * arm64 bundle is left, the output equals QEMU's, and the old revisions' class loaders are collectable.
+     */
+    @Test
+    void pvSwapMovesSmpArm64VmsToANewRevisionStartedSideBySide(@TempDir Path dir) throws Exception {
+        String bsn = "org.polyvisor.arch.arm64";
+        Path elf = Dist.REPO.resolve("guests/arm64/swapsmp.elf");
+        String expected = Files.readString(Dist.REPO.resolve("guests/arm64/swapsmp.expected"),
+                StandardCharsets.ISO_8859_1);
+        byte[] jar = HotSwapSupport.distributionJar("polyvisor-arch-arm64");
+        int[] vms = {felix.createAndStart("arm64", "128M", 4, elf), felix.createAndStart("arm64", "128M", 4, elf)};
+        List<WeakReference<ClassLoader>> old = new ArrayList<>();
+        int swapsWhileRunning = 0;
+        for (int i = 1; i <= 10; i++) {
+            old.add(new WeakReference<>(felix.bundle(bsn).adapt(BundleWiring.class).getClassLoader()));
+            if (felix.state(vms[0]).equals("RUNNING")) {
+                swapsWhileRunning++;
+            }
+            Path file = dir.resolve("arm64-" + i + ".jar");
+            Files.write(file, HotSwapSupport.withVersion(jar, "0.1.0.side" + i));
+            String out = felix.gogo("pv:swap " + bsn + " " + file);
+            assertTrue(out.contains("side by side") && out.contains("-> 0.1.0.side" + i), out);
+            long installed = java.util.Arrays.stream(felix.framework().getBundleContext().getBundles())
+                    .filter(b -> bsn.equals(b.getSymbolicName())).count();
+            assertEquals(1, installed, "arm64 bundles installed after swap " + i);
+        }
+        assertTrue(swapsWhileRunning >= 5, "only " + swapsWhileRunning + " of 10 swaps hit a running VM");
+        for (int id : vms) {
+            List<Long> pauses = felix.swapPausesMicros(id);
+            assertTrue(pauses.size() >= swapsWhileRunning && pauses.size() <= 10,
+                    "VM " + id + ": " + pauses.size() + " pauses for 10 swaps, " + swapsWhileRunning + " while running");
+            assertEquals(expected, felix.awaitStoppedAndConsole(id, 180_000), "console of arm64 VM " + id);
+            felix.gogo("pv:destroy " + id);
+        }
+        long deadline = System.currentTimeMillis() + 20_000;
+        long alive;
+        do {
+            System.gc();
+            Thread.sleep(100);
+            alive = old.stream().filter(r -> r.get() != null).count();
+        } while (alive > 0 && System.currentTimeMillis() < deadline);
+        assertEquals(0, alive, alive + " of 10 replaced arm64 class loaders are still reachable");
     }
 
     /** A VM saved in the shell mid-run finishes in another process with `polyvisor run --restore`. */

@@ -13,18 +13,23 @@ import org.polyvisor.distribution.HotSwapSupport;
  * each refresh restarts the bundle, so every VM pauses twice per swap. The guest-visible pauses come from the
  * framework (`pv:pauses`: from the pause request to the first vCPU running guest code on the new implementation).
  *
- * <p>Run: {@code scripts/bench.sh swap-osgi [VMS SWAPS [arm64]]}; with {@code arm64} the VMs run the arm64 swapload
- * guest and the arm64 architecture bundle is the one updated.
+ * <p>Run: {@code scripts/bench.sh swap-osgi [VMS SWAPS [arm64|toy [update|pvswap]]]}; with {@code arm64} the VMs run
+ * the arm64 swapload guest and the arm64 architecture bundle is the one updated. {@code update} (the default) is
+ * Felix's in-place update + refresh (two pauses per swap); {@code pvswap} is {@code pv:swap} with a jar file, which
+ * starts the new revision next to the old one and moves the VMs over (one pause per swap).
  */
 public final class OsgiSwapBenchmark {
     public static void main(String[] args) throws Exception {
         int vms = args.length > 0 ? Integer.parseInt(args[0]) : 8;
         int swaps = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         boolean arm64 = args.length > 2 && args[2].equals("arm64");
+        boolean pvswap = args.length > 3 && args[3].equals("pvswap");
         try (HotSwapSupport felix = HotSwapSupport.start()) {
             Path image = arm64 ? org.polyvisor.distribution.Dist.REPO.resolve("guests/arm64/swapload.elf")
                     : HotSwapSupport.busyGuest(Files.createTempDirectory("pv-bench"), 1_000_000);
-            byte[] arm64Jar = arm64 ? HotSwapSupport.distributionJar("polyvisor-arch-arm64") : null;
+            byte[] jar = arm64 ? HotSwapSupport.distributionJar("polyvisor-arch-arm64") : felix.testarchJarBytes();
+            String bsn = arm64 ? "org.polyvisor.arch.arm64" : HotSwapSupport.TESTARCH;
+            Path jarDir = Files.createTempDirectory("pv-bench-jars");
             int[] ids = new int[vms];
             for (int i = 0; i < vms; i++) {
                 ids[i] = arm64 ? felix.createAndStart("arm64", "128M", image) : felix.createAndStart(image);
@@ -33,10 +38,16 @@ public final class OsgiSwapBenchmark {
             List<Long> updateMillis = new ArrayList<>();
             for (int s = 1; s <= swaps; s++) {
                 long t0 = System.nanoTime();
-                if (arm64) {
-                    felix.updateBundle("org.polyvisor.arch.arm64", arm64Jar, "0.1.0.bench" + s, "arm64");
+                if (pvswap) {
+                    Path file = jarDir.resolve("swap" + s + ".jar");
+                    Files.write(file, HotSwapSupport.withVersion(jar, "0.1.0.bench" + s));
+                    t0 = System.nanoTime();
+                    String out = felix.gogo("pv:swap " + bsn + " " + file);
+                    if (!out.contains("side by side")) {
+                        throw new IllegalStateException("pv:swap did not swap side by side: " + out);
+                    }
                 } else {
-                    felix.updateTestarch("0.1.0.bench" + s);
+                    felix.updateBundle(bsn, jar, "0.1.0.bench" + s, arm64 ? "arm64" : "test");
                 }
                 updateMillis.add((System.nanoTime() - t0) / 1_000_000);
                 Thread.sleep(50);
@@ -46,8 +57,9 @@ public final class OsgiSwapBenchmark {
                 pauses.addAll(felix.swapPausesMicros(id));
             }
             long[] p = pauses.stream().mapToLong(Long::longValue).sorted().toArray();
-            System.out.printf((arm64 ? "arm64 " : "toy ") + "OSGi swap: %d VMs, %d bundle updates+refreshes (%d guest pauses): "
-                            + "p50 %.2f ms, p99 %.2f ms, max %.2f ms; update+refresh call p50 %d ms%n",
+            System.out.printf((arm64 ? "arm64 " : "toy ") + "OSGi swap (%s): %d VMs, %d swaps (%d guest pauses): "
+                            + "p50 %.2f ms, p99 %.2f ms, max %.2f ms; swap call p50 %d ms%n",
+                    pvswap ? "pv:swap side by side" : "update+refresh",
                     vms, swaps, p.length, p[p.length / 2] / 1000.0,
                     p[Math.max(0, (int) Math.ceil(p.length * 0.99) - 1)] / 1000.0, p[p.length - 1] / 1000.0,
                     updateMillis.stream().sorted().toList().get(updateMillis.size() / 2));

@@ -17,16 +17,20 @@ import org.osgi.framework.wiring.FrameworkWiring;
 import org.polyvisor.api.VmException;
 
 /**
- * {@code pv:swap}: replaces a bundle with a jar (update, then refresh so no old revision stays wired) while VMs run.
- * The framework's service tracking does the rest: VMs of an architecture or extension that goes away pause, export
- * their state through the old code, and continue on the new one.
+ * {@code pv:swap} and the hot folder: replaces a bundle with a jar while VMs run. Side by side when it can
+ * ({@link SideBySideSwap}: the new revision starts next to the old one and the VMs move over in one short pause);
+ * otherwise in place: update, then refresh so no old revision stays wired, and the framework's service tracking does
+ * the rest (VMs of an architecture or extension that goes away pause, export their state through the old code, and
+ * continue on the new one once it registers).
  */
 final class BundleSwapper {
     private static final long REFRESH_TIMEOUT_SECONDS = 30;
     private final BundleContext context;
+    private final VmManagerImpl manager;
 
-    BundleSwapper(BundleContext context) {
+    BundleSwapper(BundleContext context, VmManagerImpl manager) {
         this.context = context;
+        this.manager = manager;
     }
 
     String swap(String bundleRef, Path jar) throws IOException, InterruptedException {
@@ -39,13 +43,28 @@ final class BundleSwapper {
         }
         String before = b.getVersion().toString();
         long t0 = System.nanoTime();
+        String whyNot = SideBySideSwap.whyNot(b, jar);
+        if (whyNot == null) {
+            String moved = new SideBySideSwap(context, manager).swap(b, jar);
+            Bundle now = find(b.getSymbolicName());
+            return String.format("bundle %s swapped side by side: %s -> %s (now bundle %d, %s), %s in %d ms",
+                    b.getSymbolicName(), before, now.getVersion(), now.getBundleId(), state(now), moved,
+                    (System.nanoTime() - t0) / 1_000_000);
+        }
         try (InputStream in = Files.newInputStream(jar)) {
             b.update(in);
         } catch (BundleException e) {
             throw new VmException("updating " + b.getSymbolicName() + " from " + jar + " failed: " + e.getMessage(), e);
         }
+        refresh(context.getBundle(0).adapt(FrameworkWiring.class), b);
+        return String.format("bundle %d %s updated in place (%s): %s -> %s in %d ms (state %s)", b.getBundleId(),
+                b.getSymbolicName(), whyNot, before, b.getVersion(), (System.nanoTime() - t0) / 1_000_000, state(b));
+    }
+
+    /** Refreshes the bundle (and what depends on it) and waits until the framework is done. */
+    static void refresh(FrameworkWiring wiring, Bundle b) throws InterruptedException {
         CountDownLatch refreshed = new CountDownLatch(1);
-        context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(List.of(b), e -> {
+        wiring.refreshBundles(List.of(b), e -> {
             if (e.getType() == FrameworkEvent.PACKAGES_REFRESHED) {
                 refreshed.countDown();
             }
@@ -54,8 +73,6 @@ final class BundleSwapper {
             throw new VmException("refresh of " + b.getSymbolicName() + " did not finish in " + REFRESH_TIMEOUT_SECONDS
                     + " s");
         }
-        return String.format("bundle %d %s swapped: %s -> %s in %d ms (state %s)", b.getBundleId(), b.getSymbolicName(),
-                before, b.getVersion(), (System.nanoTime() - t0) / 1_000_000, state(b));
     }
 
     private Bundle find(String ref) {

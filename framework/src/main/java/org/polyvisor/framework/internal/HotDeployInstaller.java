@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes Felix FileInstall's watched folder ({@code hot/} in the distribution) a swap point: a jar dropped there whose
- * Bundle-SymbolicName belongs to an installed bundle replaces that bundle (update + refresh, as {@code pv:swap}),
+ * Bundle-SymbolicName belongs to an installed bundle replaces that bundle (as {@code pv:swap}: side by side, or
+ * update + refresh),
  * instead of FileInstall installing a second copy next to it. Jars of bundles that are not installed are left to
  * FileInstall's own bundle handling. Ranked above FileInstall's built-in handler, which it asks after us.
  */
@@ -26,9 +27,10 @@ public final class HotDeployInstaller implements ArtifactInstaller {
     private final BundleSwapper swapper;
 
     @Activate
-    public HotDeployInstaller(BundleContext context) {
+    public HotDeployInstaller(BundleContext context, @org.osgi.service.component.annotations.Reference
+            org.polyvisor.api.VmManager manager) {
         this.context = context;
-        this.swapper = new BundleSwapper(context);
+        this.swapper = new BundleSwapper(context, ((VmManagerService) manager).impl());
     }
 
     @Override

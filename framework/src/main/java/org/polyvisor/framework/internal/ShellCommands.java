@@ -35,7 +35,7 @@ public final class ShellCommands {
     @org.osgi.service.component.annotations.Activate
     public ShellCommands(@Reference VmManager manager, org.osgi.framework.BundleContext context) {
         this.mgr = ((VmManagerService) manager).impl();
-        this.swapper = new BundleSwapper(context);
+        this.swapper = new BundleSwapper(context, mgr);
     }
 
     @Descriptor("list installed architectures and features with their capabilities, options and exit handlers")
@@ -228,7 +228,7 @@ public final class ShellCommands {
         return call(() -> "VM " + mgr.restoreSnapshot(Path.of(file)) + " restored (paused)");
     }
 
-    @Descriptor("replace a bundle with a jar while VMs run (update + refresh); affected VMs pause and continue on the new code")
+    @Descriptor("replace a bundle with a jar while VMs run: side by side (the new revision starts next to the old one, VMs move over) or, when that is not possible, update + refresh")
     public String swap(@Descriptor("bundle id or symbolic name") String bundle, @Descriptor("path of the new jar") String jar) {
         return call(() -> swapper.swap(bundle, Path.of(jar)));
     }
