@@ -167,6 +167,43 @@ class HotSwapIT {
         assertEquals(0, alive, alive + " of 10 replaced arm64 class loaders are still reachable");
     }
 
+    /**
+     * A device of its own bundle: two arm64 VMs read and write the PL031 clock of device-pl031 every round while that
+     * bundle is updated 20 times in place and then swapped 5 times side by side with pv:swap; the guests check that
+     * the registers they wrote are still there and that their clock kept running from the time they loaded. The
+     * console must equal QEMU's (whose virt machine has the PL031 built in).
+     */
+    @Test
+    void theRtcDeviceBundleSwapsUnderLoadWithItsStateAndQemusOutput(@TempDir Path dir) throws Exception {
+        String bsn = "org.polyvisor.device.pl031";
+        Path elf = Dist.REPO.resolve("guests/arm64/rtcswap.elf");
+        String expected = Files.readString(Dist.REPO.resolve("guests/arm64/rtcswap.expected"),
+                StandardCharsets.ISO_8859_1);
+        byte[] jar = HotSwapSupport.distributionJar("polyvisor-device-pl031");
+        int[] vms = {felix.createAndStart("arm64", "128M", elf), felix.createAndStart("arm64", "128M", elf)};
+        int swapsWhileRunning = 0;
+        for (int i = 1; i <= 25; i++) {
+            if (felix.state(vms[0]).equals("RUNNING")) {
+                swapsWhileRunning++;
+            }
+            String version = "0.1.0.rtc" + i;
+            if (i <= 20) {
+                felix.updateBundle(bsn, jar, version, () -> felix.extensionRegistered("pl031"));
+            } else {
+                Path file = dir.resolve("pl031-" + i + ".jar");
+                Files.write(file, HotSwapSupport.withVersion(jar, version));
+                String out = felix.gogo("pv:swap " + bsn + " " + file);
+                assertTrue(out.contains("side by side"), out);
+            }
+            assertEquals(version, felix.bundle(bsn).getVersion().toString());
+        }
+        assertTrue(swapsWhileRunning >= 10, "only " + swapsWhileRunning + " of 25 swaps hit a running VM");
+        for (int id : vms) {
+            assertEquals(expected, felix.awaitStoppedAndConsole(id, 180_000), "console of arm64 VM " + id);
+            assertTrue(felix.swapPausesMicros(id).size() >= 10, "VM " + id + " was paused by the device swaps");
+        }
+    }
+
     /** A VM saved in the shell mid-run finishes in another process with `polyvisor run --restore`. */
     @Test
     void aSnapshotSavedInTheShellFinishesWithRunRestore(@TempDir Path dir) throws Exception {

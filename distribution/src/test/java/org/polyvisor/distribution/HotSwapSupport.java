@@ -114,6 +114,11 @@ public final class HotSwapSupport implements AutoCloseable {
      * the architecture {@code archId} is registered again.
      */
     public void updateBundle(String bsn, byte[] jar, String version, String archId) throws Exception {
+        updateBundle(bsn, jar, version, () -> architectureRegistered(archId));
+    }
+
+    /** Updates and refreshes a bundle with the jar re-versioned, then waits until {@code ready} holds. */
+    public void updateBundle(String bsn, byte[] jar, String version, BooleanSupplier ready) throws Exception {
         Bundle b = bundle(bsn);
         b.update(new ByteArrayInputStream(withVersion(jar, version)));
         CountDownLatch done = new CountDownLatch(1);
@@ -125,7 +130,7 @@ public final class HotSwapSupport implements AutoCloseable {
         if (!done.await(20, TimeUnit.SECONDS)) {
             throw new IllegalStateException("refresh of " + bsn + " did not finish in 20 s");
         }
-        waitFor(() -> architectureRegistered(archId), 10_000);
+        waitFor(ready, 10_000);
     }
 
     /** The same jar with another Bundle-Version: what a rebuilt bundle looks like to the framework. */
@@ -197,6 +202,16 @@ public final class HotSwapSupport implements AutoCloseable {
         try {
             ServiceReference<?>[] refs = ctx.getAllServiceReferences("org.polyvisor.spi.Architecture",
                     "(polyvisor.arch=" + id + ")");
+            return refs != null && refs.length > 0;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    public boolean extensionRegistered(String id) {
+        try {
+            ServiceReference<?>[] refs = ctx.getAllServiceReferences("org.polyvisor.spi.VmExtension",
+                    "(polyvisor.extension=" + id + ")");
             return refs != null && refs.length > 0;
         } catch (Exception e) {
             return false;
