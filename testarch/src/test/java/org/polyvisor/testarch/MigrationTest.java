@@ -38,7 +38,7 @@ class MigrationTest {
 
     @Test
     void vmsMoveToANewImplementationWithOnePauseAndRemovingTheOldOneDoesNotTouchThem() throws Exception {
-        Path elf = ToyPrograms.checksum(dir, 3_000);
+        Path elf = ToyPrograms.checksum(dir, 30_000);
         String expected = reference(elf);
         ToyArchitecture arch = new ToyArchitecture();
         mgr.addArchitecture(arch);
@@ -58,8 +58,16 @@ class MigrationTest {
             mgr.addArchitecture(next); // registered next to the old one: nothing moves yet
             VmManagerImpl.Migration m = mgr.migrate(next);
             assertTrue(m.refused().isEmpty(), m.refused().toString());
+            // a pause is recorded when the vCPU thread gets back to guest code: wait for this move's
+            int moved = moves + 1;
+            long deadline = System.currentTimeMillis() + 5_000;
+            while (mgr.swapPauses(ids[0]).length < moved && mgr.info(ids[0]).state() == VmState.RUNNING
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(1);
+            }
             int pausesBefore = mgr.swapPauses(ids[0]).length;
             mgr.removeArchitecture(arch); // nobody runs on it any more
+            Thread.sleep(20); // time for a (wrongly) paused VM to resume and record the pause
             assertEquals(pausesBefore, mgr.swapPauses(ids[0]).length, "removing the old implementation paused a VM");
             arch = next;
             moves++;
