@@ -128,7 +128,8 @@ final class Pl031 implements MmioDevice {
     public synchronized StateSnapshot exportState() {
         pollAlarm(wallMillis.getAsLong());
         return StateSnapshot.builder(KIND, STATE_VERSION).value("tickOffset", tickOffset).value("mr", mr)
-                .value("lr", lr).value("im", im).value("is", is).build();
+                .value("lr", lr).value("im", im).value("is", is)
+                .value("alarmDueMillis", alarmDueMillis == NOT_ARMED ? -1 : alarmDueMillis).build();
     }
 
     @Override
@@ -140,11 +141,15 @@ final class Pl031 implements MmioDevice {
             throw new StateIncompatibleException("pl031 state has IMSC " + imported + " and RIS " + status
                     + "; both are single bits");
         }
+        long due = s.value("alarmDueMillis");
         tickOffset = s.value("tickOffset");
         mr = (int) s.value("mr");
         lr = (int) s.value("lr");
         im = (int) imported;
         is = (int) status;
-        setAlarm(wallMillis.getAsLong()); // re-armed as QEMU's pl031_post_load does; raises RIS if due now
+        // The alarm keeps its due time (host wall clock), so it fires when it would have without the swap. QEMU's
+        // post_load re-arms from MR instead, which raises RIS again if the counter still equals MR: a guest that
+        // had just cleared it would notice.
+        alarmDueMillis = due < 0 ? NOT_ARMED : due;
     }
 }

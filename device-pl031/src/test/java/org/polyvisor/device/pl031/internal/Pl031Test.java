@@ -84,6 +84,18 @@ class Pl031Test {
         assertEquals(s.value("tickOffset"), other.exportState().value("tickOffset"));
     }
 
+    /** Found by HotSwapIT: a swap right after the guest cleared a due alarm must not raise it again. */
+    @Test
+    void aClearedAlarmStaysClearedAcrossAnImportInTheSameSecond() {
+        rtc.write(Pl031.LR, 4, 500);
+        rtc.write(Pl031.MR, 4, 500);
+        rtc.write(Pl031.ICR, 4, 1);
+        Pl031 copy = new Pl031(wall::get);
+        copy.importState(rtc.exportState());
+        assertEquals(500, copy.read(Pl031.DR, 4));
+        assertEquals(0, copy.read(Pl031.RIS, 4));
+    }
+
     @Test
     void foreignOrBrokenStateIsRefused() {
         assertThrows(StateIncompatibleException.class,
@@ -91,15 +103,11 @@ class Pl031Test {
         assertThrows(StateIncompatibleException.class,
                 () -> rtc.importState(StateSnapshot.builder(Pl031.KIND, 2).build()));
         StateSnapshot bad = StateSnapshot.builder(Pl031.KIND, 1).value("tickOffset", 0).value("mr", 0).value("lr", 0)
-                .value("im", 3).value("is", 0).build();
+                .value("im", 3).value("is", 0).value("alarmDueMillis", -1).build();
         assertThrows(StateIncompatibleException.class, () -> rtc.importState(bad));
     }
 
-    /**
-     * Whatever the guest did, a device built from the exported state reads back the same registers. The alarm status
-     * is never lost; it may be raised by the import itself when the counter equals MR at that moment (QEMU re-arms
-     * on load the same way).
-     */
+    /** Whatever the guest did, a device built from the exported state reads the same registers, now and later. */
     @Property(tries = 300)
     void anyRegisterHistorySurvivesExportAndImport(@ForAll @IntRange(min = 0, max = 7) int a,
                                                    @ForAll int v1, @ForAll @IntRange(min = 0, max = 7) int b,
@@ -109,15 +117,11 @@ class Pl031Test {
         rtc.write(b * 4L, 4, Integer.toUnsignedLong(v2));
         Pl031 copy = new Pl031(wall::get);
         copy.importState(rtc.exportState());
-        for (int off = 0; off < 0x20; off += 4) {
-            if (off == Pl031.RIS || off == Pl031.MIS) {
-                continue;
+        for (int t = 0; t < 3; t++) {
+            for (int off = 0; off < 0x20; off += 4) {
+                assertEquals(rtc.read(off, 4), copy.read(off, 4), "register 0x" + Integer.toHexString(off));
             }
-            assertEquals(rtc.read(off, 4), copy.read(off, 4), "register 0x" + Integer.toHexString(off));
+            wall.addAndGet(700); // and the alarm fires at the same moment in both
         }
-        long ris = rtc.read(Pl031.RIS, 4);
-        long copied = copy.read(Pl031.RIS, 4);
-        boolean dueNow = copy.read(Pl031.DR, 4) == copy.read(Pl031.MR, 4);
-        assertEquals(true, copied == ris || dueNow && copied == 1, "RIS " + ris + " became " + copied);
     }
 }
