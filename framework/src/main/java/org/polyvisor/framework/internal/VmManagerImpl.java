@@ -95,22 +95,22 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
         }
         // Attach every waiting VM first and release them together afterwards: released guests compete for the
         // cores, and a coordinator starved by them would stretch every other VM's pause.
-        List<Vm> attached = new ArrayList<>();
-        for (Vm vm : vms.values()) {
-            if (vm.config.arch().equals(id) && vm.machine() == null) {
-                try {
-                    vm.attach(arch);
-                    reattachExtensions(vm);
-                    attached.add(vm);
-                } catch (RuntimeException e) {
-                    String msg = "VM " + vm.id + ": the new " + id + " implementation refused the saved state: "
-                            + e.getMessage() + " (state kept; VM stays paused)";
-                    vm.setError(msg);
-                    LOG.error(msg);
-                }
+        List<Vm> waiting = vms.values().stream().filter(vm -> vm.config.arch().equals(id) && vm.machine() == null)
+                .toList();
+        List<Vm> attached = java.util.Collections.synchronizedList(new ArrayList<>());
+        Parallel.forEach(waiting, vm -> {
+            try {
+                vm.attach(arch);
+                reattachExtensions(vm);
+                attached.add(vm);
+            } catch (RuntimeException e) {
+                String msg = "VM " + vm.id + ": the new " + id + " implementation refused the saved state: "
+                        + e.getMessage() + " (state kept; VM stays paused)";
+                vm.setError(msg);
+                LOG.error(msg);
             }
-        }
-        for (Vm vm : attached) {
+        });
+        for (Vm vm : List.copyOf(attached)) {
             vm.release(holdArch(id));
             releaseIfHandlersComplete(vm);
         }
@@ -123,10 +123,18 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
         for (Vm vm : affected) {
             vm.requestHold(holdArch(id)); // all VMs stop together: the pause does not grow with the VM count
         }
-        for (Vm vm : affected) {
-            vm.awaitParked(holdArch(id));
-            vm.detach("architecture " + id);
-        }
+        Parallel.forEach(affected, vm -> {
+            try {
+                vm.awaitParked(holdArch(id));
+                vm.detach("architecture " + id);
+            } catch (RuntimeException e) {
+                // the old implementation is going away whatever happens; the VM keeps what it could save
+                String msg = "VM " + vm.id + ": exporting its state from the departing " + id + " implementation failed: "
+                        + e.getMessage();
+                vm.setError(msg);
+                LOG.error(msg);
+            }
+        });
         synchronized (architectures) {
             architectures.removeIf(r -> r.arch == arch);
         }
@@ -184,32 +192,14 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
         for (Vm vm : moving.keySet()) {
             vm.requestHold(hold);
         }
-        List<String> refused = new ArrayList<>();
-        List<Vm> attached = new ArrayList<>();
-        for (Map.Entry<Vm, Architecture> e : moving.entrySet()) {
-            Vm vm = e.getKey();
-            vm.awaitParked(hold);
-            vm.detach("architecture " + id + " (moving to a new implementation)");
-            try {
-                vm.attach(replacement);
-                reattachExtensions(vm);
-                attached.add(vm);
-            } catch (RuntimeException ex) {
-                String msg = "VM " + vm.id + ": the new " + id + " implementation refused the state: " + ex.getMessage();
-                try {
-                    vm.attach(e.getValue()); // the old code exported this state a moment ago, so it takes it back
-                    reattachExtensions(vm);
-                    attached.add(vm);
-                    msg += " (the VM stays on the previous implementation)";
-                } catch (RuntimeException again) {
-                    msg += "; the previous implementation refused it too: " + again.getMessage()
-                            + " (state kept; VM stays paused)";
-                }
-                refused.add(msg);
-                vm.setError(msg);
-                LOG.error(msg);
+        List<String> refused = java.util.Collections.synchronizedList(new ArrayList<>());
+        Parallel.forEach(List.copyOf(moving.entrySet()), e -> {
+            String refusal = move(e.getKey(), e.getValue(), replacement, hold);
+            if (refusal != null) {
+                refused.add(refusal);
             }
-        }
+        });
+        List<Vm> attached = moving.keySet().stream().filter(vm -> vm.machine() != null).toList();
         for (Vm vm : attached) {
             vm.release(hold);
             releaseIfHandlersComplete(vm);
@@ -217,6 +207,39 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
         LOG.info("architecture {}: {} VM(s) moved to {}", id, moving.size() - refused.size(),
                 replacement.getClass().getName());
         return new Migration(moving.size() - refused.size(), List.copyOf(refused));
+    }
+
+    /** Moves one held VM; returns null, or why it stays on {@code old} (or without a machine). Never throws. */
+    private String move(Vm vm, Architecture old, Architecture replacement, String hold) {
+        String id = replacement.id();
+        String msg;
+        try {
+            vm.awaitParked(hold);
+            vm.detach("architecture " + id + " (moving to a new implementation)");
+        } catch (RuntimeException ex) {
+            msg = "VM " + vm.id + ": could not be moved: " + ex.getMessage() + " (it stays on the previous implementation)";
+            vm.setError(msg);
+            LOG.error(msg);
+            return msg;
+        }
+        try {
+            vm.attach(replacement);
+            reattachExtensions(vm);
+            return null;
+        } catch (RuntimeException ex) {
+            msg = "VM " + vm.id + ": the new " + id + " implementation refused the state: " + ex.getMessage();
+        }
+        try {
+            vm.attach(old); // the old code exported this state a moment ago, so it takes it back
+            reattachExtensions(vm);
+            msg += " (the VM stays on the previous implementation)";
+        } catch (RuntimeException again) {
+            msg += "; the previous implementation refused it too: " + again.getMessage()
+                    + " (state kept; VM stays paused)";
+        }
+        vm.setError(msg);
+        LOG.error(msg);
+        return msg;
     }
 
     /** What {@link #migrate} did: VMs moved, and why the others did not. */
