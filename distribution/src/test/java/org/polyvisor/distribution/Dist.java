@@ -16,6 +16,17 @@ public final class Dist {
     public static final Path REPO = path("polyvisor.repo", "..");
     static final Path SCRIPT = HOME.resolve("bin/polyvisor");
 
+    /** A committed guest ({@code arm64/swapsmp}) as an ELF path. */
+    static Path guest(String name) {
+        return REPO.resolve("guests/" + name + ".elf");
+    }
+
+    /** QEMU's console output for a committed guest ({@code arm64/swapsmp}), from its golden file. */
+    static String golden(String name) throws java.io.IOException {
+        return java.nio.file.Files.readString(REPO.resolve("guests/" + name + ".expected"),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
     private Dist() {
     }
 

@@ -75,9 +75,8 @@ class HotSwapIT {
     void realArchitecturesSurviveTwentyUpdatesWithQemusOutput(String arch, String bsn, String jarPrefix,
                                                                String guestDir, String guest, int smp, int vmCount)
             throws Exception {
-        Path elf = Dist.REPO.resolve("guests/" + guestDir + "/" + guest + ".elf");
-        String expected = Files.readString(Dist.REPO.resolve("guests/" + guestDir + "/" + guest + ".expected"),
-                StandardCharsets.ISO_8859_1);
+        Path elf = Dist.guest(guestDir + "/" + guest);
+        String expected = Dist.golden(guestDir + "/" + guest);
         byte[] jar = HotSwapSupport.distributionJar(jarPrefix);
         int[] vms = new int[vmCount];
         for (int i = 0; i < vms.length; i++) {
@@ -129,9 +128,8 @@ class HotSwapIT {
     @Test
     void pvSwapMovesSmpArm64VmsToANewRevisionStartedSideBySide(@TempDir Path dir) throws Exception {
         String bsn = "org.polyvisor.arch.arm64";
-        Path elf = Dist.REPO.resolve("guests/arm64/swapsmp.elf");
-        String expected = Files.readString(Dist.REPO.resolve("guests/arm64/swapsmp.expected"),
-                StandardCharsets.ISO_8859_1);
+        Path elf = Dist.guest("arm64/swapsmp");
+        String expected = Dist.golden("arm64/swapsmp");
         byte[] jar = HotSwapSupport.distributionJar("polyvisor-arch-arm64");
         int[] vms = {felix.createAndStart("arm64", "128M", 4, elf), felix.createAndStart("arm64", "128M", 4, elf)};
         List<WeakReference<ClassLoader>> old = new ArrayList<>();
@@ -157,13 +155,7 @@ class HotSwapIT {
             assertEquals(expected, felix.awaitStoppedAndConsole(id, 180_000), "console of arm64 VM " + id);
             felix.gogo("pv:destroy " + id);
         }
-        long deadline = System.currentTimeMillis() + 20_000;
-        long alive;
-        do {
-            System.gc();
-            Thread.sleep(100);
-            alive = old.stream().filter(r -> r.get() != null).count();
-        } while (alive > 0 && System.currentTimeMillis() < deadline);
+        long alive = HotSwapSupport.reachableAfterGc(old);
         assertEquals(0, alive, alive + " of 10 replaced arm64 class loaders are still reachable");
     }
 
@@ -176,9 +168,8 @@ class HotSwapIT {
     @Test
     void theRtcDeviceBundleSwapsUnderLoadWithItsStateAndQemusOutput(@TempDir Path dir) throws Exception {
         String bsn = "org.polyvisor.device.pl031";
-        Path elf = Dist.REPO.resolve("guests/arm64/rtcswap.elf");
-        String expected = Files.readString(Dist.REPO.resolve("guests/arm64/rtcswap.expected"),
-                StandardCharsets.ISO_8859_1);
+        Path elf = Dist.guest("arm64/rtcswap");
+        String expected = Dist.golden("arm64/rtcswap");
         byte[] jar = HotSwapSupport.distributionJar("polyvisor-device-pl031");
         int[] vms = {felix.createAndStart("arm64", "128M", elf), felix.createAndStart("arm64", "128M", elf)};
         int swapsWhileRunning = 0;
@@ -264,13 +255,7 @@ class HotSwapIT {
         String state = felix.state(vm);
         assertTrue(state.equals("RUNNING") || state.equals("STOPPED"), "VM " + vm + " is " + felix.gogo("pv:list"));
         felix.gogo("pv:destroy " + vm);
-        long deadline = System.currentTimeMillis() + 20_000;
-        long alive;
-        do {
-            System.gc();
-            Thread.sleep(100);
-            alive = old.stream().filter(r -> r.get() != null).count();
-        } while (alive > 0 && System.currentTimeMillis() < deadline);
+        long alive = HotSwapSupport.reachableAfterGc(old);
         assertEquals(0, alive, alive + " of 50 old " + bsn + " class loaders are still reachable");
     }
 
@@ -279,9 +264,8 @@ class HotSwapIT {
     @CsvSource({"arm64, arm64", "ppc-booke, ppc"})
     void realArchitectureSnapshotsRestoreToQemusOutput(String arch, String guestDir, @TempDir Path dir)
             throws Exception {
-        Path elf = Dist.REPO.resolve("guests/" + guestDir + "/swapload.elf");
-        String expected = Files.readString(Dist.REPO.resolve("guests/" + guestDir + "/swapload.expected"),
-                StandardCharsets.ISO_8859_1);
+        Path elf = Dist.guest(guestDir + "/swapload");
+        String expected = Dist.golden(guestDir + "/swapload");
         int vm = felix.createAndStart(arch, "128M", elf);
         // pause once the guest has printed its first lines (of 750): mid-run, whatever the interpreter's speed
         felix.waitFor(() -> consoleLength(vm) >= 90, 60_000);

@@ -199,32 +199,40 @@ public final class HotSwapSupport implements AutoCloseable {
     }
 
     public boolean architectureRegistered(String id) {
-        try {
-            ServiceReference<?>[] refs = ctx.getAllServiceReferences("org.polyvisor.spi.Architecture",
-                    "(polyvisor.arch=" + id + ")");
-            return refs != null && refs.length > 0;
-        } catch (Exception e) {
-            return false;
-        }
+        return registered("org.polyvisor.spi.Architecture", "(polyvisor.arch=" + id + ")");
     }
 
     public boolean extensionRegistered(String id) {
+        return registered("org.polyvisor.spi.VmExtension", "(polyvisor.extension=" + id + ")");
+    }
+
+    private boolean registered(String clazz, String filter) {
         try {
-            ServiceReference<?>[] refs = ctx.getAllServiceReferences("org.polyvisor.spi.VmExtension",
-                    "(polyvisor.extension=" + id + ")");
+            ServiceReference<?>[] refs = ctx.getAllServiceReferences(clazz, filter);
             return refs != null && refs.length > 0;
         } catch (Exception e) {
             return false;
         }
     }
 
+    /**
+     * Collects garbage until every referenced class loader is gone or 20 s have passed; returns how many are still
+     * reachable (replaced bundle revisions must not be kept alive by threads, caches or loggers).
+     */
+    public static long reachableAfterGc(List<java.lang.ref.WeakReference<ClassLoader>> loaders)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 20_000;
+        long alive;
+        do {
+            System.gc();
+            Thread.sleep(100);
+            alive = loaders.stream().filter(r -> r.get() != null).count();
+        } while (alive > 0 && System.currentTimeMillis() < deadline);
+        return alive;
+    }
+
     boolean hasPvCommands() {
-        try {
-            ServiceReference<?>[] refs = ctx.getAllServiceReferences(null, "(osgi.command.scope=pv)");
-            return refs != null && refs.length > 0;
-        } catch (Exception e) {
-            return false;
-        }
+        return registered(null, "(osgi.command.scope=pv)");
     }
 
     /** Runs a Gogo command line; returns its printed output and its value. */

@@ -36,21 +36,40 @@ class HotSwapTest {
         }
     }
 
-    @Test
-    void swappingTheArchitectureTwentyTimesUnderLoadLeavesTheOutputUnchanged() throws Exception {
-        Path elf = ToyPrograms.checksum(dir, 3_000);
-        String expected = reference(elf);
-        ToyArchitecture arch = new ToyArchitecture();
+    /** Registers the architecture and the hypercall handler; returns the architecture. */
+    private ToyArchitecture install(ToyArchitecture arch) {
         mgr.addArchitecture(arch);
         mgr.addExitHandler(new HcallHandler(), "test", new String[] {"HCALL"}, 0);
-        int[] ids = new int[3];
-        ByteArrayOutputStream[] outs = new ByteArrayOutputStream[ids.length];
+        return arch;
+    }
+
+    /** Creates and starts VMs of the image, each with its console captured in {@code outs}. */
+    private int[] startAll(Path elf, ByteArrayOutputStream[] outs) {
+        int[] ids = new int[outs.length];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = mgr.create(VmConfig.of("test", 1 << 20, 1, elf));
             outs[i] = new ByteArrayOutputStream();
             mgr.attachConsole(ids[i], outs[i]::write);
             mgr.start(ids[i]);
         }
+        return ids;
+    }
+
+    private void assertAllFinishWith(String expected, int[] ids, ByteArrayOutputStream[] outs) throws Exception {
+        for (int i = 0; i < ids.length; i++) {
+            VmInfo info = mgr.awaitTermination(ids[i], 30_000);
+            assertEquals(VmState.STOPPED, info.state(), info.toString());
+            assertEquals(expected, outs[i].toString(java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    @Test
+    void swappingTheArchitectureTwentyTimesUnderLoadLeavesTheOutputUnchanged() throws Exception {
+        Path elf = ToyPrograms.checksum(dir, 3_000);
+        String expected = reference(elf);
+        ToyArchitecture arch = install(new ToyArchitecture());
+        ByteArrayOutputStream[] outs = new ByteArrayOutputStream[3];
+        int[] ids = startAll(elf, outs);
         int swaps = 0;
         while (swaps < 20 && mgr.info(ids[0]).state() == VmState.RUNNING) {
             Thread.sleep(3);
@@ -67,11 +86,61 @@ class HotSwapTest {
             swaps++;
         }
         assertTrue(swaps >= 5, "only " + swaps + " swaps happened before the guest finished");
-        for (int i = 0; i < ids.length; i++) {
-            VmInfo info = mgr.awaitTermination(ids[i], 30_000);
-            assertEquals(VmState.STOPPED, info.state(), info.toString());
-            assertEquals(expected, outs[i].toString(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertAllFinishWith(expected, ids, outs);
+    }
+
+    /** Make-before-break: VMs move to an implementation registered next to theirs, with one pause per move. */
+    @Test
+    void vmsMoveToANewImplementationWithOnePauseAndRemovingTheOldOneDoesNotTouchThem() throws Exception {
+        Path elf = ToyPrograms.checksum(dir, 30_000);
+        String expected = reference(elf);
+        ToyArchitecture arch = install(new ToyArchitecture());
+        ByteArrayOutputStream[] outs = new ByteArrayOutputStream[3];
+        int[] ids = startAll(elf, outs);
+        int moves = 0;
+        while (moves < 20 && mgr.info(ids[0]).state() == VmState.RUNNING) {
+            Thread.sleep(3);
+            ToyArchitecture next = new ToyArchitecture();
+            mgr.addArchitecture(next); // registered next to the old one: nothing moves yet
+            VmManagerImpl.Migration m = mgr.migrate(next);
+            assertTrue(m.refused().isEmpty(), m.refused().toString());
+            // a pause is recorded when the vCPU thread gets back to guest code: wait for this move's
+            int moved = moves + 1;
+            long deadline = System.currentTimeMillis() + 5_000;
+            while (mgr.swapPauses(ids[0]).length < moved && mgr.info(ids[0]).state() == VmState.RUNNING
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(1);
+            }
+            int pausesBefore = mgr.swapPauses(ids[0]).length;
+            mgr.removeArchitecture(arch); // nobody runs on it any more
+            Thread.sleep(20); // time for a (wrongly) paused VM to resume and record the pause
+            assertEquals(pausesBefore, mgr.swapPauses(ids[0]).length, "removing the old implementation paused a VM");
+            arch = next;
+            moves++;
         }
+        assertTrue(moves >= 5, "only " + moves + " moves happened before the guest finished");
+        assertAllFinishWith(expected, ids, outs);
+    }
+
+    @Test
+    void aRefusedMoveLeavesTheVmRunningOnItsImplementationWithTheReason() throws Exception {
+        Path elf = ToyPrograms.checksum(dir, 2_000);
+        String expected = reference(elf);
+        install(new ToyArchitecture(2));
+        ByteArrayOutputStream[] outs = new ByteArrayOutputStream[1];
+        int[] ids = startAll(elf, outs);
+        Thread.sleep(10);
+        ToyArchitecture v1 = new ToyArchitecture(1); // reads only version 1 state
+        mgr.addArchitecture(v1);
+        VmManagerImpl.Migration m = mgr.migrate(v1);
+        assertEquals(0, m.moved());
+        assertEquals(1, m.refused().size());
+        assertTrue(m.refused().get(0).contains("version 2") && m.refused().get(0).contains("stays on the previous"),
+                m.refused().get(0));
+        VmInfo info = mgr.info(ids[0]);
+        assertTrue(info.state() == VmState.RUNNING || info.state() == VmState.STOPPED, info.toString());
+        assertTrue(info.error().contains("refused"), info.error());
+        assertAllFinishWith(expected, ids, outs);
     }
 
     @Test

@@ -290,14 +290,19 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
         for (Vm vm : vms.values()) {
             if (vm.waitsForExtension(ext.id()) && vm.machine() != null
                     && currentExtension(ext.id(), vm.architectureLoader()) == ext) {
-                try {
-                    vm.attachExtension(ext);
-                    vm.release(holdExtension(ext.id()));
-                } catch (RuntimeException e) {
-                    vm.setError("VM " + vm.id + ": extension " + ext.id() + " refused the saved state: " + e.getMessage()
-                            + " (state kept; VM stays paused)");
-                }
+                attachWaiting(vm, ext);
             }
+        }
+    }
+
+    /** Gives a VM that waits for the extension's id its saved state back through {@code ext}, then lets it go. */
+    private static void attachWaiting(Vm vm, org.polyvisor.spi.VmExtension ext) {
+        try {
+            vm.attachExtension(ext);
+            vm.release(holdExtension(ext.id()));
+        } catch (RuntimeException e) {
+            vm.setError("VM " + vm.id + ": extension " + ext.id() + " refused the saved state: " + e.getMessage()
+                    + " (state kept; VM stays paused)");
         }
     }
 
@@ -318,15 +323,8 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
         for (Vm vm : affected) {
             org.polyvisor.spi.VmExtension other = vm.machine() == null ? null
                     : currentExtension(ext.id(), vm.architectureLoader());
-            if (other == null) {
-                continue; // the VM waits for the id; addExtension attaches it when one comes
-            }
-            try {
-                vm.attachExtension(other);
-                vm.release(holdExtension(ext.id()));
-            } catch (RuntimeException e) {
-                vm.setError("VM " + vm.id + ": extension " + ext.id() + " refused the saved state: " + e.getMessage()
-                        + " (state kept; VM stays paused)");
+            if (other != null) { // otherwise the VM waits for the id; addExtension attaches it when one comes
+                attachWaiting(vm, other);
             }
         }
     }
