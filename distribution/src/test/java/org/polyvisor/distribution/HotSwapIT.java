@@ -195,6 +195,39 @@ class HotSwapIT {
         }
     }
 
+    /**
+     * Bad jars for pv:swap lose nothing: a file that is not a jar and a jar that cannot resolve are refused with a
+     * message, the installed bundle stays active (the half-installed one is removed) and the running VM finishes
+     * with the output of an undisturbed run.
+     */
+    @Test
+    void pvSwapRefusesBadJarsAndKeepsTheBundleAndItsVms(@TempDir Path dir) throws Exception {
+        Path image = HotSwapSupport.busyGuest(dir, 1_000);
+        String expected = felix.awaitStoppedAndConsole(felix.createAndStart(image), 120_000);
+        int vm = felix.createAndStart(image);
+        String before = felix.bundle(HotSwapSupport.TESTARCH).getVersion().toString();
+
+        Path notAJar = dir.resolve("garbage.jar");
+        Files.writeString(notAJar, "not a zip file");
+        String garbage = felix.gogoError("pv:swap " + HotSwapSupport.TESTARCH + " " + notAJar);
+        assertTrue(garbage.contains(notAJar.toString()) && garbage.contains("not a readable jar"), garbage);
+
+        Path unresolvable = dir.resolve("unresolvable.jar");
+        byte[] jar = HotSwapSupport.withVersion(felix.testarchJarBytes(), "0.1.0.broken");
+        String imports = new java.util.jar.JarInputStream(new java.io.ByteArrayInputStream(jar)).getManifest()
+                .getMainAttributes().getValue("Import-Package");
+        Files.write(unresolvable, HotSwapSupport.withHeader(jar, "Import-Package", imports + ",org.nowhere.missing"));
+        String unresolved = felix.gogoError("pv:swap " + HotSwapSupport.TESTARCH + " " + unresolvable);
+        assertTrue(unresolved.contains("does not resolve") && unresolved.contains("org.nowhere.missing"), unresolved);
+
+        long installed = java.util.Arrays.stream(felix.framework().getBundleContext().getBundles())
+                .filter(b -> HotSwapSupport.TESTARCH.equals(b.getSymbolicName())).count();
+        assertEquals(1, installed, "the refused jar must not stay installed");
+        assertEquals(before, felix.bundle(HotSwapSupport.TESTARCH).getVersion().toString());
+        assertEquals(Bundle.ACTIVE, felix.bundle(HotSwapSupport.TESTARCH).getState());
+        assertEquals(expected, felix.awaitStoppedAndConsole(vm, 120_000));
+    }
+
     /** A VM saved in the shell mid-run finishes in another process with `polyvisor run --restore`. */
     @Test
     void aSnapshotSavedInTheShellFinishesWithRunRestore(@TempDir Path dir) throws Exception {

@@ -135,10 +135,15 @@ public final class HotSwapSupport implements AutoCloseable {
 
     /** The same jar with another Bundle-Version: what a rebuilt bundle looks like to the framework. */
     public static byte[] withVersion(byte[] jar, String version) throws IOException {
+        return withHeader(jar, "Bundle-Version", version);
+    }
+
+    /** The same jar with one manifest header set (for example an Import-Package nothing exports). */
+    public static byte[] withHeader(byte[] jar, String header, String value) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar))) {
             Manifest mf = new Manifest(in.getManifest());
-            mf.getMainAttributes().put(new Attributes.Name("Bundle-Version"), version);
+            mf.getMainAttributes().put(new Attributes.Name(header), value);
             try (JarOutputStream jo = new JarOutputStream(out, mf)) {
                 for (JarEntry e; (e = in.getNextJarEntry()) != null; ) {
                     jo.putNextEntry(new JarEntry(e.getName()));

@@ -50,6 +50,8 @@ final class SideBySideSwap {
         Manifest mf;
         try (JarFile f = new JarFile(jar.toFile())) {
             mf = f.getManifest();
+        } catch (IOException e) {
+            throw new VmException(jar + " is not a readable jar: " + e.getMessage());
         }
         String bsn = mf == null ? null : mf.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME);
         if (bsn == null) {
@@ -103,11 +105,9 @@ final class SideBySideSwap {
         }
         int moved;
         try {
-            resolveApart(old, fresh);
-            fresh.adapt(BundleStartLevel.class).setStartLevel(startLevel);
-            fresh.start();
+            startApart(old, fresh, startLevel);
             moved = moveVms(fresh);
-        } catch (BundleException | RuntimeException e) {
+        } catch (RuntimeException e) {
             remove(fresh); // VMs that already moved go back to the old bundle, which is still running
             throw e instanceof VmException ve ? ve
                     : new VmException("starting " + jar + " next to " + old.getSymbolicName() + " failed: "
@@ -117,14 +117,16 @@ final class SideBySideSwap {
         return moved + " VM(s) moved";
     }
 
-    private void resolveApart(Bundle old, Bundle fresh) {
+    /** Resolves (with the isolating hook in place) and starts the new bundle; says why if it cannot. */
+    private void startApart(Bundle old, Bundle fresh, int startLevel) {
         ServiceRegistration<ResolverHookFactory> hook = context.registerService(ResolverHookFactory.class,
                 new IsolatingResolverHook(old, fresh), null);
         try {
-            if (!frameworkWiring().resolveBundles(List.of(fresh))) {
-                throw new VmException("the new jar of " + old.getSymbolicName()
-                        + " does not resolve on its own (a package it needs is only in the old bundle?)");
-            }
+            fresh.adapt(BundleStartLevel.class).setStartLevel(startLevel);
+            fresh.start();
+        } catch (BundleException e) {
+            throw new VmException("the new jar of " + old.getSymbolicName() + " does not resolve or start: "
+                    + e.getMessage() + " (the installed bundle keeps running)", e);
         } finally {
             hook.unregister();
         }
