@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a benchmark main class with its module's test classpath. Benchmarks are not tests: run them by hand.
 #   scripts/bench.sh swap-pause [VMS SWAPS]     framework hot-swap pause time (toy architecture)
-#   scripts/bench.sh swap-osgi [VMS SWAPS]      the same through real OSGi bundle updates (real Felix)
+#   scripts/bench.sh swap-osgi [VMS SWAPS [toy|arm64|pl031 [update|pvswap]]]  the same in a real Felix
 #   scripts/bench.sh <module> <main class> [args...]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

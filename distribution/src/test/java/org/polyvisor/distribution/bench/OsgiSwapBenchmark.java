@@ -13,8 +13,9 @@ import org.polyvisor.distribution.HotSwapSupport;
  * each refresh restarts the bundle, so every VM pauses twice per swap. The guest-visible pauses come from the
  * framework (`pv:pauses`: from the pause request to the first vCPU running guest code on the new implementation).
  *
- * <p>Run: {@code scripts/bench.sh swap-osgi [VMS SWAPS [arm64|toy [update|pvswap]]]}; with {@code arm64} the VMs run
- * the arm64 swapload guest and the arm64 architecture bundle is the one updated. {@code update} (the default) is
+ * <p>Run: {@code scripts/bench.sh swap-osgi [VMS SWAPS [arm64|pl031|toy [update|pvswap]]]}; with {@code arm64} the VMs
+ * run the arm64 swapload guest and the arm64 architecture bundle is the one updated; with {@code pl031} the same VMs
+ * run while the device-pl031 bundle (a VM extension every arm64 VM has) is the one updated. {@code update} (the default) is
  * Felix's in-place update + refresh (two pauses per swap); {@code pvswap} is {@code pv:swap} with a jar file, which
  * starts the new revision next to the old one and moves the VMs over (one pause per swap).
  */
@@ -22,13 +23,17 @@ public final class OsgiSwapBenchmark {
     public static void main(String[] args) throws Exception {
         int vms = args.length > 0 ? Integer.parseInt(args[0]) : 8;
         int swaps = args.length > 1 ? Integer.parseInt(args[1]) : 20;
-        boolean arm64 = args.length > 2 && args[2].equals("arm64");
+        String what = args.length > 2 ? args[2] : "toy";
+        boolean device = what.equals("pl031");
+        boolean arm64 = what.equals("arm64") || device;
         boolean pvswap = args.length > 3 && args[3].equals("pvswap");
         try (HotSwapSupport felix = HotSwapSupport.start()) {
             Path image = arm64 ? org.polyvisor.distribution.Dist.REPO.resolve("guests/arm64/swapload.elf")
                     : HotSwapSupport.busyGuest(Files.createTempDirectory("pv-bench"), 1_000_000);
-            byte[] jar = arm64 ? HotSwapSupport.distributionJar("polyvisor-arch-arm64") : felix.testarchJarBytes();
-            String bsn = arm64 ? "org.polyvisor.arch.arm64" : HotSwapSupport.TESTARCH;
+            byte[] jar = device ? HotSwapSupport.distributionJar("polyvisor-device-pl031")
+                    : arm64 ? HotSwapSupport.distributionJar("polyvisor-arch-arm64") : felix.testarchJarBytes();
+            String bsn = device ? "org.polyvisor.device.pl031"
+                    : arm64 ? "org.polyvisor.arch.arm64" : HotSwapSupport.TESTARCH;
             Path jarDir = Files.createTempDirectory("pv-bench-jars");
             int[] ids = new int[vms];
             for (int i = 0; i < vms; i++) {
@@ -47,7 +52,11 @@ public final class OsgiSwapBenchmark {
                         throw new IllegalStateException("pv:swap did not swap side by side: " + out);
                     }
                 } else {
-                    felix.updateBundle(bsn, jar, "0.1.0.bench" + s, arm64 ? "arm64" : "test");
+                    if (device) {
+                        felix.updateBundle(bsn, jar, "0.1.0.bench" + s, () -> felix.extensionRegistered("pl031"));
+                    } else {
+                        felix.updateBundle(bsn, jar, "0.1.0.bench" + s, arm64 ? "arm64" : "test");
+                    }
                 }
                 updateMillis.add((System.nanoTime() - t0) / 1_000_000);
                 Thread.sleep(50);
@@ -57,7 +66,7 @@ public final class OsgiSwapBenchmark {
                 pauses.addAll(felix.swapPausesMicros(id));
             }
             long[] p = pauses.stream().mapToLong(Long::longValue).sorted().toArray();
-            System.out.printf((arm64 ? "arm64 " : "toy ") + "OSGi swap (%s): %d VMs, %d swaps (%d guest pauses): "
+            System.out.printf(what + " OSGi swap (%s): %d VMs, %d swaps (%d guest pauses): "
                             + "p50 %.2f ms, p99 %.2f ms, max %.2f ms; swap call p50 %d ms%n",
                     pvswap ? "pv:swap side by side" : "update+refresh",
                     vms, swaps, p.length, p[p.length / 2] / 1000.0,
