@@ -5,7 +5,6 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
@@ -137,7 +136,8 @@ public final class HeadlessRunner {
                 out.flush();
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // stdout closed under us (`polyvisor run x.elf | head`): end the run like a Unix tool, without a trace
+            throw new VmException("the console output was closed (" + e.getMessage() + ")");
         }
     }
 
@@ -145,7 +145,7 @@ public final class HeadlessRunner {
         try {
             out.flush();
         } catch (IOException e) {
-            LOG.warn("flushing the console failed: {}", e.toString());
+            LOG.debug("flushing the console failed: {}", e.toString()); // already reported by write()
         }
     }
 
