@@ -121,17 +121,22 @@ class HotSwapIT {
     }
 
     /**
-     * pv:swap side by side with the real arm64 bundle: two 4-vCPU VMs with GIC timer interrupts, hvc exits and MMIO
-     * move to a new revision ten times; each swap pauses a VM once (not twice as update + refresh does), only one
-     * arm64 bundle is left, the output equals QEMU's, and the old revisions' class loaders are collectable.
+     * pv:swap side by side with the real architecture bundles: for arm64 two 4-vCPU VMs with GIC timer interrupts,
+     * hvc exits and MMIO, for ppc four VMs (interpreter only, so they outlast the swaps) move to a new revision ten
+     * times; each swap pauses a VM once (not twice as update + refresh does), one bundle is left, the output equals
+     * QEMU's, and the replaced revisions' class loaders are collectable.
      */
-    @Test
-    void pvSwapMovesSmpArm64VmsToANewRevisionStartedSideBySide(@TempDir Path dir) throws Exception {
-        String bsn = "org.polyvisor.arch.arm64";
-        Path elf = Dist.guest("arm64/swapsmp");
-        String expected = Dist.golden("arm64/swapsmp");
-        byte[] jar = HotSwapSupport.distributionJar("polyvisor-arch-arm64");
-        int[] vms = {felix.createAndStart("arm64", "128M", 4, elf), felix.createAndStart("arm64", "128M", 4, elf)};
+    @ParameterizedTest(name = "{0} {2}")
+    @CsvSource({"arm64, org.polyvisor.arch.arm64, arm64/swapsmp, 4, 2, ''",
+                "ppc-booke, org.polyvisor.arch.ppc, ppc/swapload, 1, 4, jit=off"})
+    void pvSwapMovesVmsToANewRevisionStartedSideBySide(String arch, String bsn, String guest, int smp, int vmCount,
+                                                       String options, @TempDir Path dir) throws Exception {
+        byte[] jar = HotSwapSupport.distributionJar(arch.equals("arm64") ? "polyvisor-arch-arm64"
+                : "polyvisor-arch-ppc-booke");
+        int[] vms = new int[vmCount];
+        for (int i = 0; i < vms.length; i++) {
+            vms[i] = felix.createAndStart(arch, "128M", smp, options, Dist.guest(guest));
+        }
         List<WeakReference<ClassLoader>> old = new ArrayList<>();
         int swapsWhileRunning = 0;
         for (int i = 1; i <= 10; i++) {
@@ -139,24 +144,24 @@ class HotSwapIT {
             if (felix.state(vms[0]).equals("RUNNING")) {
                 swapsWhileRunning++;
             }
-            Path file = dir.resolve("arm64-" + i + ".jar");
+            Path file = dir.resolve(arch + "-" + i + ".jar");
             Files.write(file, HotSwapSupport.withVersion(jar, "0.1.0.side" + i));
             String out = felix.gogo("pv:swap " + bsn + " " + file);
             assertTrue(out.contains("side by side") && out.contains("-> 0.1.0.side" + i), out);
             long installed = java.util.Arrays.stream(felix.framework().getBundleContext().getBundles())
                     .filter(b -> bsn.equals(b.getSymbolicName())).count();
-            assertEquals(1, installed, "arm64 bundles installed after swap " + i);
+            assertEquals(1, installed, bsn + " bundles installed after swap " + i);
         }
         assertTrue(swapsWhileRunning >= 5, "only " + swapsWhileRunning + " of 10 swaps hit a running VM");
         for (int id : vms) {
             List<Long> pauses = felix.swapPausesMicros(id);
             assertTrue(pauses.size() >= swapsWhileRunning && pauses.size() <= 10,
                     "VM " + id + ": " + pauses.size() + " pauses for 10 swaps, " + swapsWhileRunning + " while running");
-            assertEquals(expected, felix.awaitStoppedAndConsole(id, 180_000), "console of arm64 VM " + id);
+            assertEquals(Dist.golden(guest), felix.awaitStoppedAndConsole(id, 180_000), "console of " + arch + " VM " + id);
             felix.gogo("pv:destroy " + id);
         }
         long alive = HotSwapSupport.reachableAfterGc(old);
-        assertEquals(0, alive, alive + " of 10 replaced arm64 class loaders are still reachable");
+        assertEquals(0, alive, alive + " of 10 replaced " + bsn + " class loaders are still reachable");
     }
 
     /**

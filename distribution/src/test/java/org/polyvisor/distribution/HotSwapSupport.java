@@ -164,7 +164,13 @@ public final class HotSwapSupport implements AutoCloseable {
     }
 
     public int createAndStart(String arch, String mem, int smp, Path image) throws Exception {
-        String created = gogo("pv:create -a " + arch + " -m " + mem + " -c " + smp + " " + image);
+        return createAndStart(arch, mem, smp, "", image);
+    }
+
+    /** With architecture options ({@code key=value,...}; empty for none). */
+    public int createAndStart(String arch, String mem, int smp, String options, Path image) throws Exception {
+        String created = gogo("pv:create -a " + arch + " -m " + mem + " -c " + smp
+                + (options.isEmpty() ? "" : " -o " + options) + " " + image);
         int id = Integer.parseInt(created.replaceAll("(?s).*VM (\\d+) created.*", "$1"));
         gogo("pv:start " + id);
         return id;
