@@ -25,6 +25,8 @@ import org.polyvisor.api.VmException;
  */
 final class BundleSwapper {
     private static final long REFRESH_TIMEOUT_SECONDS = 30;
+    /** pv:swap and the hot folder share it: one bundle swap at a time. */
+    private static final Object SWAPS = new Object();
     private final BundleContext context;
     private final VmManagerImpl manager;
 
@@ -34,6 +36,12 @@ final class BundleSwapper {
     }
 
     String swap(String bundleRef, Path jar) throws IOException, InterruptedException {
+        synchronized (SWAPS) {
+            return swapAlone(bundleRef, jar);
+        }
+    }
+
+    private String swapAlone(String bundleRef, Path jar) throws IOException, InterruptedException {
         Bundle b = find(bundleRef);
         if (b.getBundleId() == 0 || b.equals(context.getBundle())) {
             throw new VmException("bundle " + bundleRef + " (" + b.getSymbolicName() + ") cannot be swapped by pv:swap");

@@ -55,6 +55,12 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
     private final List<org.polyvisor.spi.VmExtension> extensions = new CopyOnWriteArrayList<>();
     private long order;
     private long promotions;
+    /**
+     * One service change at a time: the hold/export/import sequences of two swaps (a Felix update during a pv:swap,
+     * two DS threads) must not interleave, or one would release VMs the other still holds. Reentrant because an
+     * unregistration may hand its VMs to another registered implementation at once.
+     */
+    private final java.util.concurrent.locks.ReentrantLock swapLock = new java.util.concurrent.locks.ReentrantLock();
 
     /** For tests and benchmarks outside OSGi. */
     public VmManagerImpl() {
@@ -84,64 +90,75 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
 
     /** A new architecture service: VMs waiting for its id import their state into it and continue. */
     public void addArchitecture(Architecture arch, int ranking) {
-        String id = arch.id();
-        synchronized (architectures) {
-            architectures.add(new ArchReg(arch, ranking, order, -order));
-            order++;
-        }
-        LOG.info("architecture {} registered ({})", id, arch.getClass().getName());
-        if (current(id) != arch) {
-            return;
-        }
-        // Attach every waiting VM first and release them together afterwards: released guests compete for the
-        // cores, and a coordinator starved by them would stretch every other VM's pause.
-        List<Vm> waiting = vms.values().stream().filter(vm -> vm.config.arch().equals(id) && vm.machine() == null)
-                .toList();
-        List<Vm> attached = java.util.Collections.synchronizedList(new ArrayList<>());
-        Parallel.forEach(waiting, vm -> {
-            try {
-                vm.attach(arch);
-                reattachExtensions(vm);
-                attached.add(vm);
-            } catch (RuntimeException e) {
-                String msg = "VM " + vm.id + ": the new " + id + " implementation refused the saved state: "
-                        + e.getMessage() + " (state kept; VM stays paused)";
-                vm.setError(msg);
-                LOG.error(msg);
+        swapLock.lock();
+        try {
+            String id = arch.id();
+            synchronized (architectures) {
+                architectures.add(new ArchReg(arch, ranking, order, -order));
+                order++;
             }
-        });
-        for (Vm vm : List.copyOf(attached)) {
-            vm.release(holdArch(id));
-            releaseIfHandlersComplete(vm);
+            LOG.info("architecture {} registered ({})", id, arch.getClass().getName());
+            if (current(id) != arch) {
+                return;
+            }
+            // Attach every waiting VM first and release them together afterwards: released guests compete for the
+            // cores, and a coordinator starved by them would stretch every other VM's pause.
+            List<Vm> waiting = vms.values().stream().filter(vm -> vm.config.arch().equals(id) && vm.machine() == null)
+                    .toList();
+            List<Vm> attached = java.util.Collections.synchronizedList(new ArrayList<>());
+            Parallel.forEach(waiting, vm -> {
+                try {
+                    vm.attach(arch);
+                    reattachExtensions(vm);
+                    attached.add(vm);
+                } catch (RuntimeException e) {
+                    String msg = "VM " + vm.id + ": the new " + id + " implementation refused the saved state: "
+                            + e.getMessage() + " (state kept; VM stays paused)";
+                    vm.setError(msg);
+                    LOG.error(msg);
+                }
+            });
+            for (Vm vm : List.copyOf(attached)) {
+                vm.release(holdArch(id));
+                releaseIfHandlersComplete(vm);
+            }
+        } finally {
+            swapLock.unlock();
         }
     }
 
     /** An architecture service is going away: pause its VMs and export their state through it while it still works. */
     public void removeArchitecture(Architecture arch) {
-        String id = arch.id();
-        List<Vm> affected = vms.values().stream().filter(vm -> vm.architecture() == arch).toList();
-        for (Vm vm : affected) {
-            vm.requestHold(holdArch(id)); // all VMs stop together: the pause does not grow with the VM count
-        }
-        Parallel.forEach(affected, vm -> {
-            try {
-                vm.awaitParked(holdArch(id));
-                vm.detach("architecture " + id);
-            } catch (RuntimeException e) {
-                // the old implementation is going away whatever happens; the VM keeps what it could save
-                String msg = "VM " + vm.id + ": exporting its state from the departing " + id + " implementation failed: "
-                        + e.getMessage();
-                vm.setError(msg);
-                LOG.error(msg);
+        swapLock.lock();
+        try {
+            String id = arch.id();
+            List<Vm> affected = vms.values().stream().filter(vm -> vm.architecture() == arch).toList();
+            for (Vm vm : affected) {
+                vm.requestHold(holdArch(id)); // all VMs stop together: the pause does not grow with the VM count
             }
-        });
-        synchronized (architectures) {
-            architectures.removeIf(r -> r.arch == arch);
-        }
-        LOG.info("architecture {} unregistered ({})", id, arch.getClass().getName());
-        Architecture replacement = current(id);
-        if (replacement != null) {
-            addArchitectureReplay(replacement);
+            Parallel.forEach(affected, vm -> {
+                try {
+                    vm.awaitParked(holdArch(id));
+                    vm.detach("architecture " + id);
+                } catch (RuntimeException e) {
+                    // the old implementation is going away whatever happens; the VM keeps what it could save
+                    String msg = "VM " + vm.id + ": exporting its state from the departing " + id
+                            + " implementation failed: "
+                            + e.getMessage();
+                    vm.setError(msg);
+                    LOG.error(msg);
+                }
+            });
+            synchronized (architectures) {
+                architectures.removeIf(r -> r.arch == arch);
+            }
+            LOG.info("architecture {} unregistered ({})", id, arch.getClass().getName());
+            Architecture replacement = current(id);
+            if (replacement != null) {
+                addArchitectureReplay(replacement);
+            }
+        } finally {
+            swapLock.unlock();
         }
     }
 
@@ -166,47 +183,53 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
      * @return how many VMs moved, and one line per VM that could not
      */
     public Migration migrate(Architecture replacement) {
-        String id = replacement.id();
-        synchronized (architectures) {
-            ArchReg reg = architectures.stream().filter(r -> r.arch == replacement).findFirst()
-                    .orElseThrow(() -> new VmException("architecture " + id + " (" + replacement.getClass().getName()
-                            + ") is not registered"));
-            architectures.remove(reg);
-            architectures.add(new ArchReg(replacement, reg.ranking, reg.order, ++promotions));
-        }
-        if (current(id) != replacement) {
-            throw new VmException("another implementation of " + id + " has a higher service ranking");
-        }
-        Map<Vm, Architecture> moving = new java.util.LinkedHashMap<>();
-        for (Vm vm : vms.values()) {
-            Architecture old = vm.architecture();
-            if (vm.config.arch().equals(id) && old != null && old != replacement && !isEnded(vm)) {
-                moving.put(vm, old);
+        swapLock.lock();
+        try {
+            String id = replacement.id();
+            synchronized (architectures) {
+                ArchReg reg = architectures.stream().filter(r -> r.arch == replacement).findFirst()
+                        .orElseThrow(() -> new VmException("architecture " + id + " ("
+                                + replacement.getClass().getName()
+                                + ") is not registered"));
+                architectures.remove(reg);
+                architectures.add(new ArchReg(replacement, reg.ranking, reg.order, ++promotions));
             }
-        }
-        if (moving.isEmpty()) {
-            return new Migration(0, List.of());
-        }
-        ArchitectureWarmUp.run(replacement, moving.keySet().stream().map(vm -> vm.config).toList());
-        String hold = holdArch(id);
-        for (Vm vm : moving.keySet()) {
-            vm.requestHold(hold);
-        }
-        List<String> refused = java.util.Collections.synchronizedList(new ArrayList<>());
-        Parallel.forEach(List.copyOf(moving.entrySet()), e -> {
-            String refusal = move(e.getKey(), e.getValue(), replacement, hold);
-            if (refusal != null) {
-                refused.add(refusal);
+            if (current(id) != replacement) {
+                throw new VmException("another implementation of " + id + " has a higher service ranking");
             }
-        });
-        List<Vm> attached = moving.keySet().stream().filter(vm -> vm.machine() != null).toList();
-        for (Vm vm : attached) {
-            vm.release(hold);
-            releaseIfHandlersComplete(vm);
+            Map<Vm, Architecture> moving = new java.util.LinkedHashMap<>();
+            for (Vm vm : vms.values()) {
+                Architecture old = vm.architecture();
+                if (vm.config.arch().equals(id) && old != null && old != replacement && !isEnded(vm)) {
+                    moving.put(vm, old);
+                }
+            }
+            if (moving.isEmpty()) {
+                return new Migration(0, List.of());
+            }
+            ArchitectureWarmUp.run(replacement, moving.keySet().stream().map(vm -> vm.config).toList());
+            String hold = holdArch(id);
+            for (Vm vm : moving.keySet()) {
+                vm.requestHold(hold);
+            }
+            List<String> refused = java.util.Collections.synchronizedList(new ArrayList<>());
+            Parallel.forEach(List.copyOf(moving.entrySet()), e -> {
+                String refusal = move(e.getKey(), e.getValue(), replacement, hold);
+                if (refusal != null) {
+                    refused.add(refusal);
+                }
+            });
+            List<Vm> attached = moving.keySet().stream().filter(vm -> vm.machine() != null).toList();
+            for (Vm vm : attached) {
+                vm.release(hold);
+                releaseIfHandlersComplete(vm);
+            }
+            LOG.info("architecture {}: {} VM(s) moved to {}", id, moving.size() - refused.size(),
+                    replacement.getClass().getName());
+            return new Migration(moving.size() - refused.size(), List.copyOf(refused));
+        } finally {
+            swapLock.unlock();
         }
-        LOG.info("architecture {}: {} VM(s) moved to {}", id, moving.size() - refused.size(),
-                replacement.getClass().getName());
-        return new Migration(moving.size() - refused.size(), List.copyOf(refused));
     }
 
     /** Moves one held VM; returns null, or why it stays on {@code old} (or without a machine). Never throws. */
@@ -217,7 +240,8 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
             vm.awaitParked(hold);
             vm.detach("architecture " + id + " (moving to a new implementation)");
         } catch (RuntimeException ex) {
-            msg = "VM " + vm.id + ": could not be moved: " + ex.getMessage() + " (it stays on the previous implementation)";
+            msg = "VM " + vm.id + ": could not be moved: " + ex.getMessage()
+                    + " (it stays on the previous implementation)";
             vm.setError(msg);
             LOG.error(msg);
             return msg;
@@ -247,11 +271,16 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
     }
 
     public void addExitHandler(ExitHandler handler, String arch, String[] exitClasses, int ranking) {
-        dispatcher.add(handler, arch, exitClasses, ranking);
-        for (Vm vm : vms.values()) {
-            if (vm.config.arch().equals(arch)) {
-                releaseIfHandlersComplete(vm);
+        swapLock.lock();
+        try {
+            dispatcher.add(handler, arch, exitClasses, ranking);
+            for (Vm vm : vms.values()) {
+                if (vm.config.arch().equals(arch)) {
+                    releaseIfHandlersComplete(vm);
+                }
             }
+        } finally {
+            swapLock.unlock();
         }
     }
 
@@ -260,20 +289,25 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
      * revision's handler (a make-before-break swap) keep running.
      */
     public void removeExitHandler(ExitHandler handler, String arch) {
-        List<Vm> held = new ArrayList<>();
-        for (Vm vm : vms.values()) {
-            if (vm.config.arch().equals(arch) && !isEnded(vm)
-                    && (vm.architecture() == null || dispatcher.selects(arch, vm.architectureLoader(), handler))) {
-                vm.requestHold(holdHandlers(arch));
-                held.add(vm);
+        swapLock.lock();
+        try {
+            List<Vm> held = new ArrayList<>();
+            for (Vm vm : vms.values()) {
+                if (vm.config.arch().equals(arch) && !isEnded(vm)
+                        && (vm.architecture() == null || dispatcher.selects(arch, vm.architectureLoader(), handler))) {
+                    vm.requestHold(holdHandlers(arch));
+                    held.add(vm);
+                }
             }
-        }
-        for (Vm vm : held) {
-            vm.awaitParked(holdHandlers(arch));
-        }
-        dispatcher.remove(handler);
-        for (Vm vm : held) {
-            releaseIfHandlersComplete(vm);
+            for (Vm vm : held) {
+                vm.awaitParked(holdHandlers(arch));
+            }
+            dispatcher.remove(handler);
+            for (Vm vm : held) {
+                releaseIfHandlersComplete(vm);
+            }
+        } finally {
+            swapLock.unlock();
         }
     }
 
@@ -286,12 +320,17 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
 
     /** A new extension: attached to VMs that wait for its id (their saved state is imported). */
     public void addExtension(org.polyvisor.spi.VmExtension ext) {
-        extensions.add(ext);
-        for (Vm vm : vms.values()) {
-            if (vm.waitsForExtension(ext.id()) && vm.machine() != null
-                    && currentExtension(ext.id(), vm.architectureLoader()) == ext) {
-                attachWaiting(vm, ext);
+        swapLock.lock();
+        try {
+            extensions.add(ext);
+            for (Vm vm : vms.values()) {
+                if (vm.waitsForExtension(ext.id()) && vm.machine() != null
+                        && currentExtension(ext.id(), vm.architectureLoader()) == ext) {
+                    attachWaiting(vm, ext);
+                }
             }
+        } finally {
+            swapLock.unlock();
         }
     }
 
@@ -311,21 +350,26 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
      * attached to another instance of the same id (another bundle revision) are not touched.
      */
     public void removeExtension(org.polyvisor.spi.VmExtension ext) {
-        List<Vm> affected = vms.values().stream().filter(vm -> vm.attachedExtension(ext.id()) == ext).toList();
-        for (Vm vm : affected) {
-            vm.requestHold(holdExtension(ext.id()));
-        }
-        for (Vm vm : affected) {
-            vm.awaitParked(holdExtension(ext.id()));
-            vm.detachExtension(ext.id());
-        }
-        extensions.remove(ext);
-        for (Vm vm : affected) {
-            org.polyvisor.spi.VmExtension other = vm.machine() == null ? null
-                    : currentExtension(ext.id(), vm.architectureLoader());
-            if (other != null) { // otherwise the VM waits for the id; addExtension attaches it when one comes
-                attachWaiting(vm, other);
+        swapLock.lock();
+        try {
+            List<Vm> affected = vms.values().stream().filter(vm -> vm.attachedExtension(ext.id()) == ext).toList();
+            for (Vm vm : affected) {
+                vm.requestHold(holdExtension(ext.id()));
             }
+            for (Vm vm : affected) {
+                vm.awaitParked(holdExtension(ext.id()));
+                vm.detachExtension(ext.id());
+            }
+            extensions.remove(ext);
+            for (Vm vm : affected) {
+                org.polyvisor.spi.VmExtension other = vm.machine() == null ? null
+                        : currentExtension(ext.id(), vm.architectureLoader());
+                if (other != null) { // otherwise the VM waits for the id; addExtension attaches it when one comes
+                    attachWaiting(vm, other);
+                }
+            }
+        } finally {
+            swapLock.unlock();
         }
     }
 
