@@ -103,7 +103,7 @@ final class SideBySideSwap {
             throw new VmException("installing " + jar + " next to " + old.getSymbolicName() + " failed: "
                     + e.getMessage(), e);
         }
-        int moved;
+        String moved;
         try {
             startApart(old, fresh, startLevel);
             moved = moveVms(fresh);
@@ -114,7 +114,7 @@ final class SideBySideSwap {
                             + e.getMessage() + " (the installed bundle keeps running)", e);
         }
         remove(old);
-        return moved + " VM(s) moved";
+        return moved;
     }
 
     /** Resolves (with the isolating hook in place) and starts the new bundle; says why if it cannot. */
@@ -133,11 +133,12 @@ final class SideBySideSwap {
     }
 
     /** Moves the VMs of every architecture the new bundle registered; all or nothing. */
-    private int moveVms(Bundle fresh) {
+    private String moveVms(Bundle fresh) {
         ServiceReference<?>[] refs = fresh.getRegisteredServices();
         int moved = 0;
+        long heldNanos = 0;
         if (refs == null) {
-            return 0;
+            return "0 VM(s) moved";
         }
         for (ServiceReference<?> ref : refs) {
             String[] classes = (String[]) ref.getProperty(Constants.OBJECTCLASS);
@@ -155,11 +156,13 @@ final class SideBySideSwap {
                             + String.join("; ", m.refused()));
                 }
                 moved += m.moved();
+                heldNanos += m.heldNanos();
             } finally {
                 context.ungetService(ref);
             }
         }
-        return moved;
+        return moved == 0 ? "0 VM(s) moved"
+                : String.format("%d VM(s) moved, held %.1f ms", moved, heldNanos / 1e6);
     }
 
     private void remove(Bundle b) throws InterruptedException {

@@ -205,10 +205,11 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
                 }
             }
             if (moving.isEmpty()) {
-                return new Migration(0, List.of());
+                return new Migration(0, List.of(), 0);
             }
             ArchitectureWarmUp.run(replacement, moving.keySet().stream().map(vm -> vm.config).toList());
             String hold = holdArch(id);
+            long held = System.nanoTime();
             for (Vm vm : moving.keySet()) {
                 vm.requestHold(hold);
             }
@@ -224,9 +225,10 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
                 vm.release(hold);
                 releaseIfHandlersComplete(vm);
             }
-            LOG.info("architecture {}: {} VM(s) moved to {}", id, moving.size() - refused.size(),
-                    replacement.getClass().getName());
-            return new Migration(moving.size() - refused.size(), List.copyOf(refused));
+            long heldNanos = System.nanoTime() - held;
+            LOG.info("architecture {}: {} VM(s) moved to {} in a {} us pause", id, moving.size() - refused.size(),
+                    replacement.getClass().getName(), heldNanos / 1000);
+            return new Migration(moving.size() - refused.size(), List.copyOf(refused), heldNanos);
         } finally {
             swapLock.unlock();
         }
@@ -266,8 +268,11 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
         return msg;
     }
 
-    /** What {@link #migrate} did: VMs moved, and why the others did not. */
-    public record Migration(int moved, List<String> refused) {
+    /**
+     * What {@link #migrate} did: VMs moved, why the others did not, and how long they were held (the pause request
+     * to the release; each VM's guest-visible pause, in {@link #swapPauses}, ends when its vCPU runs again).
+     */
+    public record Migration(int moved, List<String> refused, long heldNanos) {
     }
 
     public void addExitHandler(ExitHandler handler, String arch, String[] exitClasses, int ranking) {
