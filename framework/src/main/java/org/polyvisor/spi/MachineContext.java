@@ -32,4 +32,19 @@ public interface MachineContext {
     default java.util.concurrent.atomic.LongAdder exitCounter(String exitClass) {
         return new java.util.concurrent.atomic.LongAdder();
     }
+
+    /**
+     * Asks the framework to build this VM's machine again, because what the architecture builds machines from has
+     * changed (a feature's system registers came, went or were replaced by another bundle revision): the VM is
+     * paused at an instruction boundary, its state exported through the current machine, the machine closed, and a
+     * new one created by the architecture's {@link Architecture#createMachine} and given the state. A machine that
+     * refuses the state ({@link StateIncompatibleException}: it needs a feature that is not installed) leaves the VM
+     * waiting with the error and its state kept; the next request for it, or a new implementation of the
+     * architecture, tries again. A VM that is waiting already is simply tried again.
+     *
+     * <p>Call it from the service callback where the change happens (while a departing contribution still works),
+     * never from one of this VM's vCPU threads. Contexts without a VM manager (unit-test harnesses) ignore it.
+     */
+    default void requestRebuild(String reason) {
+    }
 }

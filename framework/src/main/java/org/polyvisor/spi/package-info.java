@@ -5,5 +5,5 @@
  * implement are {@code @ConsumerType}; types the framework implements are {@code @ProviderType}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0") // 1.1: MachineContext.requestRebuild
 package org.polyvisor.spi;

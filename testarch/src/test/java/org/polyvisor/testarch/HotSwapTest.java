@@ -122,6 +122,44 @@ class HotSwapTest {
         assertAllFinishWith(expected, ids, outs);
     }
 
+    /** MachineRebuilder: an architecture's machines are built again under load; the guests cannot tell. */
+    @Test
+    void rebuildingTheMachinesUnderLoadLeavesTheOutputUnchanged() throws Exception {
+        Path elf = ToyPrograms.checksum(dir, 3_000);
+        String expected = reference(elf);
+        ToyArchitecture arch = install(new ToyArchitecture());
+        ByteArrayOutputStream[] outs = new ByteArrayOutputStream[3];
+        int[] ids = startAll(elf, outs);
+        int rebuilds = 0;
+        while (rebuilds < 20 && mgr.info(ids[0]).state() == VmState.RUNNING) {
+            Thread.sleep(3);
+            mgr.rebuild(arch, "test: a feature changed");
+            rebuilds++;
+        }
+        assertTrue(rebuilds >= 5, "only " + rebuilds + " rebuilds happened before the guest finished");
+        assertAllFinishWith(expected, ids, outs);
+    }
+
+    /** A rebuilt machine that refuses the state (a needed feature is missing) leaves the VM waiting until one fits. */
+    @Test
+    void aRebuildTheNewMachineRefusesWaitsForOneThatAcceptsTheState() throws Exception {
+        Path elf = ToyPrograms.checksum(dir, 2_000);
+        String expected = reference(elf);
+        ToyArchitecture v2 = install(new ToyArchitecture(2));
+        ByteArrayOutputStream[] outs = new ByteArrayOutputStream[1];
+        int[] ids = startAll(elf, outs);
+        Thread.sleep(10);
+        ToyArchitecture v1 = new ToyArchitecture(1); // reads only version 1 state
+        mgr.addArchitecture(v1, 10); // ranked above: rebuilt machines come from it
+        mgr.rebuild(v2, "test: feature X went away");
+        VmInfo waiting = mgr.info(ids[0]);
+        assertEquals(VmState.WAITING, waiting.state(), waiting.toString());
+        assertTrue(waiting.error().contains("refused the saved state") && waiting.error().contains("version 2"),
+                waiting.error());
+        mgr.removeArchitecture(v1); // v2 is the best again: the VM gets a machine from it
+        assertAllFinishWith(expected, ids, outs);
+    }
+
     @Test
     void aRefusedMoveLeavesTheVmRunningOnItsImplementationWithTheReason() throws Exception {
         Path elf = ToyPrograms.checksum(dir, 2_000);

@@ -32,9 +32,18 @@ public final class Arm64Architecture implements Architecture {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile Stage2Provider stage2Provider;
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    private volatile List<SysRegTable> sysRegTables;
+    /**
+     * Feature system-register tables. Two bundle revisions of a feature may register a table of the same name at once
+     * (a side-by-side swap): the newest registration of a name is the one machines get.
+     */
+    private final java.util.LinkedHashMap<SysRegTable, String> sysRegTables = new java.util.LinkedHashMap<>();
+
+    /**
+     * Every VM this architecture built a machine for (weakly: a destroyed VM's context goes away by itself), so that
+     * a change in what machines are built from reaches the running ones and the ones waiting for a feature.
+     */
+    private final java.util.Set<MachineContext> contexts =
+            java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
 
     private final ParticipantRegistry participants = new ParticipantRegistry();
 
@@ -44,7 +53,60 @@ public final class Arm64Architecture implements Architecture {
     /** Plain-Java wiring (tests, tools): what DS injects in OSGi. */
     public Arm64Architecture(Stage2Provider stage2Provider, List<SysRegTable> sysRegTables) {
         this.stage2Provider = stage2Provider;
-        this.sysRegTables = List.copyOf(sysRegTables);
+        for (SysRegTable t : sysRegTables) {
+            this.sysRegTables.put(t, t.name());
+        }
+    }
+
+    /**
+     * A feature's system registers arrived (or a new revision of them): running machines are rebuilt with the
+     * current tables, so no VM keeps running the code of a table that is being replaced, and a VM that waited for
+     * the feature gets its registers back. (A rebuild gives every machine the current tables: a VM created before
+     * a feature was installed sees its registers from then on.)
+     */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "removeSysRegTable")
+    public void addSysRegTable(SysRegTable table) {
+        synchronized (sysRegTables) {
+            sysRegTables.put(table, table.name());
+        }
+        rebuildMachines("system registers '" + table.name() + "' registered");
+    }
+
+    /**
+     * A feature's system registers are going away (called while their code still works): machines are rebuilt
+     * without them; a VM that used them waits for the feature, its register values kept in the saved state.
+     */
+    public void removeSysRegTable(SysRegTable table) {
+        boolean inUse = currentSysRegTables().contains(table); // not if a newer revision replaced it already
+        synchronized (sysRegTables) {
+            sysRegTables.remove(table);
+        }
+        if (inUse) {
+            rebuildMachines("system registers '" + table.name() + "' unregistered");
+        }
+    }
+
+    private void rebuildMachines(String reason) {
+        List<MachineContext> all;
+        synchronized (contexts) {
+            all = List.copyOf(contexts);
+        }
+        for (MachineContext c : all) {
+            c.requestRebuild(reason);
+        }
+    }
+
+    /** The tables a new machine gets: per name, the newest registration. */
+    private List<SysRegTable> currentSysRegTables() {
+        java.util.Map<String, SysRegTable> byName = new java.util.LinkedHashMap<>();
+        synchronized (sysRegTables) {
+            sysRegTables.forEach((t, name) -> {
+                byName.remove(name); // re-insert: a later registration of a name replaces the earlier one
+                byName.put(name, t);
+            });
+        }
+        return List.copyOf(byName.values());
     }
 
     @Override
@@ -73,7 +135,10 @@ public final class Arm64Architecture implements Architecture {
 
     @Override
     public Machine createMachine(MachineContext context) {
-        List<SysRegTable> extra = sysRegTables;
-        return new VirtMachine(context, stage2Provider, extra == null ? List.of() : List.copyOf(extra), participants);
+        Machine m = new VirtMachine(context, stage2Provider, currentSysRegTables(), participants);
+        synchronized (contexts) {
+            contexts.add(context);
+        }
+        return m;
     }
 }

@@ -64,6 +64,7 @@ final class Vm implements MachineContext {
     /** Set by hold/stop; the runner loop's only per-iteration check. */
     volatile boolean requestPending;
     private volatile Architecture architecture;
+    private final VmManagerImpl manager;
     private volatile Machine machine;
 
     /** Attached extensions by id, and the state of those that are away. */
@@ -77,10 +78,16 @@ final class Vm implements MachineContext {
     private StateSnapshot savedMachine;
     private StateSnapshot[] savedVcpus;
 
-    Vm(int id, VmConfig config) {
+    Vm(int id, VmConfig config, VmManagerImpl manager) {
         this.id = id;
         this.config = config;
+        this.manager = manager;
         this.bus = new MmioBusImpl(id, memory);
+    }
+
+    @Override
+    public void requestRebuild(String reason) {
+        manager.rebuild(this, reason);
     }
 
     // ---- MachineContext ----

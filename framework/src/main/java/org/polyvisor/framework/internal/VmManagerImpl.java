@@ -98,29 +98,79 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
                 order++;
             }
             LOG.info("architecture {} registered ({})", id, arch.getClass().getName());
-            if (current(id) != arch) {
-                return;
+            if (current(id) == arch) {
+                attachWaitingVms(arch);
             }
-            // Attach every waiting VM first and release them together afterwards: released guests compete for the
-            // cores, and a coordinator starved by them would stretch every other VM's pause.
-            List<Vm> waiting = vms.values().stream().filter(vm -> vm.config.arch().equals(id) && vm.machine() == null)
-                    .toList();
-            List<Vm> attached = java.util.Collections.synchronizedList(new ArrayList<>());
-            Parallel.forEach(waiting, vm -> {
+        } finally {
+            swapLock.unlock();
+        }
+    }
+
+    /** VMs of the architecture's id that have no machine get one from {@code arch} and their state; under swapLock. */
+    private void attachWaitingVms(Architecture arch) {
+        String id = arch.id();
+        // Attach every waiting VM first and release them together afterwards: released guests compete for the
+        // cores, and a coordinator starved by them would stretch every other VM's pause.
+        List<Vm> waiting = vms.values().stream().filter(vm -> vm.config.arch().equals(id) && vm.machine() == null)
+                .toList();
+        List<Vm> attached = java.util.Collections.synchronizedList(new ArrayList<>());
+        Parallel.forEach(waiting, vm -> {
+            try {
+                vm.attach(arch);
+                reattachExtensions(vm);
+                attached.add(vm);
+            } catch (RuntimeException e) {
+                String msg = "VM " + vm.id + ": the " + id + " implementation refused the saved state: "
+                        + e.getMessage() + " (state kept; VM stays paused)";
+                vm.setError(msg);
+                LOG.error(msg);
+            }
+        });
+        for (Vm vm : List.copyOf(attached)) {
+            vm.release(holdArch(id));
+            releaseIfHandlersComplete(vm);
+        }
+    }
+
+    /**
+     * The VMs' machines are built again ({@link org.polyvisor.spi.MachineContext#requestRebuild} for every VM
+     * running on {@code arch}): for tools and tests that change what an architecture builds from.
+     */
+    public void rebuild(Architecture arch, String reason) {
+        for (Vm vm : List.copyOf(vms.values())) {
+            if (vm.architecture() == arch) {
+                rebuild(vm, reason);
+            }
+        }
+    }
+
+    /**
+     * {@link org.polyvisor.spi.MachineContext#requestRebuild}: the VM gets a new machine from its architecture's
+     * current code, or waits (with the error) if the new machine refuses its state; other VMs of the architecture
+     * that wait are tried again too.
+     */
+    void rebuild(Vm vm, String reason) {
+        swapLock.lock();
+        try {
+            if (vms.get(vm.id) != vm) {
+                return; // destroyed meanwhile
+            }
+            String id = vm.config.arch();
+            if (vm.machine() != null) {
+                vm.requestHold(holdArch(id));
                 try {
-                    vm.attach(arch);
-                    reattachExtensions(vm);
-                    attached.add(vm);
+                    vm.awaitParked(holdArch(id));
+                    vm.detach(reason);
                 } catch (RuntimeException e) {
-                    String msg = "VM " + vm.id + ": the new " + id + " implementation refused the saved state: "
-                            + e.getMessage() + " (state kept; VM stays paused)";
-                    vm.setError(msg);
-                    LOG.error(msg);
+                    vm.setError("VM " + vm.id + ": rebuilding its machine (" + reason + ") failed: " + e.getMessage());
+                    vm.release(holdArch(id));
+                    return;
                 }
-            });
-            for (Vm vm : List.copyOf(attached)) {
-                vm.release(holdArch(id));
-                releaseIfHandlersComplete(vm);
+            }
+            LOG.info("VM {}: machine rebuilt: {}", vm.id, reason);
+            Architecture now = current(id);
+            if (now != null) {
+                attachWaitingVms(now);
             }
         } finally {
             swapLock.unlock();
@@ -488,7 +538,7 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
         }
         ElfImage image = config.image() == null ? null : ElfImage.read(config.image());
         int id = nextId.getAndIncrement();
-        Vm vm = new Vm(id, config);
+        Vm vm = new Vm(id, config, this);
         Machine machine = null;
         try {
             machine = arch.createMachine(vm);
@@ -696,7 +746,7 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
                     + installedIds() + ")");
         }
         int id = nextId.getAndIncrement();
-        Vm vm = new Vm(id, config);
+        Vm vm = new Vm(id, config, this);
         Machine machine = null;
         try {
             machine = arch.createMachine(vm);

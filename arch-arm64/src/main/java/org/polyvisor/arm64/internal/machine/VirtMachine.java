@@ -27,6 +27,7 @@ import org.polyvisor.arm64.spi.SysRegTable;
 import org.polyvisor.elf.ElfImage;
 import org.polyvisor.spi.Machine;
 import org.polyvisor.spi.MachineContext;
+import org.polyvisor.spi.StateIncompatibleException;
 import org.polyvisor.spi.StateSnapshot;
 import org.polyvisor.spi.Vcpu;
 
@@ -52,6 +53,9 @@ public final class VirtMachine implements Machine {
     private final HostModel hostModel;
     private final int vmid;
     private final DefaultStage2 stage2;
+    /** Names of the feature system-register tables this machine was built with (recorded in its state). */
+    private final java.util.Set<String> featureTables = new java.util.TreeSet<>();
+    private static final String SYSREG_TABLE_PREFIX = "sysregs.";
     private final Map<String, Map<Integer, StateSnapshot>> parked = new HashMap<>();
 
     public VirtMachine(MachineContext context) {
@@ -96,6 +100,9 @@ public final class VirtMachine implements Machine {
         stage2 = new DefaultStage2(context.memory());
         Stage2 s2 = stage2Provider == null ? stage2 : stage2Provider.stage2For(context, stage2);
         vmid = VmidAllocator.next();
+        for (SysRegTable t : extraSysRegs) {
+            featureTables.add(t.name());
+        }
         for (int i = 0; i < cfg.vcpus(); i++) {
             vcpus.add(createVcpu(i, s2, extraSysRegs, participants));
         }
@@ -223,6 +230,9 @@ public final class VirtMachine implements Machine {
     public StateSnapshot exportState() {
         StateSnapshot.Builder b = StateSnapshot.builder("arm64.virt", 2).child("pl011", uart.exportState())
                 .child("gic", gic.exportState()).value("host.vhe", hostModel == HostModel.VHE ? 1 : 0);
+        for (String t : featureTables) {
+            b.flag(SYSREG_TABLE_PREFIX + t, true); // the guest may hold values in them: needed on import
+        }
         synchronized (parked) {
             parked.forEach((id, m) -> m.forEach((cpu, s) -> b.child("parked." + id + "." + cpu, s)));
         }
@@ -232,6 +242,14 @@ public final class VirtMachine implements Machine {
     @Override
     public void importState(StateSnapshot state) {
         state.requireKind("arm64.virt", 2);
+        for (String key : state.values().keySet()) {
+            String table = key.startsWith(SYSREG_TABLE_PREFIX) ? key.substring(SYSREG_TABLE_PREFIX.length()) : null;
+            if (table != null && !featureTables.contains(table)) {
+                // the guest's values of that feature's registers would be lost: the VM waits for the feature
+                throw new StateIncompatibleException("the VM uses the system registers of feature '" + table
+                        + "', which is not installed (installed: " + featureTables + ")");
+            }
+        }
         uart.importState(state.child("pl011"));
         if (state.version() >= 2) {
             gic.importState(state.child("gic"));

@@ -1,0 +1,189 @@
+package org.polyvisor.arm64.hyp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.polyvisor.api.VmConfig;
+import org.polyvisor.api.VmInfo;
+import org.polyvisor.api.VmState;
+import org.polyvisor.arm64.internal.Arm64Architecture;
+import org.polyvisor.arm64.internal.cpu.Cpu;
+import org.polyvisor.arm64.internal.machine.Arm64Vcpu;
+import org.polyvisor.arm64.spi.SysReg;
+import org.polyvisor.arm64.spi.SysRegTable;
+import org.polyvisor.arm64.testing.Guests;
+import org.polyvisor.arm64.testing.HypVm;
+import org.polyvisor.framework.internal.StandaloneContext;
+import org.polyvisor.framework.internal.VmManagerImpl;
+import org.polyvisor.spi.Machine;
+import org.polyvisor.spi.MachineContext;
+import org.polyvisor.spi.StateIncompatibleException;
+import org.polyvisor.spi.StateSnapshot;
+
+/**
+ * A feature's system registers (SysRegTable) swapped while VMs run: machines are rebuilt with the new revision's
+ * table (no VM keeps the old code), the guest's register values survive, and a VM whose feature went away waits for
+ * it instead of losing its values.
+ */
+class FeatureSysRegSwapTest {
+    /** Revision {@code rev} of a feature with one register; revision 2 and later add a second one. */
+    private static SysRegTable feature(int rev) {
+        return new SysRegTable() {
+            @Override
+            public String name() {
+                return "test-feature";
+            }
+
+            @Override
+            public List<SysReg> registers() {
+                List<SysReg> r = new ArrayList<>(List.of(SysReg.plain("TEST_FEAT_EL1", 3, 0, 15, 0, 0, SysReg.RW_EL1, 0)));
+                if (rev >= 2) {
+                    r.add(SysReg.plain("TEST_FEAT2_EL1", 3, 0, 15, 0, 1, SysReg.RW_EL1, rev));
+                }
+                return r;
+            }
+
+            @Override
+            public String toString() {
+                return "test-feature rev " + rev;
+            }
+        };
+    }
+
+    /** A machine context that records the rebuild requests the architecture sends it. */
+    private static final class Recording implements MachineContext {
+        final List<String> reasons = new ArrayList<>();
+        private final StandaloneContext inner;
+
+        Recording(StandaloneContext inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public int vmId() {
+            return inner.vmId();
+        }
+
+        @Override
+        public VmConfig config() {
+            return inner.config();
+        }
+
+        @Override
+        public org.polyvisor.memory.GuestMemory memory() {
+            return inner.memory();
+        }
+
+        @Override
+        public org.polyvisor.spi.MmioBus mmio() {
+            return inner.mmio();
+        }
+
+        @Override
+        public org.polyvisor.spi.ConsoleSink console() {
+            return inner.console();
+        }
+
+        @Override
+        public void requestRebuild(String reason) {
+            reasons.add(reason);
+        }
+    }
+
+    private static Cpu cpu(Machine m) {
+        return ((Arm64Vcpu) m.vcpu(0)).cpu();
+    }
+
+    @Test
+    void aNewRevisionOfTheTableRebuildsMachinesKeepsValuesAndAMissingOneIsRefused() {
+        SysRegTable rev1 = feature(1);
+        SysRegTable rev2 = feature(2);
+        Arm64Architecture arch = new Arm64Architecture(null, List.of(rev1));
+        VmConfig cfg = VmConfig.of("arm64", 16L << 20, 1, null);
+        try (StandaloneContext s1 = new StandaloneContext(cfg, b -> { });
+                StandaloneContext c2 = new StandaloneContext(cfg, b -> { });
+                StandaloneContext c3 = new StandaloneContext(cfg, b -> { })) {
+            StateSnapshot machineState;
+            StateSnapshot vcpuState;
+            Recording recorder = new Recording(s1); // the VM the architecture must tell about changes
+            try (Machine m1 = arch.createMachine(recorder)) {
+                cpu(m1).sys[cpu(m1).regs.index("TEST_FEAT_EL1")] = 0x1234_5678L; // what the guest wrote
+                machineState = m1.exportState();
+                vcpuState = m1.vcpu(0).exportState();
+            }
+            arch.addSysRegTable(rev2); // a side-by-side swap of the feature bundle: its new revision registers
+            assertEquals(List.of("system registers 'test-feature' registered"), recorder.reasons);
+            try (Machine m2 = arch.createMachine(c2)) {
+                assertTrue(cpu(m2).regs.has("TEST_FEAT2_EL1"), "the new revision's table is used");
+                m2.importState(machineState);
+                m2.vcpu(0).importState(vcpuState);
+                assertEquals(0x1234_5678L, cpu(m2).sys[cpu(m2).regs.index("TEST_FEAT_EL1")]);
+                machineState = m2.exportState();
+            }
+            arch.removeSysRegTable(rev1); // the old revision leaves: nothing uses it, no rebuild
+            assertEquals(1, recorder.reasons.size(), recorder.reasons.toString());
+            arch.removeSysRegTable(rev2); // the feature is gone
+            assertEquals("system registers 'test-feature' unregistered", recorder.reasons.get(1));
+            try (Machine m3 = arch.createMachine(c3)) {
+                StateSnapshot s = machineState;
+                StateIncompatibleException e = assertThrows(StateIncompatibleException.class, () -> m3.importState(s));
+                assertTrue(e.getMessage().contains("'test-feature'"), e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Through the framework, under load: the table is replaced by new revisions while the swapload guest runs (each
+     * change rebuilds its machine), then removed (the VM waits, saying for what) and brought back (it continues);
+     * the output equals QEMU's.
+     */
+    @Test
+    void aRunningVmFollowsTheFeatureTableThroughRevisionsAndWaitsWhileItIsAway() throws Exception {
+        String expected = Files.readString(Guests.dir().resolve("swapload.expected"), StandardCharsets.ISO_8859_1);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (VmManagerImpl mgr = new VmManagerImpl()) {
+            Arm64Architecture arch = new Arm64Architecture(null, List.of());
+            SysRegTable current = feature(1);
+            arch.addSysRegTable(current);
+            mgr.addArchitecture(arch);
+            HypVm.registerHandlers(mgr);
+            int id = mgr.create(VmConfig.of("arm64", 128L << 20, 1, Guests.dir().resolve("swapload.elf")));
+            try (AutoCloseable c = mgr.attachConsole(id, b -> {
+                synchronized (out) {
+                    out.write(b);
+                }
+            })) {
+                mgr.start(id);
+                for (int rev = 2; rev <= 6 && mgr.info(id).state() == VmState.RUNNING; rev++) {
+                    Thread.sleep(20);
+                    SysRegTable next = feature(rev);
+                    arch.addSysRegTable(next); // new revision next to the old one
+                    arch.removeSysRegTable(current);
+                    current = next;
+                }
+                // swapload runs for seconds: it is still running here
+                assertEquals(VmState.RUNNING, mgr.info(id).state(), "the guest finished before the feature left");
+                arch.removeSysRegTable(current); // the feature goes away: the VM must wait for it
+                VmInfo waiting = mgr.info(id);
+                assertEquals(VmState.WAITING, waiting.state(), waiting.toString());
+                assertTrue(waiting.error().contains("'test-feature', which is not installed"), waiting.error());
+                Thread.sleep(20);
+                arch.addSysRegTable(feature(7));
+                VmInfo info = mgr.awaitTermination(id, 120_000);
+                assertEquals(VmState.STOPPED, info.state(), info.error());
+                assertTrue(mgr.swapPauses(id).length >= 3, "the VM's machine was rebuilt while it ran");
+            }
+        }
+        synchronized (out) {
+            assertEquals(expected, out.toString(StandardCharsets.ISO_8859_1));
+        }
+    }
+}
