@@ -55,6 +55,21 @@ class HotSwapTest {
         return ids;
     }
 
+    private interface Step {
+        void run(int round) throws Exception;
+    }
+
+    /** Runs the step up to 20 times, 3 ms apart, while the first VM runs; at least 5 must happen mid-run. */
+    private void whileRunning(int[] ids, String what, Step step) throws Exception {
+        int rounds = 0;
+        while (rounds < 20 && mgr.info(ids[0]).state() == VmState.RUNNING) {
+            Thread.sleep(3);
+            step.run(rounds);
+            rounds++;
+        }
+        assertTrue(rounds >= 5, "only " + rounds + " " + what + " happened before the guest finished");
+    }
+
     private void assertAllFinishWith(String expected, int[] ids, ByteArrayOutputStream[] outs) throws Exception {
         for (int i = 0; i < ids.length; i++) {
             VmInfo info = mgr.awaitTermination(ids[i], 30_000);
@@ -70,10 +85,9 @@ class HotSwapTest {
         ToyArchitecture arch = install(new ToyArchitecture());
         ByteArrayOutputStream[] outs = new ByteArrayOutputStream[3];
         int[] ids = startAll(elf, outs);
-        int swaps = 0;
-        while (swaps < 20 && mgr.info(ids[0]).state() == VmState.RUNNING) {
-            Thread.sleep(3);
-            mgr.removeArchitecture(arch);
+        ToyArchitecture[] current = {arch};
+        whileRunning(ids, "swaps", round -> {
+            mgr.removeArchitecture(current[0]);
             for (int id : ids) {
                 VmInfo info = mgr.info(id);
                 if (info.state() != VmState.STOPPED) {
@@ -81,11 +95,9 @@ class HotSwapTest {
                     assertEquals("architecture test", info.waitingFor());
                 }
             }
-            arch = new ToyArchitecture();
-            mgr.addArchitecture(arch);
-            swaps++;
-        }
-        assertTrue(swaps >= 5, "only " + swaps + " swaps happened before the guest finished");
+            current[0] = new ToyArchitecture();
+            mgr.addArchitecture(current[0]);
+        });
         assertAllFinishWith(expected, ids, outs);
     }
 
@@ -97,32 +109,29 @@ class HotSwapTest {
         ToyArchitecture arch = install(new ToyArchitecture());
         ByteArrayOutputStream[] outs = new ByteArrayOutputStream[3];
         int[] ids = startAll(elf, outs);
-        int moves = 0;
-        while (moves < 20 && mgr.info(ids[0]).state() == VmState.RUNNING) {
-            Thread.sleep(3);
+        ToyArchitecture[] current = {arch};
+        whileRunning(ids, "moves", round -> {
             ToyArchitecture next = new ToyArchitecture();
             mgr.addArchitecture(next); // registered next to the old one: nothing moves yet
             VmManagerImpl.Migration m = mgr.migrate(next);
             assertTrue(m.refused().isEmpty(), m.refused().toString());
             // a pause is recorded when the vCPU thread gets back to guest code: wait for this move's
-            int moved = moves + 1;
+            int moved = round + 1;
             long deadline = System.currentTimeMillis() + 5_000;
             while (mgr.swapPauses(ids[0]).length < moved && mgr.info(ids[0]).state() == VmState.RUNNING
                     && System.currentTimeMillis() < deadline) {
                 Thread.sleep(1);
             }
             int pausesBefore = mgr.swapPauses(ids[0]).length;
-            mgr.removeArchitecture(arch); // nobody runs on it any more
+            mgr.removeArchitecture(current[0]); // nobody runs on it any more
             Thread.sleep(20); // time for a (wrongly) paused VM to resume and record the pause
             assertEquals(pausesBefore, mgr.swapPauses(ids[0]).length, "removing the old implementation paused a VM");
-            arch = next;
-            moves++;
-        }
-        assertTrue(moves >= 5, "only " + moves + " moves happened before the guest finished");
+            current[0] = next;
+        });
         assertAllFinishWith(expected, ids, outs);
     }
 
-    /** MachineRebuilder: an architecture's machines are built again under load; the guests cannot tell. */
+    /** Machine rebuild (MachineContext.requestRebuild): machines are built again under load; guests cannot tell. */
     @Test
     void rebuildingTheMachinesUnderLoadLeavesTheOutputUnchanged() throws Exception {
         Path elf = ToyPrograms.checksum(dir, 3_000);
@@ -130,13 +139,7 @@ class HotSwapTest {
         ToyArchitecture arch = install(new ToyArchitecture());
         ByteArrayOutputStream[] outs = new ByteArrayOutputStream[3];
         int[] ids = startAll(elf, outs);
-        int rebuilds = 0;
-        while (rebuilds < 20 && mgr.info(ids[0]).state() == VmState.RUNNING) {
-            Thread.sleep(3);
-            mgr.rebuild(arch, "test: a feature changed");
-            rebuilds++;
-        }
-        assertTrue(rebuilds >= 5, "only " + rebuilds + " rebuilds happened before the guest finished");
+        whileRunning(ids, "rebuilds", round -> mgr.rebuild(arch, "test: a feature changed"));
         assertAllFinishWith(expected, ids, outs);
     }
 
