@@ -28,9 +28,27 @@ import org.polyvisor.spi.MachineContext;
 public final class Arm64Architecture implements Architecture {
     public static final String ID = "arm64";
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
     private volatile Stage2Provider stage2Provider;
+
+    /**
+     * A stage-2 provider came (or a better-ranked one, or a new revision of it): machines are rebuilt with it, so no
+     * VM keeps translating through code that is being replaced. (The Stage2 SPI has no state of its own to carry:
+     * translations are rebuilt from the VM's configuration and memory on the new machine's first faults.)
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unsetStage2Provider")
+    public void setStage2Provider(Stage2Provider provider) {
+        stage2Provider = provider;
+        rebuildMachines("stage-2 provider " + provider.getClass().getName() + " bound");
+    }
+
+    /** The stage-2 provider goes away (its code still works here): machines are rebuilt with the default stage 2. */
+    public void unsetStage2Provider(Stage2Provider provider) {
+        if (stage2Provider == provider) {
+            stage2Provider = null;
+            rebuildMachines("stage-2 provider " + provider.getClass().getName() + " unbound");
+        }
+    }
 
     /**
      * Feature system-register tables. Two bundle revisions of a feature may register a table of the same name at once

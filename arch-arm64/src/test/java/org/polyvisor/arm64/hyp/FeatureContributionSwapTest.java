@@ -29,11 +29,12 @@ import org.polyvisor.spi.StateIncompatibleException;
 import org.polyvisor.spi.StateSnapshot;
 
 /**
- * A feature's system registers (SysRegTable) swapped while VMs run: machines are rebuilt with the new revision's
- * table (no VM keeps the old code), the guest's register values survive, and a VM whose feature went away waits for
- * it instead of losing its values.
+ * What features contribute to arm64 machines, swapped while VMs run. System registers (SysRegTable): machines are
+ * rebuilt with the new revision's table (no VM keeps the old code), the guest's register values survive, and a VM
+ * whose feature went away waits for it instead of losing its values. A stage-2 provider: machines are rebuilt with
+ * each new one.
  */
-class FeatureSysRegSwapTest {
+class FeatureContributionSwapTest {
     /** Revision {@code rev} of a feature with one register; revision 2 and later add a second one. */
     private static SysRegTable feature(int rev) {
         return new SysRegTable() {
@@ -182,6 +183,49 @@ class FeatureSysRegSwapTest {
                 assertTrue(mgr.swapPauses(id).length >= 3, "the VM's machine was rebuilt while it ran");
             }
         }
+        synchronized (out) {
+            assertEquals(expected, out.toString(StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    /** A stage-2 provider (a feature) bound, replaced and unbound under a running guest: machines follow it. */
+    @Test
+    void machinesFollowTheStage2ProviderThroughRevisions() throws Exception {
+        String expected = Files.readString(Guests.dir().resolve("swapload.expected"), StandardCharsets.ISO_8859_1);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        java.util.Set<Integer> used = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        try (VmManagerImpl mgr = new VmManagerImpl()) {
+            Arm64Architecture arch = new Arm64Architecture(null, List.of());
+            mgr.addArchitecture(arch);
+            HypVm.registerHandlers(mgr);
+            int id = mgr.create(VmConfig.of("arm64", 128L << 20, 1, Guests.dir().resolve("swapload.elf")));
+            try (AutoCloseable c = mgr.attachConsole(id, b -> {
+                synchronized (out) {
+                    out.write(b);
+                }
+            })) {
+                mgr.start(id);
+                org.polyvisor.arm64.spi.Stage2Provider previous = null;
+                for (int rev = 1; rev <= 4; rev++) {
+                    Thread.sleep(20);
+                    int r = rev;
+                    org.polyvisor.arm64.spi.Stage2Provider next = (context, identity) -> {
+                        used.add(r); // this revision built a machine's stage 2
+                        return identity;
+                    };
+                    arch.setStage2Provider(next); // DS: bind the new one first, then unbind the old one
+                    if (previous != null) {
+                        arch.unsetStage2Provider(previous);
+                    }
+                    previous = next;
+                }
+                assertEquals(VmState.RUNNING, mgr.info(id).state(), "the guest finished before the last revision");
+                arch.unsetStage2Provider(previous); // back to the default stage 2
+                VmInfo info = mgr.awaitTermination(id, 120_000);
+                assertEquals(VmState.STOPPED, info.state(), info.error());
+            }
+        }
+        assertEquals(java.util.Set.of(1, 2, 3, 4), used, "each provider revision built the running VM's stage 2");
         synchronized (out) {
             assertEquals(expected, out.toString(StandardCharsets.ISO_8859_1));
         }
