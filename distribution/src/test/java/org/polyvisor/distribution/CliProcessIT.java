@@ -304,7 +304,11 @@ class CliProcessIT {
         assumeTrue(Files.isRegularFile(elf) && Files.isRegularFile(expected), "no " + elf);
         Path bundle = Dist.level5Jar(guest.startsWith("arm64") ? "polyvisor-arch-arm64" : "polyvisor-arch-ppc-booke");
         assumeTrue(bundle != null && Dist.isComponentBundle(bundle), "architecture bundle not ready: " + bundle);
-        Result r = polyvisor(Dist.SCRIPT, Dist.HOME, null, "run", "--timeout", "60", elf.toString());
+        // featreg needs the test-only feature bundle that gives it its system register
+        Result r = guest.equals("arm64/featreg")
+                ? polyvisor(Dist.SCRIPT, Dist.HOME, null, "run", "--timeout", "60", "--extra-bundles",
+                        Dist.OPTIONAL_BUNDLES.toString(), elf.toString())
+                : polyvisor(Dist.SCRIPT, Dist.HOME, null, "run", "--timeout", "60", elf.toString());
         assertEquals(0, r.exit(), r::toString);
         // byte for byte (guests may print any byte; ISO-8859-1 maps each byte to one char for a readable diff)
         assertEquals(new String(Files.readAllBytes(expected), StandardCharsets.ISO_8859_1),

@@ -12,6 +12,8 @@ public final class Dist {
     static final Path HOME = path("polyvisor.dist", "target/polyvisor");
     /** Test-only bundles (the polyvisor-testarch bundle): target/test-bundles. */
     static final Path TEST_BUNDLES = path("polyvisor.test.bundles", "target/test-bundles");
+    /** Test-only bundles that tests install themselves (testfeature: arm64 system registers from another bundle). */
+    static final Path OPTIONAL_BUNDLES = path("polyvisor.optional.bundles", "target/optional-bundles");
     /** The repository root (for guests/). */
     public static final Path REPO = path("polyvisor.repo", "..");
     static final Path SCRIPT = HOME.resolve("bin/polyvisor");

@@ -117,10 +117,8 @@ public final class HotSwapSupport implements AutoCloseable {
         updateBundle(bsn, jar, version, () -> architectureRegistered(archId));
     }
 
-    /** Updates and refreshes a bundle with the jar re-versioned, then waits until {@code ready} holds. */
-    public void updateBundle(String bsn, byte[] jar, String version, BooleanSupplier ready) throws Exception {
-        Bundle b = bundle(bsn);
-        b.update(new ByteArrayInputStream(withVersion(jar, version)));
+    /** Refreshes a bundle (for example one just uninstalled) and waits until the framework is done. */
+    public void refresh(Bundle b) throws InterruptedException {
         CountDownLatch done = new CountDownLatch(1);
         framework.adapt(FrameworkWiring.class).refreshBundles(List.of(b), e -> {
             if (e.getType() == FrameworkEvent.PACKAGES_REFRESHED) {
@@ -128,8 +126,15 @@ public final class HotSwapSupport implements AutoCloseable {
             }
         });
         if (!done.await(20, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("refresh of " + bsn + " did not finish in 20 s");
+            throw new IllegalStateException("refresh of " + b.getSymbolicName() + " did not finish in 20 s");
         }
+    }
+
+    /** Updates and refreshes a bundle with the jar re-versioned, then waits until {@code ready} holds. */
+    public void updateBundle(String bsn, byte[] jar, String version, BooleanSupplier ready) throws Exception {
+        Bundle b = bundle(bsn);
+        b.update(new ByteArrayInputStream(withVersion(jar, version)));
+        refresh(b);
         waitFor(ready, 10_000);
     }
 
@@ -211,6 +216,11 @@ public final class HotSwapSupport implements AutoCloseable {
 
     public boolean architectureRegistered(String id) {
         return registered("org.polyvisor.spi.Architecture", "(polyvisor.arch=" + id + ")");
+    }
+
+    /** Whether any service of this interface (by name) is registered. */
+    public boolean serviceRegistered(String clazz) {
+        return registered(clazz, null);
     }
 
     public boolean extensionRegistered(String id) {
