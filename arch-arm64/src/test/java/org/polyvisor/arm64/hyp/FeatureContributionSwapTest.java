@@ -99,6 +99,20 @@ class FeatureContributionSwapTest {
         }
     }
 
+    /** Registers the architecture and its exit handlers; starts swapload with its console going to {@code out}. */
+    private static int startSwapload(VmManagerImpl mgr, Arm64Architecture arch, ByteArrayOutputStream out) {
+        mgr.addArchitecture(arch);
+        HypVm.registerHandlers(mgr);
+        int id = mgr.create(VmConfig.of("arm64", 128L << 20, 1, Guests.dir().resolve("swapload.elf")));
+        mgr.attachConsole(id, b -> {
+            synchronized (out) {
+                out.write(b);
+            }
+        });
+        mgr.start(id);
+        return id;
+    }
+
     private static Cpu cpu(Machine m) {
         return ((Arm64Vcpu) m.vcpu(0)).cpu();
     }
@@ -154,34 +168,25 @@ class FeatureContributionSwapTest {
             Arm64Architecture arch = new Arm64Architecture(null, List.of());
             SysRegTable current = feature(1);
             arch.addSysRegTable(current);
-            mgr.addArchitecture(arch);
-            HypVm.registerHandlers(mgr);
-            int id = mgr.create(VmConfig.of("arm64", 128L << 20, 1, Guests.dir().resolve("swapload.elf")));
-            try (AutoCloseable c = mgr.attachConsole(id, b -> {
-                synchronized (out) {
-                    out.write(b);
-                }
-            })) {
-                mgr.start(id);
-                for (int rev = 2; rev <= 6 && mgr.info(id).state() == VmState.RUNNING; rev++) {
-                    Thread.sleep(20);
-                    SysRegTable next = feature(rev);
-                    arch.addSysRegTable(next); // new revision next to the old one
-                    arch.removeSysRegTable(current);
-                    current = next;
-                }
-                // swapload runs for seconds: it is still running here
-                assertEquals(VmState.RUNNING, mgr.info(id).state(), "the guest finished before the feature left");
-                arch.removeSysRegTable(current); // the feature goes away: the VM must wait for it
-                VmInfo waiting = mgr.info(id);
-                assertEquals(VmState.WAITING, waiting.state(), waiting.toString());
-                assertTrue(waiting.error().contains("'test-feature', which is not installed"), waiting.error());
+            int id = startSwapload(mgr, arch, out);
+            for (int rev = 2; rev <= 6 && mgr.info(id).state() == VmState.RUNNING; rev++) {
                 Thread.sleep(20);
-                arch.addSysRegTable(feature(7));
-                VmInfo info = mgr.awaitTermination(id, 120_000);
-                assertEquals(VmState.STOPPED, info.state(), info.error());
-                assertTrue(mgr.swapPauses(id).length >= 3, "the VM's machine was rebuilt while it ran");
+                SysRegTable next = feature(rev);
+                arch.addSysRegTable(next); // new revision next to the old one
+                arch.removeSysRegTable(current);
+                current = next;
             }
+            // swapload runs for seconds: it is still running here
+            assertEquals(VmState.RUNNING, mgr.info(id).state(), "the guest finished before the feature left");
+            arch.removeSysRegTable(current); // the feature goes away: the VM must wait for it
+            VmInfo waiting = mgr.info(id);
+            assertEquals(VmState.WAITING, waiting.state(), waiting.toString());
+            assertTrue(waiting.error().contains("'test-feature', which is not installed"), waiting.error());
+            Thread.sleep(20);
+            arch.addSysRegTable(feature(7));
+            VmInfo info = mgr.awaitTermination(id, 120_000);
+            assertEquals(VmState.STOPPED, info.state(), info.error());
+            assertTrue(mgr.swapPauses(id).length >= 3, "the VM's machine was rebuilt while it ran");
         }
         synchronized (out) {
             assertEquals(expected, out.toString(StandardCharsets.ISO_8859_1));
@@ -196,34 +201,25 @@ class FeatureContributionSwapTest {
         java.util.Set<Integer> used = java.util.concurrent.ConcurrentHashMap.newKeySet();
         try (VmManagerImpl mgr = new VmManagerImpl()) {
             Arm64Architecture arch = new Arm64Architecture(null, List.of());
-            mgr.addArchitecture(arch);
-            HypVm.registerHandlers(mgr);
-            int id = mgr.create(VmConfig.of("arm64", 128L << 20, 1, Guests.dir().resolve("swapload.elf")));
-            try (AutoCloseable c = mgr.attachConsole(id, b -> {
-                synchronized (out) {
-                    out.write(b);
+            int id = startSwapload(mgr, arch, out);
+            org.polyvisor.arm64.spi.Stage2Provider previous = null;
+            for (int rev = 1; rev <= 4; rev++) {
+                Thread.sleep(20);
+                int r = rev;
+                org.polyvisor.arm64.spi.Stage2Provider next = (context, identity) -> {
+                    used.add(r); // this revision built a machine's stage 2
+                    return identity;
+                };
+                arch.setStage2Provider(next); // DS: bind the new one first, then unbind the old one
+                if (previous != null) {
+                    arch.unsetStage2Provider(previous);
                 }
-            })) {
-                mgr.start(id);
-                org.polyvisor.arm64.spi.Stage2Provider previous = null;
-                for (int rev = 1; rev <= 4; rev++) {
-                    Thread.sleep(20);
-                    int r = rev;
-                    org.polyvisor.arm64.spi.Stage2Provider next = (context, identity) -> {
-                        used.add(r); // this revision built a machine's stage 2
-                        return identity;
-                    };
-                    arch.setStage2Provider(next); // DS: bind the new one first, then unbind the old one
-                    if (previous != null) {
-                        arch.unsetStage2Provider(previous);
-                    }
-                    previous = next;
-                }
-                assertEquals(VmState.RUNNING, mgr.info(id).state(), "the guest finished before the last revision");
-                arch.unsetStage2Provider(previous); // back to the default stage 2
-                VmInfo info = mgr.awaitTermination(id, 120_000);
-                assertEquals(VmState.STOPPED, info.state(), info.error());
+                previous = next;
             }
+            assertEquals(VmState.RUNNING, mgr.info(id).state(), "the guest finished before the last revision");
+            arch.unsetStage2Provider(previous); // back to the default stage 2
+            VmInfo info = mgr.awaitTermination(id, 120_000);
+            assertEquals(VmState.STOPPED, info.state(), info.error());
         }
         assertEquals(java.util.Set.of(1, 2, 3, 4), used, "each provider revision built the running VM's stage 2");
         synchronized (out) {
