@@ -3,7 +3,6 @@ package org.polyvisor.framework.internal;
 import java.io.File;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.jar.JarFile;
 
 import org.apache.felix.fileinstall.ArtifactInstaller;
 import org.osgi.framework.Bundle;
@@ -70,10 +69,8 @@ public final class HotDeployInstaller implements ArtifactInstaller {
         if (!file.getName().endsWith(".jar") || !file.isFile()) {
             return null;
         }
-        try (JarFile jar = new JarFile(file)) {
-            var mf = jar.getManifest();
-            String bsn = mf == null ? null : mf.getMainAttributes().getValue("Bundle-SymbolicName");
-            return bsn == null ? null : bsn.split(";")[0].trim();
+        try {
+            return JarManifests.symbolicName(JarManifests.mainAttributes(file.toPath()));
         } catch (IOException e) {
             return null; // a half-copied jar: FileInstall retries when the file is complete
         }

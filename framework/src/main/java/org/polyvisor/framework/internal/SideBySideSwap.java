@@ -6,8 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.jar.JarFile;
-import java.util.jar.Manifest;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -47,30 +45,29 @@ final class SideBySideSwap {
 
     /** Why this jar cannot replace the bundle side by side, or null if it can. */
     static String whyNot(Bundle old, Path jar) throws IOException {
-        Manifest mf;
-        try (JarFile f = new JarFile(jar.toFile())) {
-            mf = f.getManifest();
+        java.util.jar.Attributes mf;
+        try {
+            mf = JarManifests.mainAttributes(jar);
         } catch (IOException e) {
             throw new VmException(jar + " is not a readable jar: " + e.getMessage());
         }
-        String bsn = mf == null ? null : mf.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME);
+        String bsn = JarManifests.symbolicName(mf);
         if (bsn == null) {
             return "the jar has no Bundle-SymbolicName";
         }
-        bsn = bsn.split(";")[0].trim();
         if (!bsn.equals(old.getSymbolicName())) {
             return "the jar is bundle " + bsn + ", not " + old.getSymbolicName();
         }
         Version v;
         try {
-            v = Version.parseVersion(mf.getMainAttributes().getValue(Constants.BUNDLE_VERSION));
+            v = Version.parseVersion(mf.getValue(Constants.BUNDLE_VERSION));
         } catch (IllegalArgumentException e) {
             return "the jar's Bundle-Version is malformed: " + e.getMessage();
         }
         if (v.equals(old.getVersion())) {
             return "the jar has the installed Bundle-Version " + v;
         }
-        if (mf.getMainAttributes().getValue(Constants.FRAGMENT_HOST) != null) {
+        if (mf.getValue(Constants.FRAGMENT_HOST) != null) {
             return "the bundle is a fragment";
         }
         if (old.getState() != Bundle.ACTIVE) {

@@ -109,10 +109,14 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
     /** VMs of the architecture's id that have no machine get one from {@code arch} and their state; under swapLock. */
     private void attachWaitingVms(Architecture arch) {
         String id = arch.id();
+        attach(arch, vms.values().stream().filter(vm -> vm.config.arch().equals(id) && vm.machine() == null).toList());
+    }
+
+    /** Gives each of these machine-less VMs a machine from {@code arch} and its saved state; under swapLock. */
+    private void attach(Architecture arch, List<Vm> waiting) {
+        String id = arch.id();
         // Attach every waiting VM first and release them together afterwards: released guests compete for the
         // cores, and a coordinator starved by them would stretch every other VM's pause.
-        List<Vm> waiting = vms.values().stream().filter(vm -> vm.config.arch().equals(id) && vm.machine() == null)
-                .toList();
         List<Vm> attached = java.util.Collections.synchronizedList(new ArrayList<>());
         Parallel.forEach(waiting, vm -> {
             try {
@@ -146,8 +150,8 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
 
     /**
      * {@link org.polyvisor.spi.MachineContext#requestRebuild}: the VM gets a new machine from its architecture's
-     * current code, or waits (with the error) if the new machine refuses its state; other VMs of the architecture
-     * that wait are tried again too.
+     * current code, or waits (with the error) if the new machine refuses its state. An architecture asks for each of
+     * its VMs, so every VM is tried once per change.
      */
     void rebuild(Vm vm, String reason) {
         swapLock.lock();
@@ -167,11 +171,11 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
                     return;
                 }
             }
-            LOG.info("VM {}: machine rebuilt: {}", vm.id, reason);
             Architecture now = current(id);
             if (now != null) {
-                attachWaitingVms(now);
+                attach(now, List.of(vm)); // a refused state leaves the VM waiting, with the error
             }
+            LOG.info("VM {}: machine rebuilt ({}): {}", vm.id, reason, vm.machine() != null ? "running" : "waiting");
         } finally {
             swapLock.unlock();
         }

@@ -78,20 +78,19 @@ final class Pl031 implements MmioDevice {
 
     @Override
     public synchronized long read(long offset, int size) {
-        long now = wallMillis.getAsLong();
         int off = (int) offset;
-        int v = switch (off) {
-            case DR -> count(now);
+        int v = switch (off) { // the host clock is read only by the registers that depend on it
+            case DR -> count(wallMillis.getAsLong());
             case MR -> mr;
             case LR -> lr;
             case CR -> 1; // always enabled; the start bit cannot be cleared
             case IMSC -> im;
             case RIS -> {
-                pollAlarm(now);
+                pollAlarm(wallMillis.getAsLong());
                 yield is;
             }
             case MIS -> {
-                pollAlarm(now);
+                pollAlarm(wallMillis.getAsLong());
                 yield is & im;
             }
             default -> off >= ID_BASE && off < ID_BASE + 0x20 ? ID[(off - ID_BASE) >> 2] : 0; // ICR, reserved: 0
@@ -101,21 +100,21 @@ final class Pl031 implements MmioDevice {
 
     @Override
     public synchronized void write(long offset, int size, long value) {
-        long now = wallMillis.getAsLong();
         int v = (int) value;
         switch ((int) offset) {
             case LR -> {
+                long now = wallMillis.getAsLong();
                 lr = v;
                 tickOffset += Integer.toUnsignedLong(v) - Integer.toUnsignedLong(count(now));
                 setAlarm(now);
             }
             case MR -> {
                 mr = v;
-                setAlarm(now);
+                setAlarm(wallMillis.getAsLong());
             }
             case IMSC -> im = v & 1;
             case ICR -> {
-                pollAlarm(now);
+                pollAlarm(wallMillis.getAsLong());
                 is &= ~v;
             }
             default -> {
