@@ -77,16 +77,6 @@ public final class HotSwapSupport implements AutoCloseable {
         return framework;
     }
 
-    /** Destroys the VMs that have stopped or failed (left over by earlier tests). */
-    public void destroyEndedVms() throws Exception {
-        for (String line : gogo("pv:list").lines().skip(1).toList()) {
-            String[] f = line.trim().split("\\s+");
-            if (f.length > 3 && (f[3].equals("STOPPED") || f[3].equals("FAILED"))) {
-                gogo("pv:destroy " + f[0]);
-            }
-        }
-    }
-
     /** How many bundles with this symbolic name are installed (a side-by-side swap must leave one). */
     public long installedCount(String bsn) {
         return Arrays.stream(ctx.getBundles()).filter(b -> bsn.equals(b.getSymbolicName())).count();

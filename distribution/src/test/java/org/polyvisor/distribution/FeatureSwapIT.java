@@ -1,0 +1,107 @@
+package org.polyvisor.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.ref.WeakReference;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.wiring.BundleWiring;
+
+/**
+ * A feature bundle swapped under running VMs, in a Felix of its own: installing and removing the feature rebuilds
+ * every arm64 VM's machine, so it would change the state the other hot-swap tests share.
+ */
+class FeatureSwapIT {
+    static HotSwapSupport felix;
+
+    @BeforeAll
+    static void startFelix() throws Exception {
+        felix = HotSwapSupport.start();
+    }
+
+    @AfterAll
+    static void stopFelix() {
+        if (felix != null) {
+            felix.close();
+        }
+    }
+
+    /**
+     * A feature bundle of the kind feature-spe will be (the test-only testfeature: a system register for arm64 vCPUs
+     * through the arm64 SPI). Two arm64 VMs run featreg, which checks every round that the register still holds what
+     * it wrote, while the feature bundle is updated 10 times in place and swapped 3 times side by side; then the arm64
+     * bundle itself is swapped, which pv:swap must do in place because the feature is wired to its SPI (the feature is
+     * refreshed with it). The output must equal the uninterrupted run's (lost=0).
+     */
+    @Test
+    void aFeatureBundlesSystemRegisterSurvivesUpdatesOfTheFeatureAndOfTheArchitecture(@TempDir Path dir)
+            throws Exception {
+        String sysRegTable = "org.polyvisor.arm64.spi.SysRegTable";
+        Path featureJar;
+        try (var s = Files.list(Dist.OPTIONAL_BUNDLES)) {
+            featureJar = s.filter(p -> p.getFileName().toString().startsWith("polyvisor-testfeature")).findFirst()
+                    .orElseThrow();
+        }
+        byte[] jar = Files.readAllBytes(featureJar);
+        Bundle feature = felix.framework().getBundleContext().installBundle(featureJar.toUri().toString());
+        int[] vms = new int[2];
+        try {
+            feature.start();
+            felix.waitFor(() -> felix.serviceRegistered(sysRegTable), 10_000);
+            String bsn = feature.getSymbolicName();
+            for (int i = 0; i < vms.length; i++) {
+                vms[i] = felix.createAndStart("arm64", "128M", Dist.guest("arm64/featreg"));
+            }
+            int swapsWhileRunning = 0;
+            List<WeakReference<ClassLoader>> replaced = new ArrayList<>();
+            for (int i = 1; i <= 13; i++) {
+                if (felix.state(vms[0]).equals("RUNNING")) {
+                    swapsWhileRunning++;
+                }
+                replaced.add(new WeakReference<>(felix.bundle(bsn).adapt(BundleWiring.class).getClassLoader()));
+                if (i <= 10) {
+                    felix.updateBundle(bsn, jar, "0.1.0.feat" + i, () -> felix.serviceRegistered(sysRegTable));
+                } else {
+                    Path file = dir.resolve("feature-" + i + ".jar");
+                    Files.write(file, HotSwapSupport.withVersion(jar, "0.1.0.feat" + i));
+                    String out = felix.gogo("pv:swap " + bsn + " " + file);
+                    assertTrue(out.contains("side by side"), out);
+                }
+            }
+            assertTrue(swapsWhileRunning >= 6, "only " + swapsWhileRunning + " of 13 feature swaps hit a running VM");
+            // the VMs' machines were rebuilt with each new revision's registers: none keeps an old revision alive
+            long alive = HotSwapSupport.reachableAfterGc(replaced);
+            assertEquals(0, alive, alive + " of 13 replaced feature revisions are still reachable");
+            assertEquals("RUNNING", felix.state(vms[0]), "the architecture swap must hit a running VM");
+            Path armJar = dir.resolve("arm64.jar");
+            Files.write(armJar, HotSwapSupport.withVersion(HotSwapSupport.distributionJar("polyvisor-arch-arm64"),
+                    "0.1.0.withfeature"));
+            String out = felix.gogo("pv:swap org.polyvisor.arch.arm64 " + armJar);
+            assertTrue(out.contains("updated in place") && out.contains("org.polyvisor.testfeature"), out);
+            felix.waitFor(() -> felix.architectureRegistered("arm64") && felix.serviceRegistered(sysRegTable), 10_000);
+            for (int id : vms) {
+                assertEquals(Dist.golden("arm64/featreg"), felix.awaitStoppedAndConsole(id, 180_000),
+                        "console of arm64 VM " + id);
+            }
+        } finally {
+            for (int id : vms) {
+                if (id != 0) {
+                    felix.gogo("pv:destroy " + id);
+                }
+            }
+            Bundle current = felix.bundle("org.polyvisor.testfeature");
+            current.uninstall();
+            felix.refresh(current);
+        }
+    }
+
+}
