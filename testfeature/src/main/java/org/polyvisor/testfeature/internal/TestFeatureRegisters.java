@@ -21,7 +21,7 @@ public final class TestFeatureRegisters implements SysRegTable {
     @Override
     public List<SysReg> registers() {
         // The write hook is this bundle's code in every vCPU that has the register: a machine that kept it after an
-        // update would keep the replaced revision's class loader alive (HotSwapIT checks that none does).
+        // update would keep the replaced revision's class loader alive (FeatureSwapIT checks that none does).
         return List.of(SysReg.plain("TEST_FEAT_EL1", 3, 0, 15, 0, 0, SysReg.RW_EL1, 0)
                 .withWrite((cpu, value) -> cpu.setRaw("TEST_FEAT_EL1", value)));
     }
