@@ -8,9 +8,9 @@ import java.util.Map;
 import org.polyvisor.api.VmConfig;
 import org.polyvisor.api.VmInfo;
 import org.polyvisor.framework.internal.VmManagerImpl;
-import org.polyvisor.ppc.internal.handlers.DebugExitHandler;
-import org.polyvisor.ppc.internal.handlers.EmulationFailureHandler;
-import org.polyvisor.ppc.internal.handlers.HypercallHandler;
+import org.polyvisor.ppc.internal.hyp.DebugExitHandler;
+import org.polyvisor.ppc.internal.hyp.EmulationFailureHandler;
+import org.polyvisor.ppc.internal.hyp.HypercallHandler;
 
 /** Runs a guest ELF of guests/ppc through the framework's VmManagerImpl, as the contract document describes. */
 public final class GuestRun {

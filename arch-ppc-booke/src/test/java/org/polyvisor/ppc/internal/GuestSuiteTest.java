@@ -1,6 +1,7 @@
 package org.polyvisor.ppc.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,7 +37,7 @@ class GuestSuiteTest {
             try (LocalVm vm = new LocalVm(GuestRun.elf(guest), java.util.Map.of("jit", jit)).runToEnd()) {
                 assertEquals(expected, vm.console.toString(), guest + " with jit=" + jit);
                 if (jit.equals("1")) {
-                    org.junit.jupiter.api.Assertions.assertTrue(vm.vcpu.cpu().compiler.compiled() > 0);
+                    assertTrue(vm.vcpu.cpu().compiler.compiled() > 0);
                     assertEquals(0, vm.vcpu.cpu().compiler.failures());
                 }
             }

@@ -1,6 +1,5 @@
 package org.polyvisor.ppc.internal.exec;
 
-import org.polyvisor.ppc.internal.cpu.Cpu;
 import org.polyvisor.ppc.internal.decode.Op;
 
 /** Branches, condition-register logic, isel and the CR/XER moves. */

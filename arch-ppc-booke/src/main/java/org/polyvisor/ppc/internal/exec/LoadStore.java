@@ -4,8 +4,7 @@ import static org.polyvisor.ppc.internal.exec.IntArith.ra;
 import static org.polyvisor.ppc.internal.exec.IntArith.rb;
 import static org.polyvisor.ppc.internal.exec.IntArith.rt;
 
-import org.polyvisor.ppc.internal.cpu.Cpu;
-import org.polyvisor.ppc.internal.cpu.DataAccess;
+import org.polyvisor.ppc.internal.mmu.DataAccess;
 import org.polyvisor.ppc.internal.cpu.Esr;
 import org.polyvisor.ppc.internal.cpu.Ivor;
 import org.polyvisor.ppc.internal.cpu.Msr;

@@ -2,7 +2,6 @@ package org.polyvisor.ppc.internal.exec;
 
 import static org.polyvisor.ppc.internal.cpu.SprNum.*;
 
-import org.polyvisor.ppc.internal.cpu.Cpu;
 import org.polyvisor.ppc.internal.cpu.Esr;
 import org.polyvisor.ppc.internal.cpu.Ivor;
 import org.polyvisor.ppc.internal.cpu.Msr;

@@ -2,7 +2,7 @@ package org.polyvisor.ppc.internal.hyp;
 
 import static org.polyvisor.ppc.internal.cpu.SprNum.*;
 
-import org.polyvisor.ppc.internal.cpu.Cpu;
+import org.polyvisor.ppc.internal.exec.Cpu;
 import org.polyvisor.ppc.internal.mmu.Mas;
 import org.polyvisor.ppc.internal.mmu.MasTlbOps;
 import org.polyvisor.ppc.internal.mmu.TlbArray;

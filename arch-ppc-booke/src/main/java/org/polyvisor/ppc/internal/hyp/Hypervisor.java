@@ -3,9 +3,8 @@ package org.polyvisor.ppc.internal.hyp;
 import static org.polyvisor.ppc.internal.cpu.SprNum.*;
 
 import org.polyvisor.memory.GuestMemory;
-import org.polyvisor.ppc.internal.PpcExit;
-import org.polyvisor.ppc.internal.cpu.Cpu;
-import org.polyvisor.ppc.internal.cpu.DataAccess;
+import org.polyvisor.ppc.internal.exec.Cpu;
+import org.polyvisor.ppc.internal.mmu.DataAccess;
 import org.polyvisor.ppc.internal.cpu.Esr;
 import org.polyvisor.ppc.internal.cpu.Ivor;
 import org.polyvisor.ppc.internal.cpu.Msr;

@@ -1,7 +1,7 @@
 package org.polyvisor.ppc.internal.hyp;
 
 import org.polyvisor.api.GuestPhysicalAddress;
-import org.polyvisor.ppc.internal.cpu.Cpu;
+import org.polyvisor.ppc.internal.exec.Cpu;
 import org.polyvisor.ppc.internal.decode.Decoder;
 import org.polyvisor.ppc.internal.exec.LoadStore;
 import org.polyvisor.spi.Exit;

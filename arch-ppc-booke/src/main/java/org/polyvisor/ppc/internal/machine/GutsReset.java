@@ -1,4 +1,4 @@
-package org.polyvisor.ppc.internal.dev;
+package org.polyvisor.ppc.internal.machine;
 
 import org.polyvisor.spi.MmioDevice;
 

@@ -1,11 +1,10 @@
-package org.polyvisor.ppc.internal;
+package org.polyvisor.ppc.internal.hyp;
 
 import org.polyvisor.api.GuestPhysicalAddress;
 import org.polyvisor.api.GuestVirtualAddress;
-import org.polyvisor.ppc.internal.cpu.Cpu;
-import org.polyvisor.ppc.internal.cpu.DataAccess;
+import org.polyvisor.ppc.internal.exec.Cpu;
+import org.polyvisor.ppc.internal.mmu.DataAccess;
 import org.polyvisor.ppc.internal.cpu.Msr;
-import org.polyvisor.ppc.internal.hyp.GuestTlb;
 import org.polyvisor.spi.AccessType;
 import org.polyvisor.spi.FaultKind;
 import org.polyvisor.spi.Mmu;

@@ -1,4 +1,4 @@
-package org.polyvisor.ppc.internal.cpu;
+package org.polyvisor.ppc.internal.exec;
 
 /**
  * A compiled guest basic block (a hidden class made by {@link BlockCompiler}). Runs the block's instructions on the

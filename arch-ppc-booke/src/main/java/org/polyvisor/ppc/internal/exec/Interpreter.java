@@ -1,15 +1,10 @@
-package org.polyvisor.ppc.internal.cpu;
+package org.polyvisor.ppc.internal.exec;
 
 import static org.polyvisor.ppc.internal.decode.Op.*;
 
+import org.polyvisor.ppc.internal.cpu.Esr;
+import org.polyvisor.ppc.internal.cpu.SprNum;
 import org.polyvisor.ppc.internal.decode.Decoder;
-import org.polyvisor.ppc.internal.exec.Branch;
-import org.polyvisor.ppc.internal.exec.IntArith;
-import org.polyvisor.ppc.internal.exec.LoadStore;
-import org.polyvisor.ppc.internal.exec.Logic;
-import org.polyvisor.ppc.internal.exec.MulDiv;
-import org.polyvisor.ppc.internal.exec.SystemOps;
-import org.polyvisor.ppc.internal.exec.TlbOps;
 
 /**
  * The fetch-decode-dispatch loop. One batch runs until its instruction count is used, an interrupt goes to the
@@ -24,18 +19,17 @@ public final class Interpreter {
     public static int run(Cpu c, int max) {
         c.exitIvor = -1;
         c.stop = false;
-        DataAccess m = c.mem;
-        int[] words = m.fetchWords;
-        int[] ops = m.fetchOps;
-        Block[] blocks = m.fetchBlocks;
-        int[] counts = m.fetchCounts;
+        int[] words = c.fetchWords;
+        int[] ops = c.fetchOps;
+        Block[] blocks = c.fetchBlocks;
+        int[] counts = c.fetchCounts;
         int threshold = c.jitThreshold;
         int n = max;
         int notRetired = 0;
         while (n > 0) {
             int pc = c.pc;
-            if ((pc >>> 12) != m.fetchTag) {
-                if (!m.fetchSlow(pc)) {
+            if ((pc >>> 12) != c.fetchTag) {
+                if (!c.fetchSlow(pc)) {
                     n--;
                     notRetired++;
                     if (c.stop) {
@@ -43,10 +37,10 @@ public final class Interpreter {
                     }
                     continue;
                 }
-                words = m.fetchWords;
-                ops = m.fetchOps;
-                blocks = m.fetchBlocks;
-                counts = m.fetchCounts;
+                words = c.fetchWords;
+                ops = c.fetchOps;
+                blocks = c.fetchBlocks;
+                counts = c.fetchCounts;
             }
             int i = (pc >>> 2) & 1023;
             Block b = blocks[i];
@@ -58,7 +52,7 @@ public final class Interpreter {
                 continue;
             }
             if (threshold > 0 && ++counts[i] == threshold) {
-                blocks[i] = c.compiler.compile(pc, words, ops, m.fetchLengths, i);
+                blocks[i] = c.compiler.compile(pc, words, ops, c.fetchLengths, i);
                 continue;
             }
             n--;

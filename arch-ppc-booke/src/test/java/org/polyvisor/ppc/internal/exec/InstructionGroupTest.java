@@ -1,9 +1,13 @@
-package org.polyvisor.ppc.internal.cpu;
+package org.polyvisor.ppc.internal.exec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.polyvisor.ppc.internal.cpu.Esr;
+import org.polyvisor.ppc.internal.cpu.Ivor;
+import org.polyvisor.ppc.internal.cpu.Msr;
+import org.polyvisor.ppc.internal.cpu.SprNum;
 
 /**
  * Instruction groups against golden results (values, CR and XER exact), computed from the ISA and checked against

@@ -1,4 +1,4 @@
-package org.polyvisor.ppc.internal.dev;
+package org.polyvisor.ppc.internal.machine;
 
 /** Where the power-off and reset devices report that the guest ended the run. */
 @FunctionalInterface

@@ -1,15 +1,13 @@
-package org.polyvisor.ppc.internal;
+package org.polyvisor.ppc.internal.hyp;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
-import org.polyvisor.memory.GuestMemory;
-import org.polyvisor.ppc.internal.cpu.Cpu;
-import org.polyvisor.ppc.internal.cpu.Interpreter;
 import org.polyvisor.ppc.internal.cpu.Spr;
 import org.polyvisor.ppc.internal.cpu.SprTable;
-import org.polyvisor.ppc.internal.hyp.Hypervisor;
-import org.polyvisor.ppc.internal.hyp.LastInstLoader;
+import org.polyvisor.ppc.internal.exec.Cpu;
+import org.polyvisor.ppc.internal.exec.Interpreter;
 import org.polyvisor.spi.Exit;
 import org.polyvisor.spi.Mmu;
 import org.polyvisor.spi.StateSnapshot;
@@ -28,20 +26,22 @@ public final class PpcVcpu implements Vcpu {
     private final int index;
     final Cpu cpu;
     final Hypervisor hyp;
-    private final PpcMachine machine;
+    /** The machine's power-off request, or null while it runs (read between batches). */
+    private final Supplier<Exit.Shutdown> shutdownRequest;
     private final WakeSignal wake = new WakeSignal();
     private final PpcMmu mmu;
     private volatile boolean kicked;
 
-    PpcVcpu(int index, GuestMemory memory, PpcOptions options, PpcMachine machine) {
+    /**
+     * @param cpu             the core, with the MMU version and JIT threshold of the VM's options
+     * @param hyp             the hypervisor of this vCPU on that core
+     * @param shutdownRequest the machine's power-off request, null while the machine runs
+     */
+    public PpcVcpu(int index, Cpu cpu, Hypervisor hyp, Supplier<Exit.Shutdown> shutdownRequest) {
         this.index = index;
-        this.machine = machine;
-        this.cpu = new Cpu(memory, options.mmuV2());
-        cpu.jitThreshold = options.jitThreshold();
-        LastInstLoader loader = options.lastInst().equals("lwepx")
-                ? new org.polyvisor.ppc.internal.hyp.LwepxLoader()
-                : new org.polyvisor.ppc.internal.hyp.TlbSearchLoader();
-        this.hyp = new Hypervisor(cpu, memory, 1 + index, loader);
+        this.cpu = cpu;
+        this.hyp = hyp;
+        this.shutdownRequest = shutdownRequest;
         this.mmu = new PpcMmu(cpu, hyp.guestTlb());
         hyp.load(index);
     }
@@ -75,7 +75,7 @@ public final class PpcVcpu implements Vcpu {
                 kicked = false;
                 return Exit.KICKED;
             }
-            Exit.Shutdown off = machine.shutdownRequest();
+            Exit.Shutdown off = shutdownRequest.get();
             if (off != null) {
                 return off;
             }

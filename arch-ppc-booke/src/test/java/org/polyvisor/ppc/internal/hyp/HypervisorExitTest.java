@@ -1,4 +1,4 @@
-package org.polyvisor.ppc.internal;
+package org.polyvisor.ppc.internal.hyp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -8,11 +8,13 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.polyvisor.api.GuestPhysicalAddress;
-import org.polyvisor.ppc.internal.cpu.Cpu;
+import org.polyvisor.ppc.internal.GuestRun;
+import org.polyvisor.ppc.internal.LocalVm;
 import org.polyvisor.ppc.internal.cpu.Esr;
 import org.polyvisor.ppc.internal.cpu.Ivor;
 import org.polyvisor.ppc.internal.cpu.SprNum;
-import org.polyvisor.ppc.internal.handlers.HypercallHandler;
+import org.polyvisor.ppc.internal.exec.Cpu;
+import org.polyvisor.ppc.internal.machine.PpcMachine;
 import org.polyvisor.spi.Exit;
 import org.polyvisor.spi.ExitAction;
 
@@ -116,7 +118,7 @@ class HypervisorExitTest {
             c.gpr[4] = 0x30_0000;
             // run until the sc the test never placed: the interpreter faults the shadow in, then executes lwepx
             for (int i = 0; i < 10 && c.gpr[3] != 0xCAFE_F00D; i++) {
-                int ivor = org.polyvisor.ppc.internal.cpu.Interpreter.run(c, 1);
+                int ivor = org.polyvisor.ppc.internal.exec.Interpreter.run(c, 1);
                 if (ivor >= 0) {
                     vm.vcpu.hypervisor().handleExit(ivor);
                 }
@@ -139,7 +141,7 @@ class HypervisorExitTest {
             c.gpr[4] = 0x5000_0010;
             long hvBefore = vm.vcpu.hypervisor().stats.get(Ivor.DATA_STORAGE);
             for (int i = 0; i < 10 && c.pc != 0x0010_0200; i++) {
-                int ivor = org.polyvisor.ppc.internal.cpu.Interpreter.run(c, 1);
+                int ivor = org.polyvisor.ppc.internal.exec.Interpreter.run(c, 1);
                 if (ivor >= 0) {
                     vm.vcpu.hypervisor().handleExit(ivor);
                 }

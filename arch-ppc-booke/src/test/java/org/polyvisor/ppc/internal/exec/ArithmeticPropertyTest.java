@@ -1,4 +1,4 @@
-package org.polyvisor.ppc.internal.cpu;
+package org.polyvisor.ppc.internal.exec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

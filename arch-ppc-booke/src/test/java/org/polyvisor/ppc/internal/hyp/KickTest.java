@@ -1,4 +1,4 @@
-package org.polyvisor.ppc.internal;
+package org.polyvisor.ppc.internal.hyp;
 
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +9,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.polyvisor.ppc.internal.GuestRun;
+import org.polyvisor.ppc.internal.LocalVm;
 import org.polyvisor.spi.Exit;
 
 /** run() returns KICKED soon after kick(), whether the guest computes or waits. */

@@ -1,11 +1,14 @@
-package org.polyvisor.ppc.internal;
+package org.polyvisor.ppc.internal.machine;
 
 import org.polyvisor.api.GuestPhysicalAddress;
 import org.polyvisor.api.VmException;
 import org.polyvisor.elf.ElfImage;
-import org.polyvisor.ppc.internal.dev.GutsReset;
-import org.polyvisor.ppc.internal.dev.Mpc8xxxGpio;
-import org.polyvisor.ppc.internal.dev.Ns16550;
+import org.polyvisor.ppc.internal.exec.Cpu;
+import org.polyvisor.ppc.internal.hyp.Hypervisor;
+import org.polyvisor.ppc.internal.hyp.LastInstLoader;
+import org.polyvisor.ppc.internal.hyp.LwepxLoader;
+import org.polyvisor.ppc.internal.hyp.PpcVcpu;
+import org.polyvisor.ppc.internal.hyp.TlbSearchLoader;
 import org.polyvisor.ppc.internal.mmu.Mas;
 import org.polyvisor.ppc.internal.mmu.TlbArray;
 import org.polyvisor.spi.Exit;
@@ -30,7 +33,7 @@ public final class PpcMachine implements Machine {
     private final Mpc8xxxGpio gpio;
     private volatile Exit.Shutdown shutdown;
 
-    PpcMachine(MachineContext context) {
+    public PpcMachine(MachineContext context) {
         this.context = context;
         PpcOptions options = PpcOptions.from(context.config());
         if (context.config().vcpus() != 1) {
@@ -54,10 +57,19 @@ public final class PpcMachine implements Machine {
         context.mmio().map(GuestPhysicalAddress.of(UART0), 0x100, uart);
         context.mmio().map(GuestPhysicalAddress.of(GUTS), 0x1000, new GutsReset(this::shutdown));
         context.mmio().map(GuestPhysicalAddress.of(GPIO), 0x1000, gpio);
-        vcpus = new PpcVcpu[] {new PpcVcpu(0, context.memory(), options, this)};
-        vcpus[0].hyp.deviceMap(a -> context.mmio().isMapped(GuestPhysicalAddress.of(a)));
+        vcpus = new PpcVcpu[] {vcpu(0, options)};
+    }
+
+    /** One vCPU: its core, and its hypervisor with LPID 1 + index (KVM gives each guest its own LPID). */
+    private PpcVcpu vcpu(int index, PpcOptions options) {
+        Cpu cpu = new Cpu(context.memory(), options.mmuV2());
+        cpu.jitThreshold = options.jitThreshold();
+        LastInstLoader loader = options.lastInst().equals("lwepx") ? new LwepxLoader() : new TlbSearchLoader();
+        Hypervisor hyp = new Hypervisor(cpu, context.memory(), 1 + index, loader);
+        hyp.deviceMap(a -> context.mmio().isMapped(GuestPhysicalAddress.of(a)));
         // exits resolved inside the hypervisor layer show in pv:exits next to those that reach the framework
-        vcpus[0].hyp.stats.reportTo(name -> context.exitCounter("hyp." + name));
+        hyp.stats.reportTo(name -> context.exitCounter("hyp." + name));
+        return new PpcVcpu(index, cpu, hyp, this::shutdownRequest);
     }
 
     void shutdown(int status, String reason) {
@@ -88,14 +100,14 @@ public final class PpcMachine implements Machine {
         BootState b = BootState.of(image);
         b.writeDeviceTree(context.memory());
         PpcVcpu v = vcpus[0];
-        var c = v.cpu;
+        Cpu c = v.cpu();
         c.pc = b.entry();
         c.gpr[1] = b.r1();
         c.gpr[3] = b.dtBase();
         c.gpr[6] = b.r6();
         c.gpr[7] = b.mapSize();
         // TLB1[0] of the guest, as QEMU writes it into the (here: guest) TLB
-        v.hyp.guestTlb().entries().write(TlbArray.TLB1_BASE, b.tlb1Mas1(), 0, Mas.MAS3_PERMS, 0, 0);
+        v.hypervisor().guestTlb().entries().write(TlbArray.TLB1_BASE, b.tlb1Mas1(), 0, Mas.MAS3_PERMS, 0, 0);
     }
 
     @Override

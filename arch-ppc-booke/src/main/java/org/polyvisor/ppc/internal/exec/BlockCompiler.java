@@ -1,4 +1,4 @@
-package org.polyvisor.ppc.internal.cpu;
+package org.polyvisor.ppc.internal.exec;
 
 import static java.lang.constant.ConstantDescs.CD_Object;
 import static java.lang.constant.ConstantDescs.CD_boolean;
@@ -12,6 +12,7 @@ import java.lang.classfile.Label;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 
 /**
  * Translates a run of guest instructions into a hidden class whose {@code run} calls the same semantic methods as
@@ -28,12 +29,11 @@ public final class BlockCompiler {
     private static final MethodTypeDesc MTD_CPU_INT = MethodTypeDesc.of(CD_void, CD_CPU, CD_int);
     private static final MethodTypeDesc MTD_CPU_INT_INT = MethodTypeDesc.of(CD_void, CD_CPU, CD_int, CD_int);
     private static final MethodTypeDesc MTD_CPU_INT_BOOL = MethodTypeDesc.of(CD_void, CD_CPU, CD_int, CD_boolean);
-    private static final String EXEC = "org.polyvisor.ppc.internal.exec.";
-    private static final ClassDesc ARITH = ClassDesc.of(EXEC + "IntArith");
-    private static final ClassDesc MULDIV = ClassDesc.of(EXEC + "MulDiv");
-    private static final ClassDesc LOGIC = ClassDesc.of(EXEC + "Logic");
-    private static final ClassDesc LS = ClassDesc.of(EXEC + "LoadStore");
-    private static final ClassDesc BRANCH = ClassDesc.of(EXEC + "Branch");
+    private static final ClassDesc ARITH = ClassDesc.of(IntArith.class.getName());
+    private static final ClassDesc MULDIV = ClassDesc.of(MulDiv.class.getName());
+    private static final ClassDesc LOGIC = ClassDesc.of(Logic.class.getName());
+    private static final ClassDesc LS = ClassDesc.of(LoadStore.class.getName());
+    private static final ClassDesc BRANCH = ClassDesc.of(Branch.class.getName());
     private static final ClassDesc INTERP = ClassDesc.of(Interpreter.class.getName());
 
     private final MethodHandles.Lookup lookup = MethodHandles.lookup();
@@ -217,7 +217,7 @@ public final class BlockCompiler {
         try {
             MethodHandles.Lookup hidden = lookup.defineHiddenClass(bytes, true);
             compiled++;
-            return (Block) hidden.findConstructor(hidden.lookupClass(), java.lang.invoke.MethodType.methodType(void.class))
+            return (Block) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class))
                     .invoke();
         } catch (Throwable t) {
             // never a reason to stop the guest: the interpreter keeps running this code

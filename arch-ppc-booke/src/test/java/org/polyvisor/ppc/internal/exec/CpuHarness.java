@@ -1,4 +1,4 @@
-package org.polyvisor.ppc.internal.cpu;
+package org.polyvisor.ppc.internal.exec;
 
 import java.nio.ByteOrder;
 
@@ -31,7 +31,7 @@ public final class CpuHarness implements AutoCloseable {
             memory.write(CODE + 4L * i, 4, words[i] & 0xFFFF_FFFFL, ByteOrder.BIG_ENDIAN);
         }
         memory.write(CODE + 4L * words.length, 4, SC & 0xFFFF_FFFFL, ByteOrder.BIG_ENDIAN);
-        cpu.mem.codeChanged();
+        cpu.codeChanged();
         cpu.pc = CODE;
         return Interpreter.run(cpu, 100_000);
     }

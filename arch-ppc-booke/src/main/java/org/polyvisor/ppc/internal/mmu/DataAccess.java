@@ -1,4 +1,4 @@
-package org.polyvisor.ppc.internal.cpu;
+package org.polyvisor.ppc.internal.mmu;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -6,8 +6,11 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 import org.polyvisor.memory.GuestMemory;
-import org.polyvisor.ppc.internal.mmu.Mas;
-import org.polyvisor.ppc.internal.mmu.TlbArray;
+import org.polyvisor.ppc.internal.cpu.CpuState;
+import org.polyvisor.ppc.internal.cpu.Esr;
+import org.polyvisor.ppc.internal.cpu.Ivor;
+import org.polyvisor.ppc.internal.cpu.Msr;
+import org.polyvisor.ppc.internal.cpu.SprNum;
 
 /**
  * Guest loads, stores and instruction fetches through a software TLB: three direct-mapped caches (read, write,
@@ -22,29 +25,23 @@ public final class DataAccess {
     public static final long FAULT = -1L;
     public static final int READ = 0, WRITE = 1, EXEC = 2;
 
-    static final ValueLayout.OfInt BE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    static final ValueLayout.OfShort BE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
+    public static final ValueLayout.OfInt BE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    public static final ValueLayout.OfShort BE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    public static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
 
     private static final int BITS = 10;
     private static final int SIZE = 1 << BITS;
     private static final int MASK = SIZE - 1;
 
-    private final Cpu cpu;
+    private final CpuState cpu;
+    private final TlbArray tlb;
     private final GuestMemory memory;
+    private final CodeWatch code;
     private final int[] rTag = new int[SIZE], wTag = new int[SIZE], xTag = new int[SIZE];
     private final MemorySegment[] rSeg = new MemorySegment[SIZE], wSeg = new MemorySegment[SIZE],
             xSeg = new MemorySegment[SIZE];
     private final long[] rOff = new long[SIZE], wOff = new long[SIZE], xOff = new long[SIZE];
 
-    /** The page the interpreter fetches from: its pre-decoded words and operation ids. */
-    int fetchTag = -1;
-    int[] fetchWords;
-    int[] fetchOps;
-    Block[] fetchBlocks;
-    int[] fetchCounts;
-    byte[] fetchLengths;
-    final CodeCache code = new CodeCache();
     /** Real address of the last slow-path translation. */
     private long slowRa;
 
@@ -52,9 +49,11 @@ public final class DataAccess {
     private MemorySegment slowSeg;
     private long slowOff;
 
-    DataAccess(Cpu cpu, GuestMemory memory) {
+    public DataAccess(CpuState cpu, TlbArray tlb, GuestMemory memory, CodeWatch code) {
         this.cpu = cpu;
+        this.tlb = tlb;
         this.memory = memory;
+        this.code = code;
         flush();
     }
 
@@ -67,7 +66,6 @@ public final class DataAccess {
         Arrays.fill(rTag, -1);
         Arrays.fill(wTag, -1);
         Arrays.fill(xTag, -1);
-        fetchTag = -1;
     }
 
     // ---- fast paths
@@ -130,29 +128,28 @@ public final class DataAccess {
     }
 
     /**
-     * Makes pc's page the fetch page (translation, decoded copy), or returns false after raising ITLB / ISI /
-     * machine check.
+     * Translates an instruction fetch at pc; on success the page's real address, segment and offset are
+     * {@link #lastRealAddress}, {@link #lastSegment}, {@link #lastOffset}. On failure ITLB / ISI / machine check is
+     * raised.
      */
-    boolean fetchSlow(int pc) {
-        if (!translate(pc, EXEC)) {
-            return false;
-        }
-        boolean fresh = !code.contains(slowRa);
-        int s = code.lookup(slowRa, slowSeg, slowOff - (pc & 0xFFF));
-        if (fresh) {
-            dropWriteEntries(slowSeg, slowOff - (pc & 0xFFF));
-        }
-        fetchTag = pc >>> 12;
-        fetchWords = code.words(s);
-        fetchOps = code.ops(s);
-        fetchBlocks = code.blocks(s);
-        fetchCounts = code.counts(s);
-        fetchLengths = code.lengths(s);
-        return true;
+    public boolean translateFetch(int pc) {
+        return translate(pc, EXEC);
+    }
+
+    public long lastRealAddress() {
+        return slowRa;
+    }
+
+    public MemorySegment lastSegment() {
+        return slowSeg;
+    }
+
+    public long lastOffset() {
+        return slowOff;
     }
 
     /** A page became code: its stores must take the slow path from now on. */
-    private void dropWriteEntries(MemorySegment seg, long pageOff) {
+    public void dropWriteEntries(MemorySegment seg, long pageOff) {
         for (int i = 0; i < SIZE; i++) {
             if (wTag[i] != -1 && wSeg[i] == seg && wOff[i] == pageOff) {
                 wTag[i] = -1;
@@ -165,12 +162,6 @@ public final class DataAccess {
         if (code.contains(ra) && code.stored(ra, size, memory.chunk(ra), ra & GuestMemory.CHUNK_MASK)) {
             cpu.stop = true;
         }
-    }
-
-    /** Memory changed behind the CPU's back (snapshot restore): forget decoded code. */
-    public void codeChanged() {
-        code.clear();
-        fetchTag = -1;
     }
 
     // ---- slow paths
@@ -241,22 +232,21 @@ public final class DataAccess {
         int msr = cpu.msr;
         boolean gs = (msr & Msr.GS) != 0;
         int as = access == EXEC ? (msr >>> 5) & 1 : (msr >>> 4) & 1;
-        TlbArray tlb = cpu.tlb;
         int idx = tlb.lookup(ea, as, cpu.spr[SprNum.PID], true, gs, cpu.spr[SprNum.LPIDR] & Mas.MAS8_TLPID);
         int esr = access == WRITE ? Esr.ST : 0;
         if (idx < 0) {
             if (access == EXEC) {
                 cpu.raise(Ivor.ITLB_MISS, ea, 0, 0, 0);
             } else {
-                cpu.raise(Ivor.DTLB_MISS, cpu.cia(), esr, ea, Cpu.SET_ESR | Cpu.SET_DEAR);
+                cpu.raise(Ivor.DTLB_MISS, cpu.cia(), esr, ea, CpuState.SET_ESR | CpuState.SET_DEAR);
             }
             return false;
         }
         if ((tlb.mas3[idx] & permission(access, (msr & Msr.PR) != 0)) == 0) {
             if (access == EXEC) {
-                cpu.raise(Ivor.INST_STORAGE, ea, 0, 0, Cpu.SET_ESR);
+                cpu.raise(Ivor.INST_STORAGE, ea, 0, 0, CpuState.SET_ESR);
             } else {
-                cpu.raise(Ivor.DATA_STORAGE, cpu.cia(), esr, ea, Cpu.SET_ESR | Cpu.SET_DEAR);
+                cpu.raise(Ivor.DATA_STORAGE, cpu.cia(), esr, ea, CpuState.SET_ESR | CpuState.SET_DEAR);
             }
             return false;
         }
@@ -265,7 +255,7 @@ public final class DataAccess {
         if (seg == null) {
             // No device is reachable through a CPU-side mapping: the hypervisor only installs shadow entries
             // for RAM, so this is a host-state access to nothing (machine check, like a bus error).
-            cpu.raise(Ivor.MACHINE_CHECK, access == EXEC ? ea : cpu.cia(), 0, ea, Cpu.SET_DEAR);
+            cpu.raise(Ivor.MACHINE_CHECK, access == EXEC ? ea : cpu.cia(), 0, ea, CpuState.SET_DEAR);
             return false;
         }
         long off = ra & GuestMemory.CHUNK_MASK;
@@ -308,13 +298,13 @@ public final class DataAccess {
         int lpid = (epc & SprNum.EPC_ELPID) >>> 16;
         int as = (epc & SprNum.EPC_EAS) != 0 ? 1 : 0;
         boolean user = (epc & SprNum.EPC_EPR) != 0;
-        int idx = cpu.tlb.lookup(ea, as, epc & SprNum.EPC_EPID, true, gs, lpid);
+        int idx = tlb.lookup(ea, as, epc & SprNum.EPC_EPID, true, gs, lpid);
         if (idx < 0) {
             return -1;
         }
-        if ((cpu.tlb.mas3[idx] & permission(access, user)) == 0) {
+        if ((tlb.mas3[idx] & permission(access, user)) == 0) {
             return -2;
         }
-        return cpu.tlb.realAddress(idx, ea);
+        return tlb.realAddress(idx, ea);
     }
 }

@@ -1,9 +1,11 @@
-package org.polyvisor.ppc.internal.cpu;
+package org.polyvisor.ppc.internal.exec;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 import org.polyvisor.ppc.internal.decode.Decoder;
+import org.polyvisor.ppc.internal.mmu.CodeWatch;
+import org.polyvisor.ppc.internal.mmu.DataAccess;
 
 /**
  * Pre-decoded copies of guest code pages, keyed by real page address: per 4 KiB page the instruction words and
@@ -13,7 +15,7 @@ import org.polyvisor.ppc.internal.decode.Decoder;
  * slow path, which updates the copy ({@link #stored}); writes that bypass the CPU (snapshot restore) clear the
  * cache.
  */
-public final class CodeCache {
+public final class CodeCache implements CodeWatch {
     private static final int BITS = 10;
     private static final int SIZE = 1 << BITS;
 
@@ -38,7 +40,7 @@ public final class CodeCache {
         return (int) ((page >>> 12) ^ (page >>> 22)) & (SIZE - 1);
     }
 
-    /** True if the real page holding {@code ra} has a decoded copy. */
+    @Override
     public boolean contains(long ra) {
         long page = ra & ~0xFFFL;
         return tags[slot(page)] == page;
@@ -102,6 +104,7 @@ public final class CodeCache {
      * compiled blocks that contain them (data next to code in one page costs nothing more). Returns true if a
      * block was dropped.
      */
+    @Override
     public boolean stored(long ra, int size, MemorySegment seg, long off) {
         long page = ra & ~0xFFFL;
         int s = slot(page);

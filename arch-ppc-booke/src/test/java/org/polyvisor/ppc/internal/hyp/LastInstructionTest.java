@@ -1,4 +1,4 @@
-package org.polyvisor.ppc.internal;
+package org.polyvisor.ppc.internal.hyp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,16 +7,14 @@ import java.nio.file.Files;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.polyvisor.memory.GuestMemory;
 import org.polyvisor.api.GuestPhysicalAddress;
-import org.polyvisor.ppc.internal.cpu.Cpu;
+import org.polyvisor.memory.GuestMemory;
+import org.polyvisor.ppc.internal.GuestRun;
+import org.polyvisor.ppc.internal.LocalVm;
 import org.polyvisor.ppc.internal.cpu.Ivor;
 import org.polyvisor.ppc.internal.cpu.Msr;
 import org.polyvisor.ppc.internal.cpu.SprNum;
-import org.polyvisor.ppc.internal.hyp.EmulationResult;
-import org.polyvisor.ppc.internal.hyp.Hypervisor;
-import org.polyvisor.ppc.internal.hyp.LwepxLoader;
-import org.polyvisor.ppc.internal.hyp.TlbSearchLoader;
+import org.polyvisor.ppc.internal.exec.Cpu;
 import org.polyvisor.ppc.internal.mmu.Mas;
 import org.polyvisor.ppc.internal.mmu.TlbArray;
 
@@ -118,7 +116,7 @@ class LastInstructionTest {
             vm.vcpu.hypervisor().sprs().mtspr(cpu, SprNum.IVPR, 0x0010_0000);
             vm.vcpu.hypervisor().sprs().mtspr(cpu, SprNum.IVOR0 + 1, 0x0000_0800);
             cpu.pc = 0x9000_0000;
-            var ivor = org.polyvisor.ppc.internal.cpu.Interpreter.run(cpu, 1);
+            var ivor = org.polyvisor.ppc.internal.exec.Interpreter.run(cpu, 1);
             assertEquals(Ivor.ITLB_MISS, ivor);
             assertEquals(null, vm.vcpu.hypervisor().handleExit(ivor));
             assertEquals(0x0010_0800, cpu.pc);

@@ -1,4 +1,4 @@
-package org.polyvisor.ppc.internal;
+package org.polyvisor.ppc.internal.machine;
 
 import java.util.Map;
 

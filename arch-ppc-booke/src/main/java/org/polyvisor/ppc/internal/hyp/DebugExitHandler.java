@@ -1,4 +1,4 @@
-package org.polyvisor.ppc.internal.handlers;
+package org.polyvisor.ppc.internal.hyp;
 
 import org.osgi.service.component.annotations.Component;
 import org.polyvisor.spi.Exit;

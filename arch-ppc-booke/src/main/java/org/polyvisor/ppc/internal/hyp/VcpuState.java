@@ -1,11 +1,10 @@
-package org.polyvisor.ppc.internal;
+package org.polyvisor.ppc.internal.hyp;
 
 import java.nio.ByteBuffer;
 
-import org.polyvisor.ppc.internal.cpu.Cpu;
+import org.polyvisor.ppc.internal.exec.Cpu;
 import org.polyvisor.ppc.internal.cpu.Spr;
 import org.polyvisor.ppc.internal.cpu.SprTable;
-import org.polyvisor.ppc.internal.hyp.Hypervisor;
 import org.polyvisor.spi.StateSnapshot;
 
 /**
@@ -70,7 +69,7 @@ final class VcpuState {
         c.tlb.fromBytes(s.blob("tlb.physical"));
         h.guestTlb().entries().fromBytes(s.blob("tlb.guest"));
         c.contextChanged();
-        c.mem.codeChanged();
+        c.codeChanged();
     }
 
     static byte[] ints(int... v) {

@@ -1,7 +1,6 @@
-package org.polyvisor.ppc.internal.handlers;
+package org.polyvisor.ppc.internal.hyp;
 
 import org.osgi.service.component.annotations.Component;
-import org.polyvisor.ppc.internal.PpcVcpu;
 import org.polyvisor.spi.Exit;
 import org.polyvisor.spi.ExitAction;
 import org.polyvisor.spi.ExitContext;

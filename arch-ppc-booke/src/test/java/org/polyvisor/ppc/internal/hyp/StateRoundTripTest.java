@@ -1,4 +1,4 @@
-package org.polyvisor.ppc.internal;
+package org.polyvisor.ppc.internal.hyp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.polyvisor.ppc.internal.GuestRun;
+import org.polyvisor.ppc.internal.LocalVm;
 import org.polyvisor.spi.StateSnapshot;
 
 /** Exporting a vCPU mid-run and importing it into a fresh machine round-trips, and the copy finishes the run. */

@@ -2,19 +2,21 @@ package org.polyvisor.ppc.internal.cpu;
 
 import static org.polyvisor.ppc.internal.cpu.SprNum.*;
 
-import org.polyvisor.memory.GuestMemory;
-import org.polyvisor.ppc.internal.mmu.MasTlbOps;
-import org.polyvisor.ppc.internal.mmu.TlbArray;
+import java.util.Arrays;
 
 /**
  * The architected state of one e500mc core and the hardware's interrupt routing. Fields are public because the
  * instruction groups and the hypervisor are the CPU's own hot path; nothing outside this bundle sees them.
  *
- * <p>There is no host code: an interrupt the hardware directs to the hypervisor (MSR[GS]=0 side) stops
- * {@link Interpreter#run} with {@link #exitIvor} set and SRR0/SRR1/ESR/DEAR written as the hardware would, and the
- * Java hypervisor takes over from there, exactly where KVM's exit handler would start.
+ * <p>There is no host code: an interrupt the hardware directs to the hypervisor (MSR[GS]=0 side) stops the
+ * interpreter with {@link #exitIvor} set and SRR0/SRR1/ESR/DEAR written as the hardware would, and the Java
+ * hypervisor takes over from there, exactly where KVM's exit handler would start.
+ *
+ * <p>The memory path (TLB, software TLB, decoded pages) belongs to the executing core that extends this class: the
+ * state knows nothing of it except that cached translations must be dropped when the context changes
+ * ({@link #contextChanged}).
  */
-public final class Cpu {
+public abstract class CpuState {
     public final int[] gpr = new int[32];
     public int pc;
     public int msr;
@@ -35,35 +37,33 @@ public final class Cpu {
     public boolean stop;
     public long retired;
 
-    public final TlbArray tlb;
-    public final MasTlbOps tlbOps = new MasTlbOps();
-    public final DataAccess mem;
     public final TimeBase timeBase = new TimeBase();
-    /** Translates hot guest blocks to bytecode; executions before a block is compiled (0: interpreter only). */
-    public final BlockCompiler compiler = new BlockCompiler();
-    public int jitThreshold = 32;
+    /** MMU architecture 2.0 (MMUCFG[MAVN] = 1); version 1 as on a real e500mc otherwise. */
+    private final boolean mmuV2;
 
-    public Cpu(GuestMemory memory, boolean mmuV2) {
-        this.tlb = new TlbArray(mmuV2);
-        this.mem = new DataAccess(this, memory);
-        tlb.onChange(mem::flush);
-        reset();
+    protected CpuState(boolean mmuV2) {
+        this.mmuV2 = mmuV2;
     }
 
+    public final boolean mmuV2() {
+        return mmuV2;
+    }
+
+    /** Power-on values of the registers; the subclass drops its cached translations. */
     public void reset() {
-        java.util.Arrays.fill(gpr, 0);
-        java.util.Arrays.fill(spr, 0);
+        Arrays.fill(gpr, 0);
+        Arrays.fill(spr, 0);
         for (Spr s : SprTable.all()) {
             spr[s.num()] = s.reset();
         }
-        if (tlb.mmuV2()) {
+        if (mmuV2) {
             spr[MMUCFG] = 1;
         }
         pc = msr = cr = xer = lr = ctr = 0;
         reservation = false;
         halted = false;
         exitIvor = -1;
-        mem.flush();
+        contextChanged();
     }
 
     /**
@@ -79,9 +79,7 @@ public final class Cpu {
     }
 
     /** Call after any change to MSR[GS,PR,IS,DS], PID or LPIDR: cached translations belong to one context. */
-    public void contextChanged() {
-        mem.flush();
-    }
+    public abstract void contextChanged();
 
     // ---- condition register helpers used by several instruction groups
 
