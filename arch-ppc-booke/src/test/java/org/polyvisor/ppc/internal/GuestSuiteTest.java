@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,7 +35,7 @@ class GuestSuiteTest {
     void guestPrintsGoldenOutputCompiledAndInterpreted(String guest) throws Exception {
         String expected = Files.readString(GuestRun.guestDir().resolve(guest + ".expected"), StandardCharsets.ISO_8859_1);
         for (String jit : new String[] {"1", "off"}) {
-            try (LocalVm vm = new LocalVm(GuestRun.elf(guest), java.util.Map.of("jit", jit)).runToEnd()) {
+            try (LocalVm vm = new LocalVm(GuestRun.elf(guest), Map.of("jit", jit)).runToEnd()) {
                 assertEquals(expected, vm.console.toString(), guest + " with jit=" + jit);
                 if (jit.equals("1")) {
                     assertTrue(vm.vcpu.cpu().compiler.compiled() > 0);

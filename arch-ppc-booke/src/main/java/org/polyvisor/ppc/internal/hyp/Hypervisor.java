@@ -2,13 +2,16 @@ package org.polyvisor.ppc.internal.hyp;
 
 import static org.polyvisor.ppc.internal.cpu.SprNum.*;
 
+import java.util.function.LongPredicate;
+
 import org.polyvisor.memory.GuestMemory;
-import org.polyvisor.ppc.internal.exec.Cpu;
-import org.polyvisor.ppc.internal.mmu.DataAccess;
 import org.polyvisor.ppc.internal.cpu.Esr;
 import org.polyvisor.ppc.internal.cpu.Ivor;
 import org.polyvisor.ppc.internal.cpu.Msr;
+import org.polyvisor.ppc.internal.exec.Cpu;
+import org.polyvisor.ppc.internal.mmu.DataAccess;
 import org.polyvisor.spi.Exit;
+import org.polyvisor.spi.StateSnapshot;
 
 /**
  * The KVM-e500mc-style hypervisor for one vCPU, in Java: it owns the guest-facing state KVM keeps in
@@ -41,9 +44,9 @@ public final class Hypervisor {
     boolean machineCheckPending;
 
     /** Whether a device claims a guest physical address (the VM's MMIO bus). */
-    private java.util.function.LongPredicate deviceAt = a -> true;
+    private LongPredicate deviceAt = a -> true;
 
-    public void deviceMap(java.util.function.LongPredicate deviceAt) {
+    public void deviceMap(LongPredicate deviceAt) {
         this.deviceAt = deviceAt;
     }
 
@@ -316,7 +319,7 @@ public final class Hypervisor {
     }
 
     /** Queued interrupts, the decrementer and a pending MMIO read, for the vCPU snapshot. */
-    public void exportPending(org.polyvisor.spi.StateSnapshot.Builder b) {
+    public void exportPending(StateSnapshot.Builder b) {
         GuestTimer t = sprs.timer;
         t.update(cpu.timeBase.now());
         b.flag("pending.program", programPending).value("pending.programEsr", programEsr & 0xFFFF_FFFFL)
@@ -326,7 +329,7 @@ public final class Hypervisor {
                 .flag("dec.running", t.running);
     }
 
-    public void importPending(org.polyvisor.spi.StateSnapshot s) {
+    public void importPending(StateSnapshot s) {
         programPending = s.value("pending.program") != 0;
         programEsr = (int) s.value("pending.programEsr");
         machineCheckPending = s.value("pending.machineCheck") != 0;

@@ -2,9 +2,10 @@ package org.polyvisor.ppc.internal.hyp;
 
 import org.polyvisor.api.GuestPhysicalAddress;
 import org.polyvisor.api.GuestVirtualAddress;
+import org.polyvisor.ppc.internal.cpu.Msr;
+import org.polyvisor.ppc.internal.cpu.SprNum;
 import org.polyvisor.ppc.internal.exec.Cpu;
 import org.polyvisor.ppc.internal.mmu.DataAccess;
-import org.polyvisor.ppc.internal.cpu.Msr;
 import org.polyvisor.spi.AccessType;
 import org.polyvisor.spi.FaultKind;
 import org.polyvisor.spi.Mmu;
@@ -24,7 +25,7 @@ final class PpcMmu implements Mmu {
     public Translation translate(GuestVirtualAddress address, AccessType access, boolean privileged) {
         int ea = (int) address.value();
         int as = access == AccessType.EXECUTE ? (cpu.msr & Msr.IS) >>> 5 : (cpu.msr & Msr.DS) >>> 4;
-        int idx = guestTlb.lookup(ea, as, cpu.spr[org.polyvisor.ppc.internal.cpu.SprNum.PID]);
+        int idx = guestTlb.lookup(ea, as, cpu.spr[SprNum.PID]);
         if (idx < 0) {
             return new Translation.Fault(FaultKind.TRANSLATION, 0, "no guest TLB entry for EA 0x"
                     + Integer.toHexString(ea) + " (AS " + as + ")");

@@ -2,9 +2,10 @@ package org.polyvisor.ppc.internal.hyp;
 
 import static org.polyvisor.ppc.internal.cpu.SprNum.*;
 
-import org.polyvisor.ppc.internal.exec.Cpu;
+import org.polyvisor.ppc.internal.cpu.Ivor;
 import org.polyvisor.ppc.internal.cpu.Spr;
 import org.polyvisor.ppc.internal.cpu.SprTable;
+import org.polyvisor.ppc.internal.exec.Cpu;
 
 /**
  * Emulation of the SPRs that trap in guest state (KVM kvmppc_booke_emulate_mfspr/mtspr and the e500 ones): the
@@ -96,7 +97,7 @@ public final class SprEmulator {
 
     /** Guest interrupt vector for an injected interrupt (vcpu->arch.ivpr | ivor[n]). */
     public int vector(int ivor) {
-        int n = org.polyvisor.ppc.internal.cpu.Ivor.sprOf(ivor);
+        int n = Ivor.sprOf(ivor);
         return (vspr[IVPR] & 0xFFFF_0000) | (vspr[n] & 0xFFF0);
     }
 }

@@ -1,5 +1,7 @@
 package org.polyvisor.ppc.internal.machine;
 
+import java.nio.ByteBuffer;
+
 import org.polyvisor.elf.ElfImage;
 import org.polyvisor.elf.ElfSegment;
 import org.polyvisor.memory.GuestMemory;
@@ -45,7 +47,7 @@ public record BootState(int entry, int r1, int dtBase, int r6, int mapSize, int 
             0, 0, 0, 0, // memory reservation map terminator (two u64 zeros)
             1, 0, 2, 9, // FDT_BEGIN_NODE "", FDT_END_NODE, FDT_END
         };
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(words.length * 4);
+        ByteBuffer b = ByteBuffer.allocate(words.length * 4);
         for (int w : words) {
             b.putInt(w);
         }

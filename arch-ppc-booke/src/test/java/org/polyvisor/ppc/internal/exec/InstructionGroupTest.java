@@ -2,12 +2,16 @@ package org.polyvisor.ppc.internal.exec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.ByteOrder;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.polyvisor.ppc.internal.cpu.Esr;
 import org.polyvisor.ppc.internal.cpu.Ivor;
 import org.polyvisor.ppc.internal.cpu.Msr;
 import org.polyvisor.ppc.internal.cpu.SprNum;
+import org.polyvisor.ppc.internal.mmu.Mas;
+import org.polyvisor.ppc.internal.mmu.TlbArray;
 
 /**
  * Instruction groups against golden results (values, CR and XER exact), computed from the ISA and checked against
@@ -136,7 +140,7 @@ class InstructionGroupTest {
         // lwarx r3,r4,r5 ; stwcx. r6,r4,r5 ; stwcx. r6,r4,r5 (fails: reservation gone)
         h.run(xo(3, 5, 4, 20, false, false), xo(6, 5, 4, 150, false, true));
         assertEquals(0x2, c.cr >>> 28);
-        assertEquals(42, (int) h.memory.read(0x8000, 4, java.nio.ByteOrder.BIG_ENDIAN));
+        assertEquals(42, (int) h.memory.read(0x8000, 4, ByteOrder.BIG_ENDIAN));
         h.run(xo(6, 5, 4, 150, false, true));
         assertEquals(0x0, c.cr >>> 28);
         for (int i = 28; i < 32; i++) {
@@ -167,8 +171,8 @@ class InstructionGroupTest {
     void guestStateRedirectsAndTraps() {
         c.spr[SprNum.LPIDR] = 1;
         c.spr[SprNum.EPCR] = SprNum.EPCR_DGTMI;
-        c.tlb.write(org.polyvisor.ppc.internal.mmu.TlbArray.TLB1_BASE + 1, 0x8000_0500, 0,
-                org.polyvisor.ppc.internal.mmu.Mas.MAS3_PERMS, 0, org.polyvisor.ppc.internal.mmu.Mas.MAS8_TGS | 1);
+        c.tlb.write(TlbArray.TLB1_BASE + 1, 0x8000_0500, 0,
+                Mas.MAS3_PERMS, 0, Mas.MAS8_TGS | 1);
         c.msr = Msr.GS;
         c.gpr[4] = 0x1234;
         // mtsrr0 r4 goes to GSRR0; then tlbwe traps to the hypervisor

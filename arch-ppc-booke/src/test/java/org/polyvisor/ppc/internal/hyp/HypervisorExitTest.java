@@ -2,6 +2,9 @@ package org.polyvisor.ppc.internal.hyp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
 
 import java.nio.ByteOrder;
 import java.util.Map;
@@ -14,9 +17,14 @@ import org.polyvisor.ppc.internal.cpu.Esr;
 import org.polyvisor.ppc.internal.cpu.Ivor;
 import org.polyvisor.ppc.internal.cpu.SprNum;
 import org.polyvisor.ppc.internal.exec.Cpu;
+import org.polyvisor.ppc.internal.exec.Interpreter;
 import org.polyvisor.ppc.internal.machine.PpcMachine;
+import org.polyvisor.ppc.internal.mmu.Mas;
+import org.polyvisor.ppc.internal.mmu.TlbArray;
 import org.polyvisor.spi.Exit;
 import org.polyvisor.spi.ExitAction;
+import org.polyvisor.spi.ExitContext;
+import org.polyvisor.spi.MmioBus;
 
 /** Exits that leave Vcpu.run() for the framework, and instructions the hypervisor emulates, on hand-placed code. */
 class HypervisorExitTest {
@@ -40,26 +48,12 @@ class HypervisorExitTest {
             assertEquals("HV_SYSCALL", p.exitClass());
             assertEquals(Ivor.HV_SYSCALL, p.ivor());
             assertEquals(CODE + 12, vm.vcpu.cpu().pc);
-            var ctx = new org.polyvisor.spi.ExitContext() {
-                public int vmId() {
-                    return 1;
-                }
-
-                public org.polyvisor.spi.Vcpu vcpu() {
-                    return vm.vcpu;
-                }
-
-                public org.polyvisor.spi.Machine machine() {
-                    return vm.machine;
-                }
-
-                public org.polyvisor.spi.MachineContext machineContext() {
-                    return null;
-                }
-            };
+            ExitContext ctx = mock(ExitContext.class);
+            when(ctx.vcpu()).thenReturn(vm.vcpu);
             vm.vcpu.cpu().gpr[3] = 77;
             assertEquals(ExitAction.RESUME, new HypercallHandler().handle(ctx, p));
             assertEquals(0, vm.vcpu.cpu().gpr[3]);
+            verify(ctx).vcpu();
         }
     }
 
@@ -118,7 +112,7 @@ class HypervisorExitTest {
             c.gpr[4] = 0x30_0000;
             // run until the sc the test never placed: the interpreter faults the shadow in, then executes lwepx
             for (int i = 0; i < 10 && c.gpr[3] != 0xCAFE_F00D; i++) {
-                int ivor = org.polyvisor.ppc.internal.exec.Interpreter.run(c, 1);
+                int ivor = Interpreter.run(c, 1);
                 if (ivor >= 0) {
                     vm.vcpu.hypervisor().handleExit(ivor);
                 }
@@ -134,14 +128,14 @@ class HypervisorExitTest {
         try (LocalVm vm = vmWith(0x9064_0000)) {
             Cpu c = vm.vcpu.cpu();
             var g = vm.vcpu.hypervisor().guestTlb().entries();
-            g.write(org.polyvisor.ppc.internal.mmu.TlbArray.TLB1_BASE + 3, 0x8000_0100, 0x5000_0000,
-                    0x0030_0000 | org.polyvisor.ppc.internal.mmu.Mas.MAS3_SR, 0, 0);
+            g.write(TlbArray.TLB1_BASE + 3, 0x8000_0100, 0x5000_0000,
+                    0x0030_0000 | Mas.MAS3_SR, 0, 0);
             vm.vcpu.hypervisor().sprs().mtspr(c, SprNum.IVPR, 0x0010_0000);
             vm.vcpu.hypervisor().sprs().mtspr(c, SprNum.IVOR0 + 2, 0x0000_0200);
             c.gpr[4] = 0x5000_0010;
             long hvBefore = vm.vcpu.hypervisor().stats.get(Ivor.DATA_STORAGE);
             for (int i = 0; i < 10 && c.pc != 0x0010_0200; i++) {
-                int ivor = org.polyvisor.ppc.internal.exec.Interpreter.run(c, 1);
+                int ivor = Interpreter.run(c, 1);
                 if (ivor >= 0) {
                     vm.vcpu.hypervisor().handleExit(ivor);
                 }
@@ -161,7 +155,7 @@ class HypervisorExitTest {
             vmBus().write(GuestPhysicalAddress.of(addr), size, value);
         }
 
-        org.polyvisor.spi.MmioBus vmBus() {
+        MmioBus vmBus() {
             return vm.bus();
         }
     }

@@ -3,6 +3,7 @@ package org.polyvisor.ppc.internal.hyp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.util.Map;
 
@@ -15,6 +16,7 @@ import org.polyvisor.ppc.internal.cpu.Ivor;
 import org.polyvisor.ppc.internal.cpu.Msr;
 import org.polyvisor.ppc.internal.cpu.SprNum;
 import org.polyvisor.ppc.internal.exec.Cpu;
+import org.polyvisor.ppc.internal.exec.Interpreter;
 import org.polyvisor.ppc.internal.mmu.Mas;
 import org.polyvisor.ppc.internal.mmu.TlbArray;
 
@@ -96,7 +98,7 @@ class LastInstructionTest {
             assertEquals(EmulationResult.FAIL, new TlbSearchLoader().load(cpu, 1, out));
             assertEquals(EmulationResult.FAIL, new LwepxLoader().load(cpu, 1, out));
             // the same page in RAM loads; an LPID mismatch (entry of another partition) is a miss: AGAIN
-            mem.write(0x3000, 4, 0x7C00_0724L, java.nio.ByteOrder.BIG_ENDIAN);
+            mem.write(0x3000, 4, 0x7C00_0724L, ByteOrder.BIG_ENDIAN);
             cpu.tlb.write(0, Mas.MAS1_V | Mas.MAS1_TSIZE_4K, 0x4000_0000, 0x3000 | Mas.MAS3_SX | Mas.MAS3_SR, 0,
                     Mas.MAS8_TGS | 1);
             assertEquals(EmulationResult.DONE, new TlbSearchLoader().load(cpu, 1, out));
@@ -116,7 +118,7 @@ class LastInstructionTest {
             vm.vcpu.hypervisor().sprs().mtspr(cpu, SprNum.IVPR, 0x0010_0000);
             vm.vcpu.hypervisor().sprs().mtspr(cpu, SprNum.IVOR0 + 1, 0x0000_0800);
             cpu.pc = 0x9000_0000;
-            var ivor = org.polyvisor.ppc.internal.exec.Interpreter.run(cpu, 1);
+            var ivor = Interpreter.run(cpu, 1);
             assertEquals(Ivor.ITLB_MISS, ivor);
             assertEquals(null, vm.vcpu.hypervisor().handleExit(ivor));
             assertEquals(0x0010_0800, cpu.pc);

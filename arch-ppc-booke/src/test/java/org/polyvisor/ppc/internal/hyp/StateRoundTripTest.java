@@ -3,6 +3,7 @@ package org.polyvisor.ppc.internal.hyp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.util.Map;
 
@@ -24,7 +25,7 @@ class StateRoundTripTest {
             try (LocalVm b = new LocalVm(null, Map.of())) {
                 // RAM is framework-owned and survives swaps: copy it, as the framework would keep it
                 a.memory.forEachAllocatedChunk((gpa, seg) -> {
-                    byte[] bytes = seg.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+                    byte[] bytes = seg.toArray(ValueLayout.JAVA_BYTE);
                     b.memory.writeBytes(gpa, bytes, 0, bytes.length);
                 });
                 b.vcpu.importState(s1);
