@@ -4,9 +4,9 @@ import static org.polyvisor.ppc.internal.cpu.SprNum.*;
 
 import java.nio.ByteOrder;
 
+import org.polyvisor.ppc.internal.cpu.Msr;
 import org.polyvisor.ppc.internal.exec.Cpu;
 import org.polyvisor.ppc.internal.mmu.DataAccess;
-import org.polyvisor.ppc.internal.cpu.Msr;
 
 /**
  * The older strategy the seed replaced: an external-PID load (lwepx) of the guest PC with EPLC = EGS | ELPID,

@@ -79,12 +79,12 @@ public final class PpcVcpu implements Vcpu {
             if (off != null) {
                 return off;
             }
-            hyp.prepareToEnter();
+            hyp.interrupts().prepareToEnter();
             if (cpu.halted) {
-                if (hyp.wakeupPending()) {
+                if (hyp.interrupts().wakeupPending()) {
                     continue;
                 }
-                long deadline = hyp.nextTimerEvent();
+                long deadline = hyp.interrupts().nextTimerEvent();
                 wake.await(deadline == Long.MAX_VALUE ? Long.MAX_VALUE : cpu.timeBase.nanoTimeAt(deadline));
                 continue;
             }
@@ -112,7 +112,7 @@ public final class PpcVcpu implements Vcpu {
 
     @Override
     public StateSnapshot exportState() {
-        return VcpuState.export(cpu, hyp, 0);
+        return VcpuState.export(cpu, hyp);
     }
 
     @Override

@@ -22,14 +22,17 @@ public final class SprEmulator {
         this.guestTlb = guestTlb;
     }
 
-    /** Returns the value, or null when the SPR cannot be emulated. */
-    public Integer mfspr(Cpu cpu, int n) {
+    /** What {@link #mfspr} returns for an SPR it cannot emulate (values are zero-extended, so -1 is free). */
+    public static final long NOT_EMULATED = -1L;
+
+    /** Returns the value zero-extended, or {@link #NOT_EMULATED} (no boxing: HV_PRIV exits allocate nothing). */
+    public long mfspr(Cpu cpu, int n) {
         Spr s = SprTable.get(n);
         if (s == null || s.level() == Spr.Level.HYPERVISOR) {
-            return null;
+            return NOT_EMULATED;
         }
         long tb = cpu.timeBase.now();
-        return switch (n) {
+        int v = switch (n) {
             case DEC -> timer.readDec(tb);
             case TCR -> timer.tcr;
             case TSR -> {
@@ -42,6 +45,7 @@ public final class SprEmulator {
             case MMUCSR0, TBL_W, TBU_W -> 0;
             default -> vspr[n];
         };
+        return v & 0xFFFF_FFFFL;
     }
 
     /** Returns false when the SPR cannot be emulated. */

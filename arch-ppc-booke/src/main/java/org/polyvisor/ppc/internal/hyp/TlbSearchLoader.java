@@ -4,8 +4,8 @@ import static org.polyvisor.ppc.internal.cpu.SprNum.*;
 
 import java.nio.ByteOrder;
 
-import org.polyvisor.ppc.internal.exec.Cpu;
 import org.polyvisor.ppc.internal.cpu.Msr;
+import org.polyvisor.ppc.internal.exec.Cpu;
 import org.polyvisor.ppc.internal.mmu.Mas;
 
 /**

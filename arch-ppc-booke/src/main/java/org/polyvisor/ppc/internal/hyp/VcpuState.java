@@ -1,10 +1,8 @@
 package org.polyvisor.ppc.internal.hyp;
 
-import java.nio.ByteBuffer;
-
-import org.polyvisor.ppc.internal.exec.Cpu;
 import org.polyvisor.ppc.internal.cpu.Spr;
 import org.polyvisor.ppc.internal.cpu.SprTable;
+import org.polyvisor.ppc.internal.exec.Cpu;
 import org.polyvisor.spi.StateSnapshot;
 
 /**
@@ -23,7 +21,7 @@ final class VcpuState {
         return v & 0xFFFF_FFFFL;
     }
 
-    static StateSnapshot export(Cpu c, Hypervisor h, int loaderIsLwepx) {
+    static StateSnapshot export(Cpu c, Hypervisor h) {
         StateSnapshot.Builder b = StateSnapshot.builder(KIND, VERSION);
         for (int i = 0; i < 32; i++) {
             b.value("r" + i, u(c.gpr[i]));
@@ -37,7 +35,7 @@ final class VcpuState {
             b.value("spr." + s.name(), u(c.spr[s.num()]));
             b.value("vspr." + s.name(), u(h.sprs().vsprValue(s.num())));
         }
-        h.exportPending(b);
+        h.interrupts().exportPending(b);
         b.blob("tlb.physical", c.tlb.toBytes());
         b.blob("tlb.guest", h.guestTlb().entries().toBytes());
         return b.build();
@@ -65,18 +63,10 @@ final class VcpuState {
             c.spr[sp.num()] = (int) s.value("spr." + sp.name());
             h.sprs().vsprValue(sp.num(), (int) s.value("vspr." + sp.name()));
         }
-        h.importPending(s);
+        h.interrupts().importPending(s);
         c.tlb.fromBytes(s.blob("tlb.physical"));
         h.guestTlb().entries().fromBytes(s.blob("tlb.guest"));
         c.contextChanged();
         c.codeChanged();
-    }
-
-    static byte[] ints(int... v) {
-        ByteBuffer b = ByteBuffer.allocate(v.length * 4);
-        for (int x : v) {
-            b.putInt(x);
-        }
-        return b.array();
     }
 }

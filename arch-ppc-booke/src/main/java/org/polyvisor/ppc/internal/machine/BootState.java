@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import org.polyvisor.elf.ElfImage;
 import org.polyvisor.elf.ElfSegment;
 import org.polyvisor.memory.GuestMemory;
+import org.polyvisor.ppc.internal.mmu.Mas;
 
 /**
  * The boot state QEMU's ppce500 gives a bare ELF (hw/ppc/e500.c ppce500_cpu_reset and
@@ -34,7 +35,7 @@ public record BootState(int entry, int r1, int dtBase, int r6, int mapSize, int 
         tsize += tsize & 1; // e500 v1 MMUs only take even (4^n KiB) sizes
         int mapSize = (int) Math.min(1L << (10 + tsize), 1L << 30);
         return new BootState((int) image.entry(), 16 * 1024 * 1024 - 8, (int) dtBase, EPAPR_MAGIC, mapSize,
-                0x8000_0000 | (tsize << 7));
+                Mas.MAS1_V | (tsize << Mas.MAS1_TSIZE_SHIFT));
     }
 
     /** Writes an empty flattened device tree (header, root node, no properties) at dtBase if it is RAM. */

@@ -231,7 +231,7 @@ public final class DataAccess {
     private boolean translate(int ea, int access) {
         int msr = cpu.msr;
         boolean gs = (msr & Msr.GS) != 0;
-        int as = access == EXEC ? (msr >>> 5) & 1 : (msr >>> 4) & 1;
+        int as = (msr & (access == EXEC ? Msr.IS : Msr.DS)) != 0 ? 1 : 0;
         int idx = tlb.lookup(ea, as, cpu.spr[SprNum.PID], true, gs, cpu.spr[SprNum.LPIDR] & Mas.MAS8_TLPID);
         int esr = access == WRITE ? Esr.ST : 0;
         if (idx < 0) {

@@ -86,7 +86,7 @@ public final class TlbArray {
         if (m1 >= 0 || ((m1 >>> 12) & 1) != as) {
             return false;
         }
-        int tid = (m1 >>> 16) & 0x3FFF;
+        int tid = (m1 & Mas.MAS1_TID) >>> Mas.MAS1_TID_SHIFT;
         if (tid != 0 && tid != pid) {
             return false;
         }

@@ -82,7 +82,7 @@ class HypervisorExitTest {
             PpcExit f = assertInstanceOf(PpcExit.class, vm.next());
             assertEquals("EMULATION_FAIL", f.exitClass());
             // the queued program interrupt is delivered on re-entry
-            vm.vcpu.hypervisor().prepareToEnter();
+            vm.vcpu.hypervisor().interrupts().prepareToEnter();
             assertEquals(0x0010_0600, c.pc);
             assertEquals(Esr.PIL, c.spr[SprNum.GESR]);
             assertEquals(CODE, c.spr[SprNum.GSRR0]);
