@@ -8,7 +8,7 @@ import org.polyvisor.api.VmException;
 /**
  * VM options of ppc-booke, validated against the allowed values.
  *
- * @param lastInst last-instruction strategy: {@code tlbsearch} (default, the seed's) or {@code lwepx}
+ * @param lastInst last-instruction strategy: {@code tlbsearch} (default, KVM's since 2014) or {@code lwepx}
  * @param mmuV2    {@code mmu=v2}: MMU architecture 2.0 (MMUCFG[MAVN]=1, 5-bit TSIZE, the storage-attribute check of
  *                 the last-instruction load); default {@code v1} as on a real e500mc
  * @param jitThreshold {@code jit=on|off|N}: executions of a block before it is compiled to bytecode (on = 32,
