@@ -10,6 +10,10 @@ import org.polyvisor.spi.StateSnapshot;
  */
 public final class Ns16550 implements MmioDevice {
     private static final int LSR_DR = 0x01, LSR_THRE = 0x20, LSR_TEMT = 0x40, LCR_DLAB = 0x80;
+    /** IIR: FIFOs enabled (0xC0), no interrupt pending (0x01). */
+    private static final int IIR_FIFO_NO_INT = 0xC1;
+    /** MSR (modem status): DCD, DSR, CTS asserted, as QEMU's serial reports without a modem. */
+    private static final int MSR_DCD = 0x80, MSR_DSR = 0x20, MSR_CTS = 0x10;
     private final ConsoleSink console;
     private int ier, lcr, mcr, scr, dll, dlm;
     private int rx = -1;
@@ -42,11 +46,11 @@ public final class Ns16550 implements MmioDevice {
                 yield b < 0 ? 0 : b & 0xFF;
             }
             case 1 -> (lcr & LCR_DLAB) != 0 ? dlm : ier;
-            case 2 -> 0xC1; // FIFOs enabled, no interrupt pending
+            case 2 -> IIR_FIFO_NO_INT;
             case 3 -> lcr;
             case 4 -> mcr;
             case 5 -> LSR_THRE | LSR_TEMT | (peekRx() >= 0 ? LSR_DR : 0);
-            case 6 -> 0xB0; // CTS, DSR, DCD as QEMU reports with no modem
+            case 6 -> MSR_DCD | MSR_DSR | MSR_CTS;
             case 7 -> scr;
             default -> 0;
         };

@@ -18,6 +18,7 @@ import org.polyvisor.ppc.internal.cpu.Ivor;
 import org.polyvisor.ppc.internal.cpu.SprNum;
 import org.polyvisor.ppc.internal.exec.Cpu;
 import org.polyvisor.ppc.internal.exec.Interpreter;
+import org.polyvisor.ppc.internal.machine.GutsReset;
 import org.polyvisor.ppc.internal.machine.PpcMachine;
 import org.polyvisor.ppc.internal.mmu.Mas;
 import org.polyvisor.ppc.internal.mmu.TlbArray;
@@ -93,7 +94,7 @@ class HypervisorExitTest {
     void gutsResetEndsTheRun() {
         try (LocalVm vm = vmWith()) {
             vm.machine.vcpu(0);
-            new LocalVmBus(vm).write(PpcMachine.GUTS + 0xB0, 4, 2);
+            new LocalVmBus(vm).write(PpcMachine.GUTS + GutsReset.RSTCR, 4, GutsReset.RSTCR_RESET);
             Exit e = vm.vcpu.run();
             if (e instanceof Exit.Kicked) {
                 e = vm.vcpu.run();
