@@ -63,14 +63,19 @@ public final class LocalVm implements AutoCloseable {
             };
             exits.merge(cls, 1L, Long::sum);
             if (e instanceof Exit.Mmio m) {
-                if (m.write()) {
-                    context.mmio().write(m.address(), m.size(), m.value());
-                } else {
-                    vcpu.completeMmioRead(context.mmio().read(m.address(), m.size()));
-                }
+                performMmio(m);
                 continue;
             }
             return e;
+        }
+    }
+
+    /** Performs an MMIO exit on the VM's bus, as the framework's run loop does, and completes a read. */
+    private void performMmio(Exit.Mmio m) {
+        if (m.write()) {
+            context.mmio().write(m.address(), m.size(), m.value());
+        } else {
+            vcpu.completeMmioRead(context.mmio().read(m.address(), m.size()));
         }
     }
 
@@ -79,13 +84,7 @@ public final class LocalVm implements AutoCloseable {
         while (console.length() < n) {
             Exit e = vcpu.run();
             switch (e) {
-                case Exit.Mmio m -> {
-                    if (m.write()) {
-                        context.mmio().write(m.address(), m.size(), m.value());
-                    } else {
-                        vcpu.completeMmioRead(context.mmio().read(m.address(), m.size()));
-                    }
-                }
+                case Exit.Mmio m -> performMmio(m);
                 case Exit.Shutdown s -> {
                     return false;
                 }
