@@ -3,6 +3,8 @@ package org.polyvisor.ppc.internal;
 import java.util.Map;
 
 import org.osgi.service.component.annotations.Component;
+import org.polyvisor.ppc.internal.machine.PpcMachine;
+import org.polyvisor.ppc.internal.machine.PpcOptions;
 import org.polyvisor.spi.ArchCapabilities;
 import org.polyvisor.spi.Architecture;
 import org.polyvisor.spi.Machine;

@@ -1,8 +1,9 @@
 package org.polyvisor.ppc.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 
@@ -26,31 +27,21 @@ class ArchitectureSwapTest {
         PpcArchitecture first = new PpcArchitecture();
         try (VmManagerImpl mgr = GuestRun.manager(first)) {
             int id = mgr.create(VmConfig.of("ppc-booke", GuestRun.RAM, 1, GuestRun.elf("swapload")));
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            try (AutoCloseable c = mgr.attachConsole(id, b -> {
-                synchronized (out) {
-                    out.write(b);
-                }
-            })) {
+            ConsoleCapture out = new ConsoleCapture();
+            try (AutoCloseable c = mgr.attachConsole(id, out)) {
                 mgr.start(id);
-                long deadline = System.currentTimeMillis() + 30_000;
-                while (System.currentTimeMillis() < deadline) { // swap once the guest has printed something
-                    synchronized (out) {
-                        if (out.size() > 0) {
-                            break;
-                        }
-                    }
-                    Thread.sleep(1);
-                }
+                // swap once the guest has printed something
+                assertTrue(out.awaitSize(1, 30_000), "no guest output within 30 s; VM " + mgr.info(id));
                 mgr.removeArchitecture(first);
                 assertEquals(VmState.WAITING, mgr.info(id).state(), "the swap must happen mid-run");
-                Thread.sleep(50);
+                // without an architecture the guest makes no progress: its output must not grow
+                int printed = out.size();
+                assertFalse(out.awaitSize(printed + 1, 50), "guest printed while no architecture was registered: "
+                        + out.text());
                 mgr.addArchitecture(new PpcArchitecture());
                 VmInfo info = mgr.awaitTermination(id, 60_000);
                 assertEquals(VmState.STOPPED, info.state(), info.error());
-                synchronized (out) {
-                    assertEquals(expected, out.toString(StandardCharsets.ISO_8859_1));
-                }
+                assertEquals(expected, out.text());
             }
         }
     }

@@ -1,16 +1,21 @@
 package org.polyvisor.ppc.internal;
 
-import java.io.ByteArrayOutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.polyvisor.api.VmConfig;
 import org.polyvisor.api.VmInfo;
+import org.polyvisor.api.VmState;
 import org.polyvisor.framework.internal.VmManagerImpl;
-import org.polyvisor.ppc.internal.handlers.DebugExitHandler;
-import org.polyvisor.ppc.internal.handlers.EmulationFailureHandler;
-import org.polyvisor.ppc.internal.handlers.HypercallHandler;
+import org.polyvisor.ppc.internal.hyp.DebugExitHandler;
+import org.polyvisor.ppc.internal.hyp.EmulationFailureHandler;
+import org.polyvisor.ppc.internal.hyp.HypercallHandler;
 
 /** Runs a guest ELF of guests/ppc through the framework's VmManagerImpl, as the contract document describes. */
 public final class GuestRun {
@@ -21,34 +26,45 @@ public final class GuestRun {
                          long cpuNanos) {
     }
 
-    /** Samples the CPU time of the VM's vCPU thread until stopped. */
-    static final class CpuSampler extends Thread {
+    /**
+     * Samples the CPU time of the VM's vCPU thread every 2 ms on a scheduler thread (the vCPU thread ends with the
+     * VM, so its total cannot be read afterwards); close() stops the sampling and waits for a running sample.
+     */
+    static final class CpuSampler implements AutoCloseable {
         private final String prefix;
-        volatile boolean done;
-        volatile long cpu;
+        private final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pv-cpu-sampler");
+            t.setDaemon(true);
+            return t;
+        });
+        private volatile long cpu;
 
         CpuSampler(int vmId) {
             this.prefix = "pv-vm" + vmId + "-vcpu";
-            setDaemon(true);
+            scheduler.scheduleAtFixedRate(this::sample, 0, 2, TimeUnit.MILLISECONDS);
+        }
+
+        private void sample() {
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                if (t.getName().startsWith(prefix)) {
+                    long v = mx.getThreadCpuTime(t.threadId());
+                    if (v > cpu) {
+                        cpu = v;
+                    }
+                }
+            }
+        }
+
+        long cpuNanos() {
+            return cpu;
         }
 
         @Override
-        public void run() {
-            var mx = java.lang.management.ManagementFactory.getThreadMXBean();
-            while (!done) {
-                for (Thread t : Thread.getAllStackTraces().keySet()) {
-                    if (t.getName().startsWith(prefix)) {
-                        long v = mx.getThreadCpuTime(t.threadId());
-                        if (v > cpu) {
-                            cpu = v;
-                        }
-                    }
-                }
-                try {
-                    Thread.sleep(2);
-                } catch (InterruptedException e) {
-                    return;
-                }
+        public void close() throws InterruptedException {
+            scheduler.shutdown();
+            if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("CPU time sampler still running 10 s after shutdown");
             }
         }
     }
@@ -89,29 +105,26 @@ public final class GuestRun {
                 cfg = cfg.withOption(e.getKey(), e.getValue());
             }
             int id = mgr.create(cfg);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            try (AutoCloseable c = mgr.attachConsole(id, b -> {
-                synchronized (out) {
-                    out.write(b);
+            ConsoleCapture out = new ConsoleCapture();
+            try (AutoCloseable c = mgr.attachConsole(id, out)) {
+                long t0;
+                long t1;
+                VmInfo info;
+                long cpu;
+                try (CpuSampler sampler = new CpuSampler(id)) {
+                    t0 = System.nanoTime();
+                    mgr.start(id);
+                    info = mgr.awaitTermination(id, timeoutMillis);
+                    t1 = System.nanoTime();
+                    sampler.close();
+                    cpu = sampler.cpuNanos();
                 }
-            })) {
-                CpuSampler sampler = new CpuSampler(id);
-                sampler.start();
-                long t0 = System.nanoTime();
-                mgr.start(id);
-                VmInfo info = mgr.awaitTermination(id, timeoutMillis);
-                long t1 = System.nanoTime();
-                sampler.done = true;
-                sampler.join();
                 Map<String, Long> exits = mgr.exitCounts(id);
                 long insns = mgr.instructionsRetired(id);
-                if (info.state() != org.polyvisor.api.VmState.STOPPED && info.state() != org.polyvisor.api.VmState.FAILED) {
+                if (info.state() != VmState.STOPPED && info.state() != VmState.FAILED) {
                     mgr.stop(id);
                 }
-                synchronized (out) {
-                    return new Result(out.toString(java.nio.charset.StandardCharsets.ISO_8859_1), info, exits, insns,
-                            t1 - t0, sampler.cpu);
-                }
+                return new Result(out.text(), info, exits, insns, t1 - t0, cpu);
             }
         }
     }

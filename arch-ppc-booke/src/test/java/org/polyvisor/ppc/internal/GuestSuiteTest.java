@@ -1,9 +1,11 @@
 package org.polyvisor.ppc.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,10 +35,10 @@ class GuestSuiteTest {
     void guestPrintsGoldenOutputCompiledAndInterpreted(String guest) throws Exception {
         String expected = Files.readString(GuestRun.guestDir().resolve(guest + ".expected"), StandardCharsets.ISO_8859_1);
         for (String jit : new String[] {"1", "off"}) {
-            try (LocalVm vm = new LocalVm(GuestRun.elf(guest), java.util.Map.of("jit", jit)).runToEnd()) {
+            try (LocalVm vm = new LocalVm(GuestRun.elf(guest), Map.of("jit", jit)).runToEnd()) {
                 assertEquals(expected, vm.console.toString(), guest + " with jit=" + jit);
                 if (jit.equals("1")) {
-                    org.junit.jupiter.api.Assertions.assertTrue(vm.vcpu.cpu().compiler.compiled() > 0);
+                    assertTrue(vm.vcpu.cpu().compiler.compiled() > 0);
                     assertEquals(0, vm.vcpu.cpu().compiler.failures());
                 }
             }

@@ -10,6 +10,9 @@ import org.polyvisor.api.VmConfig;
 import org.polyvisor.elf.ElfImage;
 import org.polyvisor.framework.internal.StandaloneContext;
 import org.polyvisor.memory.GuestMemory;
+import org.polyvisor.ppc.internal.hyp.PpcExit;
+import org.polyvisor.ppc.internal.hyp.PpcVcpu;
+import org.polyvisor.ppc.internal.machine.PpcMachine;
 import org.polyvisor.spi.Exit;
 import org.polyvisor.spi.MmioBus;
 
@@ -18,22 +21,22 @@ import org.polyvisor.spi.MmioBus;
  * hypervisor statistics, state export in the middle of a run. MMIO and the exit classes are handled as the
  * framework and this bundle's exit handlers would.
  */
-final class LocalVm implements AutoCloseable {
-    final GuestMemory memory;
-    final StringBuilder console = new StringBuilder();
-    final Map<String, Long> exits = new TreeMap<>();
-    final List<PpcExit> archExits = new ArrayList<>();
-    final PpcMachine machine;
-    final PpcVcpu vcpu;
-    Exit.Shutdown shutdown;
+public final class LocalVm implements AutoCloseable {
+    public final GuestMemory memory;
+    public final StringBuilder console = new StringBuilder();
+    public final Map<String, Long> exits = new TreeMap<>();
+    public final List<PpcExit> archExits = new ArrayList<>();
+    public final PpcMachine machine;
+    public final PpcVcpu vcpu;
+    public Exit.Shutdown shutdown;
 
     private final StandaloneContext context;
 
-    MmioBus bus() {
+    public MmioBus bus() {
         return context.mmio();
     }
 
-    LocalVm(Path elf, Map<String, String> options) {
+    public LocalVm(Path elf, Map<String, String> options) {
         VmConfig cfg = VmConfig.of("ppc-booke", GuestRun.RAM, 1, elf);
         for (var e : options.entrySet()) {
             cfg = cfg.withOption(e.getKey(), e.getValue());
@@ -48,7 +51,7 @@ final class LocalVm implements AutoCloseable {
     }
 
     /** Runs until the next exit that is not MMIO; returns it (after counting it). */
-    Exit next() {
+    public Exit next() {
         while (true) {
             Exit e = vcpu.run();
             String cls = switch (e) {
@@ -60,29 +63,28 @@ final class LocalVm implements AutoCloseable {
             };
             exits.merge(cls, 1L, Long::sum);
             if (e instanceof Exit.Mmio m) {
-                if (m.write()) {
-                    context.mmio().write(m.address(), m.size(), m.value());
-                } else {
-                    vcpu.completeMmioRead(context.mmio().read(m.address(), m.size()));
-                }
+                performMmio(m);
                 continue;
             }
             return e;
         }
     }
 
+    /** Performs an MMIO exit on the VM's bus, as the framework's run loop does, and completes a read. */
+    private void performMmio(Exit.Mmio m) {
+        if (m.write()) {
+            context.mmio().write(m.address(), m.size(), m.value());
+        } else {
+            vcpu.completeMmioRead(context.mmio().read(m.address(), m.size()));
+        }
+    }
+
     /** Runs (performing MMIO) until the console holds at least n bytes; false if the guest stopped first. */
-    boolean runUntilConsole(int n) {
+    public boolean runUntilConsole(int n) {
         while (console.length() < n) {
             Exit e = vcpu.run();
             switch (e) {
-                case Exit.Mmio m -> {
-                    if (m.write()) {
-                        context.mmio().write(m.address(), m.size(), m.value());
-                    } else {
-                        vcpu.completeMmioRead(context.mmio().read(m.address(), m.size()));
-                    }
-                }
+                case Exit.Mmio m -> performMmio(m);
                 case Exit.Shutdown s -> {
                     return false;
                 }
@@ -96,7 +98,7 @@ final class LocalVm implements AutoCloseable {
     }
 
     /** Runs to power-off, resuming after every arch exit as this bundle's handlers do. */
-    LocalVm runToEnd() {
+    public LocalVm runToEnd() {
         while (true) {
             Exit e = next();
             switch (e) {

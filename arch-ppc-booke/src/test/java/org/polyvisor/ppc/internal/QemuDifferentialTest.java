@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,7 +13,7 @@ import org.polyvisor.ppc.internal.bench.Qemu;
 
 /** Each guest on qemu-system-ppc (ppce500, e500mc) and on Polyvisor in guest state: the same console bytes. */
 class QemuDifferentialTest {
-    static java.util.stream.Stream<String> guests() {
+    static Stream<String> guests() {
         return GuestSuiteTest.guests();
     }
 

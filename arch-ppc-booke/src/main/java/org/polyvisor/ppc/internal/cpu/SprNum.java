@@ -25,4 +25,6 @@ public final class SprNum {
     public static final int TCR_DIE = 0x0400_0000, TCR_ARE = 0x0040_0000, TSR_DIS = 0x0800_0000;
     /** XER bits. */
     public static final int XER_SO = 0x8000_0000, XER_OV = 0x4000_0000, XER_CA = 0x2000_0000;
+    /** ISA 3.0 32-bit overflow and carry copies: not in the e500mc, QEMU drops them on mtxer. */
+    public static final int XER_OV32 = 0x0008_0000, XER_CA32 = 0x0004_0000;
 }

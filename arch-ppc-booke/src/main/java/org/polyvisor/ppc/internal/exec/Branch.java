@@ -1,6 +1,6 @@
 package org.polyvisor.ppc.internal.exec;
 
-import org.polyvisor.ppc.internal.cpu.Cpu;
+import org.polyvisor.ppc.internal.cpu.SprNum;
 import org.polyvisor.ppc.internal.decode.Op;
 
 /** Branches, condition-register logic, isel and the CR/XER moves. */
@@ -88,10 +88,13 @@ public final class Branch {
         c.gpr[(w >>> 21) & 31] = bit ? (ra == 0 ? 0 : c.gpr[ra]) : c.gpr[(w >>> 11) & 31];
     }
 
+    /** mfocrf / mtocrf: the one-field form bit of mfcr / mtcrf (instruction bit 11, Power ISA 3.3.16). */
+    private static final int ONE_FIELD_FORM = 0x0010_0000;
+
     /** mfcr, and mfocrf (bit 20) as QEMU does it: one field in place, anything else leaves RT unchanged. */
     public static void mfcr(Cpu c, int w) {
         int rt = (w >>> 21) & 31;
-        if ((w & 0x0010_0000) == 0) {
+        if ((w & ONE_FIELD_FORM) == 0) {
             c.gpr[rt] = c.cr;
             return;
         }
@@ -105,7 +108,7 @@ public final class Branch {
     public static void mtcrf(Cpu c, int w) {
         int crm = (w >>> 12) & 0xFF;
         int rs = c.gpr[(w >>> 21) & 31];
-        if ((w & 0x0010_0000) != 0 && (crm == 0 || (crm & (crm - 1)) != 0)) {
+        if ((w & ONE_FIELD_FORM) != 0 && (crm == 0 || (crm & (crm - 1)) != 0)) {
             return;
         }
         int mask = 0;
@@ -119,6 +122,6 @@ public final class Branch {
 
     public static void mcrxr(Cpu c, int w) {
         c.setCrField((w >>> 23) & 7, (c.xer >>> 28) & 0xE);
-        c.xer &= 0x1FFF_FFFF;
+        c.xer &= ~(SprNum.XER_SO | SprNum.XER_OV | SprNum.XER_CA);
     }
 }

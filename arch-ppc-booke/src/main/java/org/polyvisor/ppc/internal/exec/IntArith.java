@@ -1,6 +1,5 @@
 package org.polyvisor.ppc.internal.exec;
 
-import org.polyvisor.ppc.internal.cpu.Cpu;
 import org.polyvisor.ppc.internal.cpu.Esr;
 
 /** Integer add/subtract family, compares and traps, with exact XER[CA, OV, SO] and CR0 behaviour. */

@@ -4,13 +4,14 @@ import static org.polyvisor.ppc.internal.exec.IntArith.ra;
 import static org.polyvisor.ppc.internal.exec.IntArith.rb;
 import static org.polyvisor.ppc.internal.exec.IntArith.rt;
 
-import org.polyvisor.ppc.internal.cpu.Cpu;
-import org.polyvisor.ppc.internal.cpu.DataAccess;
+import java.nio.ByteOrder;
+
 import org.polyvisor.ppc.internal.cpu.Esr;
 import org.polyvisor.ppc.internal.cpu.Ivor;
 import org.polyvisor.ppc.internal.cpu.Msr;
 import org.polyvisor.ppc.internal.cpu.SprNum;
 import org.polyvisor.ppc.internal.decode.Op;
+import org.polyvisor.ppc.internal.mmu.DataAccess;
 
 /**
  * Loads and stores: D and X forms, update forms, byte-reversed, multiple, reservation pair, external PID and dcbz.
@@ -311,10 +312,10 @@ public final class LoadStore {
         }
         int size = size(op);
         if (store) {
-            mem.write(ra, size, c.gpr[rt(w)], java.nio.ByteOrder.BIG_ENDIAN);
+            mem.write(ra, size, c.gpr[rt(w)], ByteOrder.BIG_ENDIAN);
             c.mem.noteExternalWrite(ra, size);
         } else {
-            c.gpr[rt(w)] = (int) mem.read(ra, size, java.nio.ByteOrder.BIG_ENDIAN);
+            c.gpr[rt(w)] = (int) mem.read(ra, size, ByteOrder.BIG_ENDIAN);
         }
     }
 

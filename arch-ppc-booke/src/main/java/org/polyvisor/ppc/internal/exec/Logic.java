@@ -4,7 +4,6 @@ import static org.polyvisor.ppc.internal.exec.IntArith.ra;
 import static org.polyvisor.ppc.internal.exec.IntArith.rb;
 import static org.polyvisor.ppc.internal.exec.IntArith.rt;
 
-import org.polyvisor.ppc.internal.cpu.Cpu;
 import org.polyvisor.ppc.internal.decode.Op;
 
 /** Logical operations, sign extension, count leading zeros, shifts and rotates (RS in bits 6:10, RA the target). */

@@ -4,7 +4,6 @@ import static org.polyvisor.ppc.internal.exec.IntArith.ra;
 import static org.polyvisor.ppc.internal.exec.IntArith.rb;
 import static org.polyvisor.ppc.internal.exec.IntArith.rt;
 
-import org.polyvisor.ppc.internal.cpu.Cpu;
 
 /**
  * Multiply and divide. The undefined results of a division by zero or of 0x80000000 / -1 are those of QEMU

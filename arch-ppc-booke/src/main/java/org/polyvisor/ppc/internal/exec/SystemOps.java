@@ -2,7 +2,6 @@ package org.polyvisor.ppc.internal.exec;
 
 import static org.polyvisor.ppc.internal.cpu.SprNum.*;
 
-import org.polyvisor.ppc.internal.cpu.Cpu;
 import org.polyvisor.ppc.internal.cpu.Esr;
 import org.polyvisor.ppc.internal.cpu.Ivor;
 import org.polyvisor.ppc.internal.cpu.Msr;
@@ -159,7 +158,7 @@ public final class SystemOps {
             return;
         }
         switch (n) {
-            case XER -> c.xer = v & ~0x000C_0000; // QEMU keeps every bit but OV32/CA32 (ISA 3.0, absent here)
+            case XER -> c.xer = v & ~(XER_OV32 | XER_CA32); // QEMU keeps every bit but these (ISA 3.0, absent here)
             case LR -> c.lr = v;
             case CTR -> c.ctr = v;
             case PID, LPIDR -> {

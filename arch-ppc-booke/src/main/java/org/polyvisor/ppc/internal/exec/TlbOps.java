@@ -3,7 +3,6 @@ package org.polyvisor.ppc.internal.exec;
 import static org.polyvisor.ppc.internal.cpu.SprNum.EPCR;
 import static org.polyvisor.ppc.internal.cpu.SprNum.EPCR_DGTMI;
 
-import org.polyvisor.ppc.internal.cpu.Cpu;
 import org.polyvisor.ppc.internal.decode.Op;
 
 /**

@@ -3,6 +3,8 @@ package org.polyvisor.ppc.internal.hyp;
 import static org.polyvisor.ppc.internal.cpu.SprNum.TCR_ARE;
 import static org.polyvisor.ppc.internal.cpu.SprNum.TSR_DIS;
 
+import org.polyvisor.ppc.internal.cpu.SprNum;
+
 /**
  * The guest's decrementer, emulated by the hypervisor as KVM does (guest DEC/DECAR/TCR/TSR accesses trap): DEC
  * counts down at the time-base rate from the value written; reaching zero sets TSR[DIS] and, with TCR[ARE],
@@ -51,6 +53,6 @@ public final class GuestTimer {
     }
 
     public boolean decPending() {
-        return (tsr & TSR_DIS) != 0 && (tcr & org.polyvisor.ppc.internal.cpu.SprNum.TCR_DIE) != 0;
+        return (tsr & TSR_DIS) != 0 && (tcr & SprNum.TCR_DIE) != 0;
     }
 }

@@ -2,7 +2,7 @@ package org.polyvisor.ppc.internal.hyp;
 
 import static org.polyvisor.ppc.internal.cpu.SprNum.*;
 
-import org.polyvisor.ppc.internal.cpu.Cpu;
+import org.polyvisor.ppc.internal.exec.Cpu;
 import org.polyvisor.ppc.internal.mmu.Mas;
 import org.polyvisor.ppc.internal.mmu.MasTlbOps;
 import org.polyvisor.ppc.internal.mmu.TlbArray;
@@ -32,7 +32,7 @@ public final class GuestTlb {
 
     public void tlbwe(Cpu cpu) {
         int m0 = cpu.spr[MAS0];
-        int idx = TlbArray.select((m0 >>> 28) & 1, (m0 >>> 16) & 0xFFF, cpu.spr[MAS2]);
+        int idx = TlbArray.select((m0 & Mas.MAS0_TLBSEL) >>> Mas.MAS0_TLBSEL_SHIFT, (m0 & Mas.MAS0_ESEL) >>> Mas.MAS0_ESEL_SHIFT, cpu.spr[MAS2]);
         if (tlb.mas1[idx] < 0) {
             shadow.invalidateRange(tlb.epnBase(idx), tlb.pageBytes(idx));
         }

@@ -2,13 +2,14 @@ package org.polyvisor.ppc.internal.hyp;
 
 import static org.polyvisor.ppc.internal.cpu.SprNum.*;
 
+import java.util.function.LongPredicate;
+
 import org.polyvisor.memory.GuestMemory;
-import org.polyvisor.ppc.internal.PpcExit;
-import org.polyvisor.ppc.internal.cpu.Cpu;
-import org.polyvisor.ppc.internal.cpu.DataAccess;
 import org.polyvisor.ppc.internal.cpu.Esr;
 import org.polyvisor.ppc.internal.cpu.Ivor;
 import org.polyvisor.ppc.internal.cpu.Msr;
+import org.polyvisor.ppc.internal.exec.Cpu;
+import org.polyvisor.ppc.internal.mmu.DataAccess;
 import org.polyvisor.spi.Exit;
 
 /**
@@ -21,8 +22,9 @@ import org.polyvisor.spi.Exit;
 public final class Hypervisor {
     /** EPCR while the guest runs (KVM e500mc shadow_epcr): DSI to the guest, TLB management traps. */
     public static final int SHADOW_EPCR = EPCR_DSIGS | EPCR_DGTMI | EPCR_DUVD;
-    /** MSRP: protect UCLE, DE, PMM from the guest. */
-    public static final int SHADOW_MSRP = 0x0400_0204;
+    /** MSRP while the guest runs (KVM e500mc shadow_msrp): the guest cannot change UCLE, DE, PMM; each MSRP bit
+     * sits at the MSR bit it protects. */
+    public static final int SHADOW_MSRP = Msr.UCLE | Msr.DE | Msr.PMM;
 
     private final Cpu cpu;
     private final int lpid;
@@ -31,20 +33,16 @@ public final class Hypervisor {
     final GuestTlb guestTlb;
     final SprEmulator sprs;
     private final InstructionEmulator emulator;
+    private final GuestInterrupts interrupts;
     final MmioEmulator mmio = new MmioEmulator();
     private LastInstLoader loader;
     public final ExitStats stats = new ExitStats();
     private final int[] scratch = new int[1];
 
-    /** Interrupts queued for the guest (KVM pending_exceptions): delivered on the next entry. */
-    boolean programPending;
-    int programEsr;
-    boolean machineCheckPending;
-
     /** Whether a device claims a guest physical address (the VM's MMIO bus). */
-    private java.util.function.LongPredicate deviceAt = a -> true;
+    private LongPredicate deviceAt = a -> true;
 
-    public void deviceMap(java.util.function.LongPredicate deviceAt) {
+    public void deviceMap(LongPredicate deviceAt) {
         this.deviceAt = deviceAt;
     }
 
@@ -60,6 +58,12 @@ public final class Hypervisor {
         this.guestTlb = new GuestTlb(cpu.tlb.mmuV2(), shadow);
         this.sprs = new SprEmulator(guestTlb);
         this.emulator = new InstructionEmulator(guestTlb, sprs);
+        this.interrupts = new GuestInterrupts(cpu, sprs, stats);
+    }
+
+    /** The interrupts this hypervisor queues and delivers to the guest. */
+    public GuestInterrupts interrupts() {
+        return interrupts;
     }
 
     public GuestTlb guestTlb() {
@@ -98,90 +102,6 @@ public final class Hypervisor {
         cpu.contextChanged();
     }
 
-    /** Delivers queued interrupts and a due decrementer (KVM kvmppc_core_prepare_to_enter). */
-    public void prepareToEnter() {
-        if (machineCheckPending) {
-            machineCheckPending = false;
-            inject(Ivor.MACHINE_CHECK, 0, 0, 0);
-        }
-        if (programPending) {
-            programPending = false;
-            inject(Ivor.PROGRAM, programEsr, 0, Cpu.SET_ESR);
-        }
-        GuestTimer t = sprs.timer;
-        if (t.running || t.decPending()) {
-            t.update(cpu.timeBase.now());
-            if (t.decPending() && (cpu.msr & Msr.EE) != 0) {
-                stats.count("DECREMENTER");
-                inject(Ivor.DECREMENTER, 0, 0, 0);
-            }
-        }
-    }
-
-    /** True if an interrupt could wake a waiting vCPU now. */
-    public boolean wakeupPending() {
-        GuestTimer t = sprs.timer;
-        t.update(cpu.timeBase.now());
-        return programPending || machineCheckPending || (t.decPending() && (cpu.msr & Msr.EE) != 0);
-    }
-
-    /** Time base of the next timer event that could wake the vCPU. */
-    public long nextTimerEvent() {
-        return (sprs.timer.tcr & TCR_DIE) != 0 ? sprs.timer.nextEvent() : Long.MAX_VALUE;
-    }
-
-    /**
-     * Injects an interrupt into the guest (KVM kvmppc_booke_irqprio_deliver): guest SRR0/1 (GSRR), ESR/DEAR copies,
-     * base-class MSR masking with GS kept, and the vector from the guest's IVPR/IVORn.
-     */
-    public void inject(int ivor, int esr, int dear, int flags) {
-        // the save/restore pair of the interrupt's class: MCSRR for machine check, CSRR for critical and
-        // watchdog (both emulated, since their SPRs trap), GSRR (hardware) for the base class
-        if (ivor == Ivor.MACHINE_CHECK) {
-            sprs.vspr[MCSRR0] = cpu.pc;
-            sprs.vspr[MCSRR1] = cpu.msr & ~Msr.GS;
-        } else if (ivor == Ivor.CRITICAL || ivor == Ivor.WATCHDOG) {
-            sprs.vspr[CSRR0] = cpu.pc;
-            sprs.vspr[CSRR1] = cpu.msr & ~Msr.GS;
-        } else {
-            cpu.spr[GSRR0] = cpu.pc;
-            cpu.spr[GSRR1] = (cpu.msr & ~Msr.GS) | (ivor == Ivor.PROGRAM ? programReasonBits(esr) : 0);
-        }
-        if ((flags & Cpu.SET_ESR) != 0) {
-            cpu.spr[GESR] = esr;
-        }
-        if ((flags & Cpu.SET_DEAR) != 0) {
-            cpu.spr[GDEAR] = dear;
-        }
-        int keep = ivor == Ivor.MACHINE_CHECK ? Msr.CE | Msr.DE
-                : ivor == Ivor.CRITICAL || ivor == Ivor.WATCHDOG ? Msr.ME : Msr.KEEP_ON_INTERRUPT;
-        cpu.msr = (cpu.msr & keep) | Msr.GS;
-        cpu.pc = sprs.vector(ivor);
-        cpu.halted = false;
-        cpu.reservation = false;
-        cpu.contextChanged();
-    }
-
-    /**
-     * QEMU (powerpc_excp_booke) also ORs the classic program-interrupt reason into SRR1: 0x80000 illegal, 0x40000
-     * privileged, 0x20000 trap. The e500mc does not, but guests print what QEMU shows, so the reference wins.
-     */
-    static int programReasonBits(int esr) {
-        if ((esr & Esr.PIL) != 0) {
-            return 0x0008_0000;
-        }
-        if ((esr & Esr.PPR) != 0) {
-            return 0x0004_0000;
-        }
-        return (esr & Esr.PTR) != 0 ? 0x0002_0000 : 0;
-    }
-
-    /** Queues a program interrupt for the next entry (kvmppc_core_queue_program). */
-    public void queueProgram(int esr) {
-        programPending = true;
-        programEsr = esr;
-    }
-
     /**
      * Handles an interrupt directed to the hypervisor. Returns null to resume the guest, or the exit for the
      * framework. cpu.pc is the interrupted PC (SRR0); cpu.msr the guest's MSR (SRR1).
@@ -200,7 +120,7 @@ public final class Hypervisor {
             }
             if (r == EmulationResult.FAIL) {
                 // KVM kvmppc_resume_inst_load: program interrupt queued, exit to the host with the reason
-                queueProgram(Esr.PIL);
+                interrupts.queueProgram(Esr.PIL);
                 stats.count("INST_LOAD_FAIL");
                 return new PpcExit("INST_LOAD_FAIL", ivor, cpu.spr[ESR], cpu.spr[DEAR], lastInst);
             }
@@ -211,20 +131,20 @@ public final class Hypervisor {
             case Ivor.DTLB_MISS -> dataTlbMiss(lastInst);
             case Ivor.ITLB_MISS -> instructionTlbMiss();
             case Ivor.DATA_STORAGE -> {
-                inject(Ivor.DATA_STORAGE, cpu.spr[ESR], cpu.spr[DEAR], Cpu.SET_ESR | Cpu.SET_DEAR);
+                interrupts.inject(Ivor.DATA_STORAGE, cpu.spr[ESR], cpu.spr[DEAR], Cpu.SET_ESR | Cpu.SET_DEAR);
                 yield null;
             }
             case Ivor.INST_STORAGE -> {
-                inject(Ivor.INST_STORAGE, cpu.spr[ESR], 0, Cpu.SET_ESR);
+                interrupts.inject(Ivor.INST_STORAGE, cpu.spr[ESR], 0, Cpu.SET_ESR);
                 yield null;
             }
             case Ivor.PROGRAM, Ivor.ALIGNMENT, Ivor.FP_UNAVAIL, Ivor.AP_UNAVAIL -> {
                 // reflected to the guest with the hardware's syndrome (KVM: "Program traps generated by
                 // user-level software must be handled by the guest kernel"; FP/AP unavailable become program)
                 if (ivor == Ivor.PROGRAM || ivor == Ivor.ALIGNMENT) {
-                    inject(ivor, cpu.spr[ESR], cpu.spr[DEAR], Cpu.SET_ESR | (ivor == Ivor.ALIGNMENT ? Cpu.SET_DEAR : 0));
+                    interrupts.inject(ivor, cpu.spr[ESR], cpu.spr[DEAR], Cpu.SET_ESR | (ivor == Ivor.ALIGNMENT ? Cpu.SET_DEAR : 0));
                 } else {
-                    inject(Ivor.PROGRAM, Esr.PIL, 0, Cpu.SET_ESR);
+                    interrupts.inject(Ivor.PROGRAM, Esr.PIL, 0, Cpu.SET_ESR);
                 }
                 yield null;
             }
@@ -249,7 +169,7 @@ public final class Hypervisor {
     }
 
     private Exit emulationFailed(int ivor, int inst) {
-        queueProgram(Esr.PIL);
+        interrupts.queueProgram(Esr.PIL);
         stats.count("EMULATION_FAIL");
         return new PpcExit("EMULATION_FAIL", ivor, cpu.spr[ESR], cpu.spr[DEAR], inst);
     }
@@ -263,13 +183,13 @@ public final class Hypervisor {
         if (gidx < 0) {
             stats.count("GUEST_DTLB_MISS");
             guestTlb.deliverMissMas(cpu, ea, as);
-            inject(Ivor.DTLB_MISS, cpu.spr[ESR], ea, Cpu.SET_ESR | Cpu.SET_DEAR);
+            interrupts.inject(Ivor.DTLB_MISS, cpu.spr[ESR], ea, Cpu.SET_ESR | Cpu.SET_DEAR);
             return null;
         }
         long gpa = guestTlb.entries().realAddress(gidx, ea);
         int need = DataAccess.permission(store ? DataAccess.WRITE : DataAccess.READ, (guestMsr & Msr.PR) != 0);
         if ((guestTlb.entries().mas3[gidx] & need) == 0) {
-            inject(Ivor.DATA_STORAGE, cpu.spr[ESR], ea, Cpu.SET_ESR | Cpu.SET_DEAR);
+            interrupts.inject(Ivor.DATA_STORAGE, cpu.spr[ESR], ea, Cpu.SET_ESR | Cpu.SET_DEAR);
             return null;
         }
         if (memory.isRam(gpa)) {
@@ -297,7 +217,7 @@ public final class Hypervisor {
         if (gidx < 0) {
             stats.count("GUEST_ITLB_MISS");
             guestTlb.deliverMissMas(cpu, ea, as);
-            inject(Ivor.ITLB_MISS, 0, 0, 0);
+            interrupts.inject(Ivor.ITLB_MISS, 0, 0, 0);
             return null;
         }
         long gpa = guestTlb.entries().realAddress(gidx, ea);
@@ -307,37 +227,13 @@ public final class Hypervisor {
         }
         // The guest mapped and executes something that is not RAM: KVM queues a machine check.
         stats.count("ITLB_NOT_RAM");
-        inject(Ivor.MACHINE_CHECK, 0, 0, 0);
+        interrupts.inject(Ivor.MACHINE_CHECK, 0, 0, 0);
         return null;
     }
 
     /** Completes an MMIO read reported by the last exit. */
     public void completeMmioRead(long value) {
         mmio.complete(cpu, value);
-    }
-
-    /** Queued interrupts, the decrementer and a pending MMIO read, for the vCPU snapshot. */
-    public void exportPending(org.polyvisor.spi.StateSnapshot.Builder b) {
-        GuestTimer t = sprs.timer;
-        t.update(cpu.timeBase.now());
-        b.flag("pending.program", programPending).value("pending.programEsr", programEsr & 0xFFFF_FFFFL)
-                .flag("pending.machineCheck", machineCheckPending)
-                .value("dec.tcr", t.tcr & 0xFFFF_FFFFL).value("dec.tsr", t.tsr & 0xFFFF_FFFFL)
-                .value("dec.decar", t.decar & 0xFFFF_FFFFL).value("dec.base", t.base).value("dec.loaded", t.loaded)
-                .flag("dec.running", t.running);
-    }
-
-    public void importPending(org.polyvisor.spi.StateSnapshot s) {
-        programPending = s.value("pending.program") != 0;
-        programEsr = (int) s.value("pending.programEsr");
-        machineCheckPending = s.value("pending.machineCheck") != 0;
-        GuestTimer t = sprs.timer;
-        t.tcr = (int) s.value("dec.tcr");
-        t.tsr = (int) s.value("dec.tsr");
-        t.decar = (int) s.value("dec.decar");
-        t.base = s.value("dec.base");
-        t.loaded = s.value("dec.loaded");
-        t.running = s.value("dec.running") != 0;
     }
 
     public void setLoader(LastInstLoader loader) {

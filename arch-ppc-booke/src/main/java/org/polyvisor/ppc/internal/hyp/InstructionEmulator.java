@@ -2,10 +2,10 @@ package org.polyvisor.ppc.internal.hyp;
 
 import static org.polyvisor.ppc.internal.cpu.SprNum.*;
 
-import org.polyvisor.ppc.internal.cpu.Cpu;
 import org.polyvisor.ppc.internal.cpu.Msr;
 import org.polyvisor.ppc.internal.decode.Decoder;
 import org.polyvisor.ppc.internal.decode.Op;
+import org.polyvisor.ppc.internal.exec.Cpu;
 
 /**
  * Emulates the instructions that raise the hypervisor privilege interrupt in guest state (KVM
@@ -42,11 +42,11 @@ public final class InstructionEmulator {
                 // one vCPU per partition: nothing to synchronise with, no doorbells to send
             }
             case Op.MFSPR -> {
-                Integer v = sprs.mfspr(cpu, spr);
-                if (v == null) {
+                long v = sprs.mfspr(cpu, spr);
+                if (v == SprEmulator.NOT_EMULATED) {
                     return EmulationResult.FAIL;
                 }
-                cpu.gpr[rt] = v;
+                cpu.gpr[rt] = (int) v;
             }
             case Op.MTSPR -> {
                 if (!sprs.mtspr(cpu, spr, cpu.gpr[rt])) {

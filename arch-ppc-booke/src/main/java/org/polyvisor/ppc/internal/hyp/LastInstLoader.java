@@ -1,6 +1,6 @@
 package org.polyvisor.ppc.internal.hyp;
 
-import org.polyvisor.ppc.internal.cpu.Cpu;
+import org.polyvisor.ppc.internal.exec.Cpu;
 
 /**
  * Loads the guest instruction at the exit PC for emulation (KVM kvmppc_load_last_inst). Only DONE, AGAIN and

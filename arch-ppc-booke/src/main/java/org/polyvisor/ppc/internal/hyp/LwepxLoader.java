@@ -4,13 +4,14 @@ import static org.polyvisor.ppc.internal.cpu.SprNum.*;
 
 import java.nio.ByteOrder;
 
-import org.polyvisor.ppc.internal.cpu.Cpu;
-import org.polyvisor.ppc.internal.cpu.DataAccess;
 import org.polyvisor.ppc.internal.cpu.Msr;
+import org.polyvisor.ppc.internal.exec.Cpu;
+import org.polyvisor.ppc.internal.mmu.DataAccess;
 
 /**
- * The older strategy the seed replaced: an external-PID load (lwepx) of the guest PC with EPLC = EGS | ELPID,
- * EAS from SRR1[IS], EPR from SRR1[PR], EPID = the guest PID. lwepx is a data load, so it needs read permission:
+ * The older strategy that KVM's "Bookehv: Get vcpu's last instruction for emulation" (2014) replaced: an
+ * external-PID load (lwepx) of the guest PC with EPLC = EGS | ELPID, EAS from SRR1[IS], EPR from SRR1[PR],
+ * EPID = the guest PID. lwepx is a data load, so it needs read permission:
  * an execute-only guest page makes it fail where the TLB search succeeds. Its faults are handled here (which the
  * old KVM code did not do): a TLB miss means the entry was evicted (AGAIN), a storage fault or non-RAM is FAIL.
  */

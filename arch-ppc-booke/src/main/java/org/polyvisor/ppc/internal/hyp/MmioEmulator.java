@@ -1,8 +1,9 @@
 package org.polyvisor.ppc.internal.hyp;
 
 import org.polyvisor.api.GuestPhysicalAddress;
-import org.polyvisor.ppc.internal.cpu.Cpu;
 import org.polyvisor.ppc.internal.decode.Decoder;
+import org.polyvisor.ppc.internal.decode.Op;
+import org.polyvisor.ppc.internal.exec.Cpu;
 import org.polyvisor.ppc.internal.exec.LoadStore;
 import org.polyvisor.spi.Exit;
 
@@ -22,8 +23,8 @@ public final class MmioEmulator {
     public Exit.Mmio emulate(Cpu cpu, int inst, long gpa, int ea) {
         int op = Decoder.decode(inst);
         int size = LoadStore.size(op);
-        if (size == 0 || op == org.polyvisor.ppc.internal.decode.Op.LWARX
-                || op == org.polyvisor.ppc.internal.decode.Op.STWCX_) {
+        if (size == 0 || op == Op.LWARX
+                || op == Op.STWCX_) {
             return null;
         }
         int rt = (inst >>> 21) & 31;

@@ -1,7 +1,7 @@
 package org.polyvisor.ppc.internal.hyp;
 
 import org.polyvisor.memory.GuestMemory;
-import org.polyvisor.ppc.internal.cpu.Cpu;
+import org.polyvisor.ppc.internal.exec.Cpu;
 import org.polyvisor.ppc.internal.mmu.Mas;
 import org.polyvisor.ppc.internal.mmu.TlbArray;
 

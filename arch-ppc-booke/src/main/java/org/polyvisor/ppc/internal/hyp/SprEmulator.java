@@ -2,9 +2,10 @@ package org.polyvisor.ppc.internal.hyp;
 
 import static org.polyvisor.ppc.internal.cpu.SprNum.*;
 
-import org.polyvisor.ppc.internal.cpu.Cpu;
+import org.polyvisor.ppc.internal.cpu.Ivor;
 import org.polyvisor.ppc.internal.cpu.Spr;
 import org.polyvisor.ppc.internal.cpu.SprTable;
+import org.polyvisor.ppc.internal.exec.Cpu;
 
 /**
  * Emulation of the SPRs that trap in guest state (KVM kvmppc_booke_emulate_mfspr/mtspr and the e500 ones): the
@@ -21,14 +22,17 @@ public final class SprEmulator {
         this.guestTlb = guestTlb;
     }
 
-    /** Returns the value, or null when the SPR cannot be emulated. */
-    public Integer mfspr(Cpu cpu, int n) {
+    /** What {@link #mfspr} returns for an SPR it cannot emulate (values are zero-extended, so -1 is free). */
+    public static final long NOT_EMULATED = -1L;
+
+    /** Returns the value zero-extended, or {@link #NOT_EMULATED} (no boxing: HV_PRIV exits allocate nothing). */
+    public long mfspr(Cpu cpu, int n) {
         Spr s = SprTable.get(n);
         if (s == null || s.level() == Spr.Level.HYPERVISOR) {
-            return null;
+            return NOT_EMULATED;
         }
         long tb = cpu.timeBase.now();
-        return switch (n) {
+        int v = switch (n) {
             case DEC -> timer.readDec(tb);
             case TCR -> timer.tcr;
             case TSR -> {
@@ -41,6 +45,7 @@ public final class SprEmulator {
             case MMUCSR0, TBL_W, TBU_W -> 0;
             default -> vspr[n];
         };
+        return v & 0xFFFF_FFFFL;
     }
 
     /** Returns false when the SPR cannot be emulated. */
@@ -96,7 +101,7 @@ public final class SprEmulator {
 
     /** Guest interrupt vector for an injected interrupt (vcpu->arch.ivpr | ivor[n]). */
     public int vector(int ivor) {
-        int n = org.polyvisor.ppc.internal.cpu.Ivor.sprOf(ivor);
+        int n = Ivor.sprOf(ivor);
         return (vspr[IVPR] & 0xFFFF_0000) | (vspr[n] & 0xFFF0);
     }
 }

@@ -4,12 +4,12 @@ import static org.polyvisor.ppc.internal.cpu.SprNum.*;
 
 import java.nio.ByteOrder;
 
-import org.polyvisor.ppc.internal.cpu.Cpu;
 import org.polyvisor.ppc.internal.cpu.Msr;
+import org.polyvisor.ppc.internal.exec.Cpu;
 import org.polyvisor.ppc.internal.mmu.Mas;
 
 /**
- * The seed's strategy (KVM "Bookehv: Get vcpu's last instruction for emulation", 2014): search the physical TLB for
+ * KVM's strategy since "Bookehv: Get vcpu's last instruction for emulation" (2014): search the physical TLB for
  * the guest PC with tlbsx semantics (MAS5 = SGS | LPID, MAS6 = PID << 16 | AS), compute the real address from
  * MAS7 || MAS3 and the page size, and read host memory. Uses a scratch MAS file of its own, so the guest's MAS
  * registers (which are the hardware ones while the guest runs) are not clobbered; KVM saves them on exit instead.

@@ -5,9 +5,9 @@ public final class Mas {
     private Mas() {
     }
 
-    public static final int MAS0_TLBSEL = 0x3000_0000, MAS0_ESEL_SHIFT = 16, MAS0_ESEL = 0x0FFF_0000, MAS0_NV = 0xFFF;
+    public static final int MAS0_TLBSEL = 0x3000_0000, MAS0_TLBSEL_SHIFT = 28, MAS0_ESEL_SHIFT = 16, MAS0_ESEL = 0x0FFF_0000, MAS0_NV = 0xFFF;
     public static final int MAS1_V = 0x8000_0000, MAS1_IPROT = 0x4000_0000, MAS1_TID_SHIFT = 16,
-            MAS1_TID = 0x3FFF_0000, MAS1_TS = 0x1000, MAS1_TSIZE = 0xF80;
+            MAS1_TID = 0x3FFF_0000, MAS1_TS = 0x1000, MAS1_TSIZE = 0xF80, MAS1_TSIZE_SHIFT = 7;
     /** TSIZE for 4 KiB pages (v1 value 1 at shift 8 == v2 value 2 at shift 7). */
     public static final int MAS1_TSIZE_4K = 0x100;
     public static final int MAS2_EPN = 0xFFFF_F000, MAS2_W = 0x10, MAS2_I = 0x08, MAS2_M = 0x04, MAS2_G = 0x02,

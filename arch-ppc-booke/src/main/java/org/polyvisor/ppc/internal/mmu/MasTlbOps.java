@@ -23,7 +23,7 @@ public final class MasTlbOps {
     /** tlbwe: write the entry MAS0 selects. {@code tagged}: a physical TLB, MAS8 is written too. */
     public int tlbwe(TlbArray t, int[] spr, boolean tagged) {
         int m0 = spr[MAS0];
-        int idx = TlbArray.select((m0 >>> 28) & 1, (m0 >>> 16) & 0xFFF, spr[MAS2]);
+        int idx = TlbArray.select((m0 & Mas.MAS0_TLBSEL) >>> Mas.MAS0_TLBSEL_SHIFT, (m0 & Mas.MAS0_ESEL) >>> Mas.MAS0_ESEL_SHIFT, spr[MAS2]);
         t.write(idx, spr[MAS1], spr[MAS2], spr[MAS3], spr[MAS7], tagged ? spr[MAS8] : 0);
         return idx;
     }
@@ -31,14 +31,14 @@ public final class MasTlbOps {
     /** tlbre: read the entry MAS0 selects into MAS1/2/3/7 (and MAS8 when tagged). */
     public void tlbre(TlbArray t, int[] spr, boolean tagged) {
         int m0 = spr[MAS0];
-        int idx = TlbArray.select((m0 >>> 28) & 1, (m0 >>> 16) & 0xFFF, spr[MAS2]);
+        int idx = TlbArray.select((m0 & Mas.MAS0_TLBSEL) >>> Mas.MAS0_TLBSEL_SHIFT, (m0 & Mas.MAS0_ESEL) >>> Mas.MAS0_ESEL_SHIFT, spr[MAS2]);
         toMas(t, idx, spr, tagged);
     }
 
     /** tlbsx: search with MAS6 (SPID, SAS) and, when tagged, MAS5 (SGS, SLPID). Returns the entry or -1. */
     public int tlbsx(TlbArray t, int[] spr, int ea, boolean tagged) {
         int m6 = spr[MAS6];
-        int pid = (m6 >>> 16) & 0x3FFF;
+        int pid = (m6 & Mas.MAS6_SPID) >>> Mas.MAS6_SPID_SHIFT;
         int as = m6 & Mas.MAS6_SAS;
         int m5 = spr[MAS5];
         int idx = t.lookup(ea, as, pid, tagged, m5 < 0, m5 & Mas.MAS5_SLPID & Mas.MAS8_TLPID);
@@ -86,13 +86,13 @@ public final class MasTlbOps {
     /** tlbilx T: 0 all, 1 by PID (MAS6 SPID), 3 by EA + PID + AS; IPROT survives (as QEMU). */
     public void tlbilx(TlbArray t, int[] spr, int type, int ea, TlbArray.EntryPredicate scope) {
         int m6 = spr[MAS6];
-        int pid = (m6 >>> 16) & 0x3FFF;
+        int pid = (m6 & Mas.MAS6_SPID) >>> Mas.MAS6_SPID_SHIFT;
         int as = m6 & 1;
         t.invalidateWhere(i -> {
             if ((t.mas1[i] & Mas.MAS1_IPROT) != 0 || !scope.test(i)) {
                 return false;
             }
-            int tid = (t.mas1[i] >>> 16) & 0x3FFF;
+            int tid = (t.mas1[i] & Mas.MAS1_TID) >>> Mas.MAS1_TID_SHIFT;
             return switch (type) {
                 case 0 -> true;
                 case 1 -> tid == pid;

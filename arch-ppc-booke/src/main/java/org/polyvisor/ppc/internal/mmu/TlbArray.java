@@ -1,6 +1,7 @@
 package org.polyvisor.ppc.internal.mmu;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * An e500mc TLB pair: TLB0 (512 entries, 4-way, 128 sets, 4 KiB pages) at indices 0..511 (set * 4 + way) and TLB1
@@ -25,7 +26,7 @@ public final class TlbArray {
 
     public TlbArray(boolean mmuV2) {
         this.mmuV2 = mmuV2;
-        java.util.Arrays.fill(shift, 12);
+        Arrays.fill(shift, 12);
     }
 
     public void onChange(Runnable r) {
@@ -85,7 +86,7 @@ public final class TlbArray {
         if (m1 >= 0 || ((m1 >>> 12) & 1) != as) {
             return false;
         }
-        int tid = (m1 >>> 16) & 0x3FFF;
+        int tid = (m1 & Mas.MAS1_TID) >>> Mas.MAS1_TID_SHIFT;
         if (tid != 0 && tid != pid) {
             return false;
         }

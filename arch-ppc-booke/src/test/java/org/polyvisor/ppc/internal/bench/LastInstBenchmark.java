@@ -7,11 +7,11 @@ import java.util.Map;
 
 import org.polyvisor.ppc.internal.ElfPatch;
 import org.polyvisor.ppc.internal.GuestRun;
-import org.polyvisor.ppc.internal.LocalVmAccess;
+import org.polyvisor.ppc.internal.LocalVm;
 import org.polyvisor.ppc.internal.cpu.Ivor;
 
 /**
- * The seed's comparison: a guest loop of hypervisor-privileged instructions (hvloop: tlbsx, each one an HV_PRIV
+ * The comparison behind KVM's switch from lwepx to a TLB search (2014): a guest loop of hypervisor-privileged instructions (hvloop: tlbsx, each one an HV_PRIV
  * exit whose instruction the hypervisor must load), run with lastinst=tlbsearch and lastinst=lwepx alternately.
  * Reports vCPU CPU time per exit (the whole exit: trap, last-instruction load, emulation, return, plus the guest's
  * four loop instructions) and the relative difference. Usage: LastInstBenchmark [iterations=200000] [repeats=5].
@@ -32,7 +32,10 @@ public final class LastInstBenchmark {
             for (int s = 0; s < 2; s++) {
                 long c0 = mx.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
-                long exits = LocalVmAccess.runAndCountExits(elf, Map.of("lastinst", strategies[s]), Ivor.HV_PRIV);
+                long exits;
+                try (LocalVm vm = new LocalVm(elf, Map.of("lastinst", strategies[s])).runToEnd()) {
+                    exits = vm.vcpu.hypervisor().stats.get(Ivor.HV_PRIV);
+                }
                 long cpu = mx.getCurrentThreadCpuTime() - c0;
                 long wall = System.nanoTime() - t0;
                 double perExit = (double) cpu / exits;

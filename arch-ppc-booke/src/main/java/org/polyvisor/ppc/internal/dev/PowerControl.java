@@ -1,7 +1,0 @@
-package org.polyvisor.ppc.internal.dev;
-
-/** Where the power-off and reset devices report that the guest ended the run. */
-@FunctionalInterface
-public interface PowerControl {
-    void shutdown(int status, String reason);
-}

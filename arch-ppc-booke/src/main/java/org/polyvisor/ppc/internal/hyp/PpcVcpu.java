@@ -1,0 +1,154 @@
+package org.polyvisor.ppc.internal.hyp;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import org.polyvisor.ppc.internal.cpu.Spr;
+import org.polyvisor.ppc.internal.cpu.SprTable;
+import org.polyvisor.ppc.internal.exec.Cpu;
+import org.polyvisor.ppc.internal.exec.Interpreter;
+import org.polyvisor.spi.Exit;
+import org.polyvisor.spi.Mmu;
+import org.polyvisor.spi.StateSnapshot;
+import org.polyvisor.spi.Vcpu;
+import org.polyvisor.spi.WakeSignal;
+
+/**
+ * One e500mc vCPU: the core model running the guest in guest state, and the hypervisor that handles what the core
+ * directs to it. run() loops "enter guest, run a batch, handle exit" like KVM's kvmppc_vcpu_run and returns only
+ * for exits the framework must see.
+ */
+public final class PpcVcpu implements Vcpu {
+    /** Instructions per batch: the kick flag and timers are looked at between batches (about 50 us). */
+    static final int BATCH = 10_000;
+
+    private final int index;
+    final Cpu cpu;
+    final Hypervisor hyp;
+    /** The machine's power-off request, or null while it runs (read between batches). */
+    private final Supplier<Exit.Shutdown> shutdownRequest;
+    private final WakeSignal wake = new WakeSignal();
+    private final PpcMmu mmu;
+    private volatile boolean kicked;
+
+    /**
+     * @param cpu             the core, with the MMU version and JIT threshold of the VM's options
+     * @param hyp             the hypervisor of this vCPU on that core
+     * @param shutdownRequest the machine's power-off request, null while the machine runs
+     */
+    public PpcVcpu(int index, Cpu cpu, Hypervisor hyp, Supplier<Exit.Shutdown> shutdownRequest) {
+        this.index = index;
+        this.cpu = cpu;
+        this.hyp = hyp;
+        this.shutdownRequest = shutdownRequest;
+        this.mmu = new PpcMmu(cpu, hyp.guestTlb());
+        hyp.load(index);
+    }
+
+    public Cpu cpu() {
+        return cpu;
+    }
+
+    public Hypervisor hypervisor() {
+        return hyp;
+    }
+
+    @Override
+    public int index() {
+        return index;
+    }
+
+    @Override
+    public Exit run() {
+        cpu.timeBase.resume();
+        try {
+            return runLoop();
+        } finally {
+            cpu.timeBase.freeze();
+        }
+    }
+
+    private Exit runLoop() {
+        while (true) {
+            if (kicked) {
+                kicked = false;
+                return Exit.KICKED;
+            }
+            Exit.Shutdown off = shutdownRequest.get();
+            if (off != null) {
+                return off;
+            }
+            hyp.interrupts().prepareToEnter();
+            if (cpu.halted) {
+                if (hyp.interrupts().wakeupPending()) {
+                    continue;
+                }
+                long deadline = hyp.interrupts().nextTimerEvent();
+                wake.await(deadline == Long.MAX_VALUE ? Long.MAX_VALUE : cpu.timeBase.nanoTimeAt(deadline));
+                continue;
+            }
+            int ivor = Interpreter.run(cpu, BATCH);
+            if (ivor >= 0) {
+                Exit e = hyp.handleExit(ivor);
+                if (e != null) {
+                    return e;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void kick() {
+        kicked = true;
+        cpu.stop = true;
+        wake.signal();
+    }
+
+    @Override
+    public void completeMmioRead(long value) {
+        hyp.completeMmioRead(value);
+    }
+
+    @Override
+    public StateSnapshot exportState() {
+        return VcpuState.export(cpu, hyp);
+    }
+
+    @Override
+    public void importState(StateSnapshot state) {
+        VcpuState.importInto(state, cpu, hyp);
+    }
+
+    @Override
+    public Map<String, Long> registers() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (int i = 0; i < 32; i++) {
+            m.put("r" + i, cpu.gpr[i] & 0xFFFF_FFFFL);
+        }
+        m.put("pc", cpu.pc & 0xFFFF_FFFFL);
+        m.put("msr", cpu.msr & 0xFFFF_FFFFL);
+        m.put("cr", cpu.cr & 0xFFFF_FFFFL);
+        m.put("xer", cpu.xer & 0xFFFF_FFFFL);
+        m.put("lr", cpu.lr & 0xFFFF_FFFFL);
+        m.put("ctr", cpu.ctr & 0xFFFF_FFFFL);
+        for (Spr s : SprTable.all()) {
+            m.put(s.name(), cpu.spr[s.num()] & 0xFFFF_FFFFL);
+        }
+        hyp.stats.snapshot().forEach((k, v) -> m.put("exits." + k, v));
+        m.put("instructions", cpu.retired);
+        m.put("jit.blocks", cpu.compiler.compiled());
+        m.put("jit.failures", cpu.compiler.failures());
+        return m;
+    }
+
+    @Override
+    public Mmu mmu() {
+        return mmu;
+    }
+
+    @Override
+    public long instructionsRetired() {
+        return cpu.retired;
+    }
+}

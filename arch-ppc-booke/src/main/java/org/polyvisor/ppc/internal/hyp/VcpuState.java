@@ -1,0 +1,72 @@
+package org.polyvisor.ppc.internal.hyp;
+
+import org.polyvisor.ppc.internal.cpu.Spr;
+import org.polyvisor.ppc.internal.cpu.SprTable;
+import org.polyvisor.ppc.internal.exec.Cpu;
+import org.polyvisor.spi.StateSnapshot;
+
+/**
+ * The neutral "ppc-booke.vcpu" v1 snapshot: r0..r31, pc, msr, cr, xer, lr, ctr, every SPR of {@link SprTable} by
+ * name ("spr.NAME"), the hypervisor's emulated SPRs ("vspr.NAME"), the decrementer, queued interrupts, the physical
+ * and guest TLBs as blobs. Values are stored zero-extended so a snapshot reads the same everywhere.
+ */
+final class VcpuState {
+    static final String KIND = "ppc-booke.vcpu";
+    static final int VERSION = 1;
+
+    private VcpuState() {
+    }
+
+    private static long u(int v) {
+        return v & 0xFFFF_FFFFL;
+    }
+
+    static StateSnapshot export(Cpu c, Hypervisor h) {
+        StateSnapshot.Builder b = StateSnapshot.builder(KIND, VERSION);
+        for (int i = 0; i < 32; i++) {
+            b.value("r" + i, u(c.gpr[i]));
+        }
+        b.value("pc", u(c.pc)).value("msr", u(c.msr)).value("cr", u(c.cr)).value("xer", u(c.xer))
+                .value("lr", u(c.lr)).value("ctr", u(c.ctr)).value("tb", c.timeBase.now())
+                .flag("reservation", c.reservation).value("reservationAddr", u(c.reservationAddr))
+                .flag("halted", c.halted).value("retired", c.retired)
+                .value("tlb.lastWay", c.tlbOps.lastWay()).value("gtlb.lastWay", h.guestTlb().ops().lastWay());
+        for (Spr s : SprTable.all()) {
+            b.value("spr." + s.name(), u(c.spr[s.num()]));
+            b.value("vspr." + s.name(), u(h.sprs().vsprValue(s.num())));
+        }
+        h.interrupts().exportPending(b);
+        b.blob("tlb.physical", c.tlb.toBytes());
+        b.blob("tlb.guest", h.guestTlb().entries().toBytes());
+        return b.build();
+    }
+
+    static void importInto(StateSnapshot s, Cpu c, Hypervisor h) {
+        s.requireKind(KIND, VERSION);
+        for (int i = 0; i < 32; i++) {
+            c.gpr[i] = (int) s.value("r" + i);
+        }
+        c.pc = (int) s.value("pc");
+        c.msr = (int) s.value("msr");
+        c.cr = (int) s.value("cr");
+        c.xer = (int) s.value("xer");
+        c.lr = (int) s.value("lr");
+        c.ctr = (int) s.value("ctr");
+        c.timeBase.set(s.value("tb"));
+        c.reservation = s.value("reservation") != 0;
+        c.reservationAddr = (int) s.value("reservationAddr");
+        c.halted = s.value("halted") != 0;
+        c.retired = s.value("retired");
+        c.tlbOps.lastWay((int) s.value("tlb.lastWay"));
+        h.guestTlb().ops().lastWay((int) s.value("gtlb.lastWay"));
+        for (Spr sp : SprTable.all()) {
+            c.spr[sp.num()] = (int) s.value("spr." + sp.name());
+            h.sprs().vsprValue(sp.num(), (int) s.value("vspr." + sp.name()));
+        }
+        h.interrupts().importPending(s);
+        c.tlb.fromBytes(s.blob("tlb.physical"));
+        h.guestTlb().entries().fromBytes(s.blob("tlb.guest"));
+        c.contextChanged();
+        c.codeChanged();
+    }
+}

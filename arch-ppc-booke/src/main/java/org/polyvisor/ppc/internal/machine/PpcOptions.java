@@ -1,0 +1,67 @@
+package org.polyvisor.ppc.internal.machine;
+
+import java.util.Map;
+
+import org.polyvisor.api.VmConfig;
+import org.polyvisor.api.VmException;
+
+/**
+ * VM options of ppc-booke, validated against the allowed values.
+ *
+ * @param lastInst last-instruction strategy: {@code tlbsearch} (default, KVM's since 2014) or {@code lwepx}
+ * @param mmuV2    {@code mmu=v2}: MMU architecture 2.0 (MMUCFG[MAVN]=1, 5-bit TSIZE, the storage-attribute check of
+ *                 the last-instruction load); default {@code v1} as on a real e500mc
+ * @param jitThreshold {@code jit=on|off|N}: executions of a block before it is compiled to bytecode (on = 32,
+ *                 off = 0, interpreter only)
+ */
+public record PpcOptions(String lastInst, boolean mmuV2, int jitThreshold) {
+    public static final Map<String, String> DESCRIPTIONS = Map.of(
+            "lastinst", "tlbsearch|lwepx (default tlbsearch): how the hypervisor reads the guest's last instruction",
+            "mmu", "v1|v2 (default v1): MMU architecture version the guest sees",
+            "jit", "on|off|N (default on = 32): executions before a guest block is compiled to bytecode");
+
+    public static PpcOptions from(VmConfig config) {
+        String lastInst = "tlbsearch";
+        boolean v2 = false;
+        int jit = 32;
+        for (Map.Entry<String, String> e : config.options().entrySet()) {
+            switch (e.getKey()) {
+                case "lastinst" -> {
+                    if (!e.getValue().equals("tlbsearch") && !e.getValue().equals("lwepx")) {
+                        throw new VmException("ppc-booke VM '" + config.name() + "': option lastinst=" + e.getValue()
+                                + " is not one of tlbsearch, lwepx");
+                    }
+                    lastInst = e.getValue();
+                }
+                case "mmu" -> {
+                    if (!e.getValue().equals("v1") && !e.getValue().equals("v2")) {
+                        throw new VmException("ppc-booke VM '" + config.name() + "': option mmu=" + e.getValue()
+                                + " is not one of v1, v2");
+                    }
+                    v2 = e.getValue().equals("v2");
+                }
+                case "jit" -> {
+                    jit = switch (e.getValue()) {
+                        case "on" -> 32;
+                        case "off" -> 0;
+                        default -> {
+                            try {
+                                int n = Integer.parseInt(e.getValue());
+                                if (n < 0) {
+                                    throw new NumberFormatException();
+                                }
+                                yield n;
+                            } catch (NumberFormatException x) {
+                                throw new VmException("ppc-booke VM '" + config.name() + "': option jit="
+                                        + e.getValue() + " is not on, off or a non-negative count");
+                            }
+                        }
+                    };
+                }
+                default -> throw new VmException("ppc-booke VM '" + config.name() + "': unknown option '"
+                        + e.getKey() + "' (known: lastinst, mmu, jit)");
+            }
+        }
+        return new PpcOptions(lastInst, v2, jit);
+    }
+}
