@@ -33,9 +33,6 @@ public interface Vcpu {
     /** Register values by architectural name (for {@code pv:regs}); called while paused. */
     Map<String, Long> registers();
 
-    /** The guest's translation regime as it currently stands (stage 1 and, where present, stage 2). */
-    Mmu mmu();
-
     /** Guest instructions retired so far (for MIPS figures and statistics). */
     long instructionsRetired();
 }

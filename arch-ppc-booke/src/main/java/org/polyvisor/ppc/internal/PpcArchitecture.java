@@ -1,9 +1,11 @@
 package org.polyvisor.ppc.internal;
 
+import java.util.List;
 import java.util.Map;
 
 import org.osgi.service.component.annotations.Component;
 import org.polyvisor.spi.ArchCapabilities;
+import org.polyvisor.spi.ArchOption;
 import org.polyvisor.spi.Architecture;
 import org.polyvisor.spi.Machine;
 import org.polyvisor.spi.MachineContext;
@@ -21,8 +23,11 @@ public final class PpcArchitecture implements Architecture {
     @Override
     public ArchCapabilities capabilities() {
         return new ArchCapabilities(ID, "PowerPC e500mc (Book E, Embedded.Hypervisor) on a KVM-e500mc-style hypervisor,"
-                + " QEMU ppce500 machine", Map.of("cpu", "e500mc", "pvr", "0x80230020", "max-vcpus", "1",
-                "machine", "ppce500", "last-instruction", "tlbsearch,lwepx"), PpcOptions.DESCRIPTIONS);
+                + " QEMU ppce500 machine", 20 /* EM_PPC */, Map.of("cpu", "e500mc", "pvr", "0x80230020", "max-vcpus", "1",
+                "machine", "ppce500", "last-instruction", "tlbsearch,lwepx"), List.of(
+                new ArchOption("lastinst", "tlbsearch|lwepx", "tlbsearch", "how the hypervisor reads the guest's last instruction"),
+                new ArchOption("mmu", "v1|v2", "v1", "MMU architecture version the guest sees"),
+                new ArchOption("jit", "on|off|N", "on", "executions before a guest block is compiled (on = 32)")));
     }
 
     @Override

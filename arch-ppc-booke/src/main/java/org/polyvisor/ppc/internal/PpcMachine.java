@@ -57,7 +57,7 @@ public final class PpcMachine implements Machine {
         vcpus = new PpcVcpu[] {new PpcVcpu(0, context.memory(), options, this)};
         vcpus[0].hyp.deviceMap(a -> context.mmio().isMapped(GuestPhysicalAddress.of(a)));
         // exits resolved inside the hypervisor layer show in pv:exits next to those that reach the framework
-        vcpus[0].hyp.stats.reportTo(name -> context.exitCounter("hyp." + name));
+        vcpus[0].hyp.stats.reportTo(name -> context.resolvedExitCounter(name));
     }
 
     void shutdown(int status, String reason) {

@@ -11,7 +11,6 @@ import org.polyvisor.ppc.internal.cpu.SprTable;
 import org.polyvisor.ppc.internal.hyp.Hypervisor;
 import org.polyvisor.ppc.internal.hyp.LastInstLoader;
 import org.polyvisor.spi.Exit;
-import org.polyvisor.spi.Mmu;
 import org.polyvisor.spi.StateSnapshot;
 import org.polyvisor.spi.Vcpu;
 import org.polyvisor.spi.WakeSignal;
@@ -30,7 +29,6 @@ public final class PpcVcpu implements Vcpu {
     final Hypervisor hyp;
     private final PpcMachine machine;
     private final WakeSignal wake = new WakeSignal();
-    private final PpcMmu mmu;
     private volatile boolean kicked;
 
     PpcVcpu(int index, GuestMemory memory, PpcOptions options, PpcMachine machine) {
@@ -42,7 +40,6 @@ public final class PpcVcpu implements Vcpu {
                 ? new org.polyvisor.ppc.internal.hyp.LwepxLoader()
                 : new org.polyvisor.ppc.internal.hyp.TlbSearchLoader();
         this.hyp = new Hypervisor(cpu, memory, 1 + index, loader);
-        this.mmu = new PpcMmu(cpu, hyp.guestTlb());
         hyp.load(index);
     }
 
@@ -140,11 +137,6 @@ public final class PpcVcpu implements Vcpu {
         m.put("jit.blocks", cpu.compiler.compiled());
         m.put("jit.failures", cpu.compiler.failures());
         return m;
-    }
-
-    @Override
-    public Mmu mmu() {
-        return mmu;
     }
 
     @Override

@@ -15,6 +15,7 @@ import org.polyvisor.api.VmException;
 import org.polyvisor.api.VmInfo;
 import org.polyvisor.api.VmManager;
 import org.polyvisor.spi.ArchCapabilities;
+import org.polyvisor.spi.ArchOption;
 
 /**
  * The {@code pv} Gogo commands. Each returns text (Gogo prints it); a failure is an IllegalArgumentException whose
@@ -38,17 +39,12 @@ public final class ShellCommands {
         this.swapper = new BundleSwapper(context, mgr);
     }
 
-    @Descriptor("list installed architectures and features with their capabilities, options and exit handlers")
+    @Descriptor("list installed architectures with their ELF machine, capabilities, options and exit handlers")
     public String archs() {
         StringBuilder sb = new StringBuilder();
         List<ArchCapabilities> archs = mgr.architectureCapabilities();
         sb.append("architectures:").append(archs.isEmpty() ? " none installed\n" : "\n");
         for (ArchCapabilities c : archs) {
-            describe(sb, c);
-        }
-        List<ArchCapabilities> features = mgr.featureCapabilities();
-        sb.append("features:").append(features.isEmpty() ? " none installed\n" : "\n");
-        for (ArchCapabilities c : features) {
             describe(sb, c);
         }
         sb.append("VM extensions: ").append(mgr.extensionIds().isEmpty() ? "none" : String.join(", ", mgr.extensionIds()))
@@ -61,8 +57,13 @@ public final class ShellCommands {
 
     private static void describe(StringBuilder sb, ArchCapabilities c) {
         sb.append("  ").append(c.id()).append(": ").append(c.description()).append('\n');
+        if (c.elfMachine() != ArchCapabilities.NO_ELF_MACHINE) {
+            sb.append("    elf-machine = ").append(c.elfMachine()).append('\n');
+        }
         new TreeMap<>(c.capabilities()).forEach((k, v) -> sb.append("    ").append(k).append(" = ").append(v).append('\n'));
-        new TreeMap<>(c.options()).forEach((k, v) -> sb.append("    option ").append(k).append(": ").append(v).append('\n'));
+        for (ArchOption o : c.options()) {
+            sb.append("    option ").append(o.describe()).append('\n');
+        }
     }
 
     @Descriptor("create a VM from an ELF image; prints its id")
@@ -153,12 +154,19 @@ public final class ShellCommands {
         return sb.toString();
     }
 
-    @Descriptor("exit counts of a VM by exit class")
+    @Descriptor("exit counts of a VM by exit class: exits returned to the framework, and exits the architecture resolved itself")
     public String exits(@Descriptor("VM id") int id) {
         return call(() -> {
-            StringBuilder sb = new StringBuilder();
-            mgr.exitCounts(id).forEach((k, v) -> sb.append(String.format("%-16s %,d%n", k, v)));
-            return sb.length() == 0 ? "no exits yet" : sb.toString();
+            Map<String, Long> dispatched = mgr.exitCounts(id);
+            Map<String, Long> resolved = mgr.resolvedExitCounts(id);
+            if (dispatched.isEmpty() && resolved.isEmpty()) {
+                return "no exits yet";
+            }
+            StringBuilder sb = new StringBuilder("exits returned to the framework:\n");
+            dispatched.forEach((k, v) -> sb.append(String.format("  %-16s %,d%n", k, v)));
+            sb.append("exits resolved inside the architecture:\n");
+            resolved.forEach((k, v) -> sb.append(String.format("  %-16s %,d%n", k, v)));
+            return sb.toString();
         });
     }
 
