@@ -2,11 +2,13 @@ package org.polyvisor.spi;
 
 import java.util.Map;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 /**
  * A virtual CPU. {@link #run()} is only ever called from the vCPU's own platform thread; {@link #kick()} may be
  * called from any thread.
  */
-@org.osgi.annotation.versioning.ConsumerType
+@ConsumerType
 public interface Vcpu {
     int index();
 

@@ -2,18 +2,22 @@ package org.polyvisor.framework.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.polyvisor.api.VmConfig;
 import org.polyvisor.api.VmException;
 import org.polyvisor.api.VmInfo;
 import org.polyvisor.api.VmManager;
+import org.polyvisor.api.VmState;
 import org.polyvisor.spi.ArchCapabilities;
 import org.polyvisor.spi.ArchOption;
 
@@ -33,8 +37,8 @@ public final class ShellCommands {
     private final VmManagerImpl mgr;
     private final BundleSwapper swapper;
 
-    @org.osgi.service.component.annotations.Activate
-    public ShellCommands(@Reference VmManager manager, org.osgi.framework.BundleContext context) {
+    @Activate
+    public ShellCommands(@Reference VmManager manager, BundleContext context) {
         this.mgr = ((VmManagerService) manager).impl();
         this.swapper = new BundleSwapper(context, mgr);
     }
@@ -147,7 +151,7 @@ public final class ShellCommands {
         for (VmInfo i : mgr.list()) {
             String note = !i.error().isEmpty() ? "error: " + i.error()
                     : !i.waitingFor().isEmpty() ? "waiting for " + i.waitingFor()
-                    : i.state() == org.polyvisor.api.VmState.STOPPED ? "exit status " + i.exitStatus() : "";
+                    : i.state() == VmState.STOPPED ? "exit status " + i.exitStatus() : "";
             sb.append(String.format("%-4d %-16s %-10s %-8s %5d %9dM %9dK  %s%n", i.id(), i.name(), i.arch(), i.state(),
                     i.vcpus(), i.memoryBytes() >> 20, i.residentBytes() >> 10, note));
         }
@@ -214,7 +218,7 @@ public final class ShellCommands {
             for (long v : p) {
                 sb.append(String.format(" %.2f", v / 1e6));
             }
-            java.util.Arrays.sort(p);
+            Arrays.sort(p);
             sb.append(String.format("%np50 %.2f ms, p99 %.2f ms, max %.2f ms (%d swaps)%n", p[p.length / 2] / 1e6,
                     p[Math.max(0, (int) Math.ceil(p.length * 0.99) - 1)] / 1e6, p[p.length - 1] / 1e6, p.length));
             return sb.toString();
