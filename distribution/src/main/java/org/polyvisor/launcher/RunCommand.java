@@ -1,13 +1,10 @@
 package org.polyvisor.launcher;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -336,81 +333,6 @@ final class RunCommand implements Callable<Integer> {
             throw new IllegalStateException(e);
         } finally {
             watcher.interrupt();
-        }
-    }
-
-    /** Parses 128M, 2G, 64K, 65536 (bytes). */
-    static final class SizeConverter implements CommandLine.ITypeConverter<Long> {
-        @Override
-        public Long convert(String value) {
-            String t = value.trim().toUpperCase(Locale.ROOT);
-            if (t.endsWith("IB")) {
-                t = t.substring(0, t.length() - 2);
-            } else if (t.endsWith("B")) {
-                t = t.substring(0, t.length() - 1);
-            }
-            int shift = 0;
-            if (!t.isEmpty()) {
-                switch (t.charAt(t.length() - 1)) {
-                    case 'K' -> shift = 10;
-                    case 'M' -> shift = 20;
-                    case 'G' -> shift = 30;
-                    case 'T' -> shift = 40;
-                    default -> shift = 0;
-                }
-                if (shift != 0) {
-                    t = t.substring(0, t.length() - 1);
-                }
-            }
-            try {
-                long v = Long.parseLong(t);
-                if (v <= 0) {
-                    throw new NumberFormatException();
-                }
-                return Math.multiplyExact(v, 1L << shift);
-            } catch (NumberFormatException | ArithmeticException e) {
-                throw new CommandLine.TypeConversionException(
-                        "'" + value + "' is not a size (a positive number with an optional K, M, G or T suffix)");
-            }
-        }
-    }
-
-    /**
-     * Reads just enough of an ELF header to fail early with a clear message and to find its e_machine, which the
-     * installed architectures are matched against.
-     */
-    static final class ElfHeader {
-        private ElfHeader() {
-        }
-
-        /** Checks the file is a readable ELF and returns its e_machine. */
-        static int machine(Path file) {
-            if (!Files.exists(file)) {
-                throw new Main.UserException(file + ": no such file");
-            }
-            if (!Files.isRegularFile(file)) {
-                throw new Main.UserException(file + ": not a regular file");
-            }
-            byte[] h;
-            try (InputStream in = Files.newInputStream(file)) {
-                h = in.readNBytes(20);
-            } catch (IOException e) {
-                throw new Main.UserException(file + ": cannot read: " + e.getMessage(), e);
-            }
-            if (h.length < 4 || h[0] != 0x7F || h[1] != 'E' || h[2] != 'L' || h[3] != 'F') {
-                throw new Main.UserException(file + ": not an ELF file (bad magic number)");
-            }
-            if (h.length < 20) {
-                throw new Main.UserException(file + ": not a valid ELF file (truncated header, " + h.length + " bytes)");
-            }
-            int lo;
-            int hi;
-            switch (h[5]) {
-                case 1 -> { lo = h[18] & 0xFF; hi = h[19] & 0xFF; }
-                case 2 -> { lo = h[19] & 0xFF; hi = h[18] & 0xFF; }
-                default -> throw new Main.UserException(file + ": not a valid ELF file (bad EI_DATA byte " + h[5] + ")");
-            }
-            return hi << 8 | lo;
         }
     }
 }

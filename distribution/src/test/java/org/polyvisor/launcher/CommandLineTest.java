@@ -69,13 +69,13 @@ class CommandLineTest {
     @ParameterizedTest
     @CsvSource({"128M,134217728", "64k,65536", "1G,1073741824", "4096,4096", "2MiB,2097152", "1T,1099511627776"})
     void sizes(String text, long bytes) {
-        assertEquals(bytes, new RunCommand.SizeConverter().convert(text));
+        assertEquals(bytes, new SizeConverter().convert(text));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"", "M", "0", "-4K", "12Q", "1.5G", "99999999999T"})
     void badSizes(String text) {
-        assertThrows(CommandLine.TypeConversionException.class, () -> new RunCommand.SizeConverter().convert(text));
+        assertThrows(CommandLine.TypeConversionException.class, () -> new SizeConverter().convert(text));
     }
 
     @Test
@@ -103,9 +103,9 @@ class CommandLineTest {
 
     @Test
     void archFromElfMachine(@TempDir Path tmp) throws Exception {
-        assertEquals(183, RunCommand.ElfHeader.machine(header(tmp, false, 183)));
-        assertEquals(20, RunCommand.ElfHeader.machine(header(tmp, true, 20)));
-        assertEquals(0x7079, RunCommand.ElfHeader.machine(header(tmp, true, 0x7079)));
+        assertEquals(183, ElfHeader.machine(header(tmp, false, 183)));
+        assertEquals(20, ElfHeader.machine(header(tmp, true, 20)));
+        assertEquals(0x7079, ElfHeader.machine(header(tmp, true, 0x7079)));
         assertEquals("arm64", INSTALLED.choose(null, 183, Path.of("g.elf")).id());
         assertEquals("test", INSTALLED.choose(null, 0x7079, Path.of("g.elf")).id());
         assertEquals("test", INSTALLED.choose("test", 183, Path.of("g.elf")).id()); // --arch wins
@@ -159,19 +159,19 @@ class CommandLineTest {
 
     @Test
     void badImages(@TempDir Path tmp) throws Exception {
-        var e = assertThrows(Main.UserException.class, () -> RunCommand.ElfHeader.machine(tmp.resolve("none.elf")));
+        var e = assertThrows(Main.UserException.class, () -> ElfHeader.machine(tmp.resolve("none.elf")));
         assertTrue(e.getMessage().endsWith("none.elf: no such file"), e::getMessage);
-        e = assertThrows(Main.UserException.class, () -> RunCommand.ElfHeader.machine(tmp));
+        e = assertThrows(Main.UserException.class, () -> ElfHeader.machine(tmp));
         assertTrue(e.getMessage().contains("not a regular file"), e::getMessage);
         Path text = Files.writeString(tmp.resolve("t.elf"), "#!/bin/sh\n");
-        e = assertThrows(Main.UserException.class, () -> RunCommand.ElfHeader.machine(text));
+        e = assertThrows(Main.UserException.class, () -> ElfHeader.machine(text));
         assertTrue(e.getMessage().contains("not an ELF file"), e::getMessage);
         Path empty = Files.write(tmp.resolve("e.elf"), new byte[0]);
-        e = assertThrows(Main.UserException.class, () -> RunCommand.ElfHeader.machine(empty));
+        e = assertThrows(Main.UserException.class, () -> ElfHeader.machine(empty));
         assertTrue(e.getMessage().contains("not an ELF file"), e::getMessage);
         Path badData = Files.write(tmp.resolve("d.elf"), new byte[] {0x7F, 'E', 'L', 'F', 2, 9, 1, 0, 0, 0, 0, 0, 0, 0, 0,
             0, 2, 0, 1, 0});
-        e = assertThrows(Main.UserException.class, () -> RunCommand.ElfHeader.machine(badData));
+        e = assertThrows(Main.UserException.class, () -> ElfHeader.machine(badData));
         assertTrue(e.getMessage().contains("EI_DATA"), e::getMessage);
     }
 
@@ -183,6 +183,6 @@ class CommandLineTest {
     void realGuestsAreRecognised(String guest, String arch) {
         Path elf = Path.of(System.getProperty("polyvisor.repo", "..")).resolve(guest);
         assumeTrue(Files.isRegularFile(elf), "no " + elf);
-        assertEquals(arch, INSTALLED_WITH_PPC.choose(null, RunCommand.ElfHeader.machine(elf), elf).id());
+        assertEquals(arch, INSTALLED_WITH_PPC.choose(null, ElfHeader.machine(elf), elf).id());
     }
 }
