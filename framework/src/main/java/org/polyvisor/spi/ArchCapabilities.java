@@ -2,7 +2,6 @@ package org.polyvisor.spi;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Capabilities of an architecture, shown by {@code pv:archs} and read by the launcher ({@code bin/polyvisor run}),
@@ -24,18 +23,5 @@ public record ArchCapabilities(String id, String description, int elfMachine, Ma
     public ArchCapabilities {
         capabilities = Map.copyOf(capabilities);
         options = List.copyOf(options);
-    }
-
-    /** The declared option of this name. */
-    public Optional<ArchOption> option(String name) {
-        return options.stream().filter(o -> o.name().equals(name)).findFirst();
-    }
-
-    /** The declared options as one line each, or "none". */
-    public String describeOptions() {
-        if (options.isEmpty()) {
-            return "none";
-        }
-        return String.join("; ", options.stream().map(ArchOption::describe).toList());
     }
 }
