@@ -16,8 +16,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -50,6 +50,14 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setErr(new java.io.PrintWriter(System.err, true));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // `run --host nvhe`: options the architectures declare are not known before the bundles are asked, so an
+        // unknown option reaches RunCommand as an argument and is checked there against the chosen architecture
+        cl.setUnmatchedOptionsArePositionalParams(true);
+        CommandLine run = cl.getSubcommands().get("run");
+        run.getHelpSectionMap().put(RunCommand.SECTION_ARCHITECTURES, RunCommand::architecturesSection);
+        List<String> keys = new ArrayList<>(run.getHelpSectionKeys());
+        keys.add(keys.indexOf(CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER), RunCommand.SECTION_ARCHITECTURES);
+        run.setHelpSectionKeys(keys);
         return cl;
     }
 

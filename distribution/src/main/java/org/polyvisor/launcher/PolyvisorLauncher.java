@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 import org.osgi.framework.Bundle;
@@ -191,11 +193,11 @@ public final class PolyvisorLauncher {
         // SPI Fly logs through java.util.logging (stderr): only warnings unless SLF4J is at info or finer
         String level = System.getProperty("org.slf4j.simpleLogger.defaultLogLevel");
         SPIFLY_LOG.setLevel(level.equals("warn") || level.equals("error") || level.equals("off")
-                ? java.util.logging.Level.WARNING : java.util.logging.Level.INFO);
+                ? Level.WARNING : Level.INFO);
     }
 
     /** Held strongly: java.util.logging keeps only weak references to configured loggers. */
-    private static final java.util.logging.Logger SPIFLY_LOG = java.util.logging.Logger.getLogger("org.apache.aries.spifly");
+    private static final Logger SPIFLY_LOG = Logger.getLogger("org.apache.aries.spifly");
 
     static String describe(Throwable t) {
         if (t == null) {

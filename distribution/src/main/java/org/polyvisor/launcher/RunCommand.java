@@ -1,21 +1,21 @@
 package org.polyvisor.launcher;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.launch.Framework;
 
@@ -29,8 +29,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code polyvisor run}: boots the framework without the Gogo shell, hands one run request to the framework bundle
- * (a {@code CompletableFuture<Integer>} service, see {@link #register}) and exits with the guest's status.
+ * {@code polyvisor run}: boots the framework without the Gogo shell, asks it which architectures are installed,
+ * picks the one whose ELF machine matches the image (or {@code --arch}), checks the options against what that
+ * architecture declares, hands one run request to the framework bundle (a {@code CompletableFuture<Integer>}
+ * service, see {@link #register}) and exits with the guest's status. Any {@code --NAME VALUE} that is not a run
+ * option means {@code -o NAME=VALUE} when the chosen architecture declares {@code NAME} ({@code --host nvhe}).
  */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run one guest headless until it powers off; exit with its status.",
@@ -44,6 +47,10 @@ final class RunCommand implements Callable<Integer> {
     static final String SMP = "polyvisor.run.smp";
     static final String OPTIONS = "polyvisor.run.options";
     static final String TIMEOUT = "polyvisor.run.timeout";
+    static final String DESCRIBE = "polyvisor.run.describe";
+    static final String ELF_MACHINE = "polyvisor.run.elfMachine";
+    /** The help section listing the installed architectures (only when help is asked for: it starts Felix). */
+    static final String SECTION_ARCHITECTURES = "installedArchitectures";
 
     /** How long the framework bundle has to pick up the request before the launcher gives up. */
     static final long PICKUP_MILLIS = Long.getLong("polyvisor.run.pickupMillis", 30_000);
@@ -57,7 +64,7 @@ final class RunCommand implements Callable<Integer> {
     Main.Common common;
 
     @Option(names = "--arch", paramLabel = "ID",
-            description = "Architecture id: arm64, ppc-booke, or any installed one (default: from the ELF e_machine).")
+            description = "Architecture id, one of the installed ones (default: the one for the image's ELF e_machine).")
     String arch;
 
     @Option(names = "--mem", paramLabel = "SIZE", defaultValue = "128M", converter = SizeConverter.class,
@@ -67,13 +74,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--smp", paramLabel = "N", defaultValue = "1", description = "Number of vCPUs (default: ${DEFAULT-VALUE}).")
     int smp;
 
-    @Option(names = "--host", paramLabel = "MODE", description = "arm64 host mode: vhe or nvhe (option host=MODE).")
-    String host;
-
-    @Option(names = "--ipa", paramLabel = "BITS", description = "arm64 IPA size in bits (option ipa=BITS).")
-    Integer ipa;
-
-    @Option(names = {"-o", "--option"}, paramLabel = "KEY=VALUE", description = "Architecture option (repeatable).")
+    @Option(names = {"-o", "--option"}, paramLabel = "KEY=VALUE",
+            description = {"Architecture option (repeatable); --KEY VALUE says the same.",
+                "The installed architectures declare their options: see the list below (run --help)."})
     List<String> options = new ArrayList<>();
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "0",
@@ -84,8 +87,13 @@ final class RunCommand implements Callable<Integer> {
             description = "Run a VM saved by pv:save instead of booting an image (its configuration comes from the file).")
     Path restore;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE.elf", description = "The guest ELF image.")
+    /** The image and any {@code --NAME VALUE} architecture options (unknown options arrive here as positionals). */
+    @Parameters(arity = "0..*", paramLabel = "IMAGE.elf", description = "The guest ELF image.")
+    List<String> arguments = new ArrayList<>();
+
+    /** From {@link #arguments}: the image, and the {@code --NAME VALUE} pairs as {@code {NAME, VALUE}}. */
     Path image;
+    final List<String[]> archFlags = new ArrayList<>();
 
     @Override
     public Integer call() {
@@ -104,34 +112,103 @@ final class RunCommand implements Callable<Integer> {
         validateArguments();
         if (restore != null) {
             Path snap = restore.toAbsolutePath().normalize();
-            if (!java.nio.file.Files.isRegularFile(snap)) {
+            if (!Files.isRegularFile(snap)) {
                 throw new Main.UserException(snap + ": no such snapshot file");
             }
             return runFramework(ctx -> registerRestore(ctx, snap, (long) Math.ceil(timeoutSeconds * 1000)),
                     (long) Math.ceil(timeoutSeconds * 1000));
         }
         Path img = image.toAbsolutePath().normalize();
-        String machine = ElfHeader.checkAndInferArch(img);
-        String archId = arch != null ? arch : machine;
-        if (archId == null) {
-            throw new Main.UserException(img + ": cannot tell the architecture from the ELF header (e_machine "
-                    + ElfHeader.machine(img) + " is not arm64 (183) or ppc-booke (20)): use --arch");
-        }
-        List<String> opts = new ArrayList<>();
-        if (host != null) {
-            opts.add("host=" + host);
-        }
-        if (ipa != null) {
-            opts.add("ipa=" + ipa);
-        }
-        opts.addAll(options);
+        int machine = ElfHeader.machine(img);
         long timeoutMillis = (long) Math.ceil(timeoutSeconds * 1000);
-        return runFramework(ctx -> result -> register(ctx, result, img, archId, mem, smp, opts, timeoutMillis),
-                timeoutMillis);
+        return runFramework(ctx -> {
+            InstalledArchitectures installed = describe(ctx, arch, machine);
+            InstalledArchitectures.Arch chosen = installed.choose(arch, machine, img);
+            List<String> opts = InstalledArchitectures.options(chosen, options, archFlags);
+            return result -> register(ctx, result, img, chosen.id(), mem, smp, opts, timeoutMillis);
+        }, timeoutMillis);
+    }
+
+    /**
+     * Asks the framework's runner which architectures are installed, after it waited (bounded) for the one named
+     * {@code archId} or booting {@code elfMachine} (bundles register their services asynchronously).
+     */
+    static InstalledArchitectures describe(BundleContext ctx, String archId, int elfMachine) {
+        CompletableFuture<Object> result = new CompletableFuture<>();
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(RUN, Boolean.TRUE);
+        props.put(DESCRIBE, Boolean.TRUE);
+        if (archId != null) {
+            props.put(ARCH, archId);
+        } else if (elfMachine >= 0) {
+            props.put(ELF_MACHINE, elfMachine);
+        }
+        ServiceRegistration<?> reg = ctx.registerService(CompletableFuture.class.getName(), result, props);
+        try {
+            return InstalledArchitectures.fromCatalog(result.get(PICKUP_MILLIS, TimeUnit.MILLISECONDS));
+        } catch (TimeoutException e) {
+            throw new Main.UserException("no Polyvisor runner answered within " + PICKUP_MILLIS / 1000
+                    + " s (is the polyvisor-framework bundle active? run 'polyvisor shell' and 'lb' to check)");
+        } catch (ExecutionException e) {
+            throw new Main.UserException(PolyvisorLauncher.describe(e.getCause()), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Main.UserException("interrupted");
+        } finally {
+            reg.unregister();
+        }
+    }
+
+    /**
+     * The {@code run --help} section listing the installed architectures and their options. Only when help was asked
+     * for (not under an argument error's usage): it starts the framework to ask the bundles.
+     */
+    static String architecturesSection(CommandLine.Help help) {
+        if (!help.commandSpec().commandLine().isUsageHelpRequested()) {
+            return "";
+        }
+        RunCommand run = (RunCommand) help.commandSpec().userObject();
+        try {
+            Framework fw = PolyvisorLauncher.start(run.common.home(), Mode.HEADLESS, run.common.extraBundles());
+            try {
+                return System.lineSeparator() + describe(fw.getBundleContext(), null, -1).describe();
+            } finally {
+                PolyvisorLauncher.stop(fw, 10_000);
+            }
+        } catch (Main.UserException | BundleException e) {
+            return System.lineSeparator() + "Installed architectures: unknown (" + PolyvisorLauncher.describe(e) + ")"
+                    + System.lineSeparator();
+        }
+    }
+
+    /** Splits {@link #arguments} into the image and the {@code --NAME VALUE} / {@code --NAME=VALUE} pairs. */
+    void splitArguments() {
+        CommandLine cl = spec.commandLine();
+        archFlags.clear();
+        image = null;
+        for (int i = 0; i < arguments.size(); i++) {
+            String a = arguments.get(i);
+            if (a.startsWith("--") && a.length() > 2) {
+                int eq = a.indexOf('=');
+                if (eq > 2) {
+                    archFlags.add(new String[] {a.substring(2, eq), a.substring(eq + 1)});
+                } else if (i + 1 < arguments.size() && !arguments.get(i + 1).startsWith("-")) {
+                    archFlags.add(new String[] {a.substring(2), arguments.get(++i)});
+                } else {
+                    throw new ParameterException(cl, "Missing value for option '" + a + "' (" + a + " VALUE)");
+                }
+            } else if (a.startsWith("-") && a.length() > 1) {
+                throw new ParameterException(cl, "Unknown option: '" + a + "'");
+            } else if (image == null) {
+                image = Path.of(a);
+            } else {
+                throw new ParameterException(cl, "Unexpected argument '" + a + "': the image is " + image);
+            }
+        }
     }
 
     /** Registers a restore request: the framework's runner restores the snapshot and runs it to power-off. */
-    static java.util.function.Function<CompletableFuture<Integer>, ServiceRegistration<?>> registerRestore(
+    static Function<CompletableFuture<Integer>, ServiceRegistration<?>> registerRestore(
             BundleContext ctx, Path snapshot, long timeoutMillis) {
         return result -> {
             Hashtable<String, Object> props = new Hashtable<>();
@@ -142,9 +219,8 @@ final class RunCommand implements Callable<Integer> {
         };
     }
 
-    private int runFramework(java.util.function.Function<BundleContext,
-            java.util.function.Function<CompletableFuture<Integer>, ServiceRegistration<?>>> request, long timeoutMillis)
-            throws Exception {
+    private int runFramework(Function<BundleContext, Function<CompletableFuture<Integer>, ServiceRegistration<?>>> request,
+            long timeoutMillis) throws Exception {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", common.verbose ? "info" : "warn");
         // stdout belongs to the guest: the framework's runner writes the console to FileDescriptor.out itself, so
         // anything a bundle prints through System.out (a stray println, a library banner) goes to stderr instead
@@ -169,6 +245,11 @@ final class RunCommand implements Callable<Integer> {
 
     private void validateArguments() {
         CommandLine cl = spec.commandLine();
+        splitArguments();
+        if (restore != null && !archFlags.isEmpty()) {
+            throw new ParameterException(cl, "Option '--" + archFlags.get(0)[0] + "' does not go with --restore (the"
+                    + " snapshot brings the VM's options)");
+        }
         if ((image == null) == (restore == null)) {
             throw new ParameterException(cl, image == null ? "Missing required parameter: 'IMAGE.elf' (or --restore FILE)"
                     : "Give either IMAGE.elf or --restore FILE, not both");
@@ -179,12 +260,6 @@ final class RunCommand implements Callable<Integer> {
         if (timeoutSeconds < 0 || Double.isNaN(timeoutSeconds) || Double.isInfinite(timeoutSeconds)) {
             throw new ParameterException(cl, "Invalid value for option '--timeout': " + timeoutSeconds
                     + " (seconds, 0 for none)");
-        }
-        if (host != null && !host.equals("vhe") && !host.equals("nvhe")) {
-            throw new ParameterException(cl, "Invalid value for option '--host': '" + host + "' (expected vhe or nvhe)");
-        }
-        if (ipa != null && (ipa < 1 || ipa > 64)) {
-            throw new ParameterException(cl, "Invalid value for option '--ipa': " + ipa + " (bits, 1..64)");
         }
         for (String o : options) {
             int eq = o.indexOf('=');
@@ -254,94 +329,10 @@ final class RunCommand implements Callable<Integer> {
                     throw new Main.UserException("the run was cancelled");
                 }
             }
-        } catch (org.osgi.framework.InvalidSyntaxException e) {
+        } catch (InvalidSyntaxException e) {
             throw new IllegalStateException(e);
         } finally {
             watcher.interrupt();
-        }
-    }
-
-    /** Parses 128M, 2G, 64K, 65536 (bytes). */
-    static final class SizeConverter implements CommandLine.ITypeConverter<Long> {
-        @Override
-        public Long convert(String value) {
-            String t = value.trim().toUpperCase(Locale.ROOT);
-            if (t.endsWith("IB")) {
-                t = t.substring(0, t.length() - 2);
-            } else if (t.endsWith("B")) {
-                t = t.substring(0, t.length() - 1);
-            }
-            int shift = 0;
-            if (!t.isEmpty()) {
-                switch (t.charAt(t.length() - 1)) {
-                    case 'K' -> shift = 10;
-                    case 'M' -> shift = 20;
-                    case 'G' -> shift = 30;
-                    case 'T' -> shift = 40;
-                    default -> shift = 0;
-                }
-                if (shift != 0) {
-                    t = t.substring(0, t.length() - 1);
-                }
-            }
-            try {
-                long v = Long.parseLong(t);
-                if (v <= 0) {
-                    throw new NumberFormatException();
-                }
-                return Math.multiplyExact(v, 1L << shift);
-            } catch (NumberFormatException | ArithmeticException e) {
-                throw new CommandLine.TypeConversionException(
-                        "'" + value + "' is not a size (a positive number with an optional K, M, G or T suffix)");
-            }
-        }
-    }
-
-    /** Reads just enough of an ELF header to fail early with a clear message and to infer the architecture. */
-    static final class ElfHeader {
-        static final int EM_PPC = 20;
-        static final int EM_AARCH64 = 183;
-
-        private ElfHeader() {
-        }
-
-        /** Checks the file is a readable ELF; returns the architecture its e_machine names, or null. */
-        static String checkAndInferArch(Path file) {
-            int m = machine(file);
-            return switch (m) {
-                case EM_AARCH64 -> "arm64";
-                case EM_PPC -> "ppc-booke";
-                default -> null;
-            };
-        }
-
-        static int machine(Path file) {
-            if (!Files.exists(file)) {
-                throw new Main.UserException(file + ": no such file");
-            }
-            if (!Files.isRegularFile(file)) {
-                throw new Main.UserException(file + ": not a regular file");
-            }
-            byte[] h;
-            try (InputStream in = Files.newInputStream(file)) {
-                h = in.readNBytes(20);
-            } catch (IOException e) {
-                throw new Main.UserException(file + ": cannot read: " + e.getMessage(), e);
-            }
-            if (h.length < 4 || h[0] != 0x7F || h[1] != 'E' || h[2] != 'L' || h[3] != 'F') {
-                throw new Main.UserException(file + ": not an ELF file (bad magic number)");
-            }
-            if (h.length < 20) {
-                throw new Main.UserException(file + ": not a valid ELF file (truncated header, " + h.length + " bytes)");
-            }
-            int lo;
-            int hi;
-            switch (h[5]) {
-                case 1 -> { lo = h[18] & 0xFF; hi = h[19] & 0xFF; }
-                case 2 -> { lo = h[19] & 0xFF; hi = h[18] & 0xFF; }
-                default -> throw new Main.UserException(file + ": not a valid ELF file (bad EI_DATA byte " + h[5] + ")");
-            }
-            return hi << 8 | lo;
         }
     }
 }

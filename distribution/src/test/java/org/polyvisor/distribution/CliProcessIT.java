@@ -194,7 +194,7 @@ class CliProcessIT {
         "run --smp 0 x.elf",
         "run --smp two x.elf",
         "run --mem 12Q x.elf",
-        "run --host hyper x.elf",
+        "run x.elf --host",                      // an architecture option without its value
         "run -o novalue x.elf",
         "run --timeout -1 x.elf",
         "run --frobnicate x.elf",
@@ -235,12 +235,49 @@ class CliProcessIT {
     }
 
     @Test
-    void unknownMachineWithoutArchAsksForArch(@TempDir Path tmp) throws Exception {
-        Path image = ToyProgram.builder().halt(0).writeTo(tmp.resolve("toy.elf"));
-        Result r = polyvisor("run", image.toString());
+    void anImageOfAnArchitectureThatIsNotInstalledIsRefusedWithTheInstalledOnes(@TempDir Path tmp) throws Exception {
+        // an ELF header for SPARC (e_machine 2): no installed bundle boots it
+        byte[] header = new byte[64];
+        System.arraycopy(new byte[] {0x7F, 'E', 'L', 'F', 1, 2, 1, 0}, 0, header, 0, 8);
+        header[17] = 2; // e_type EXEC
+        header[19] = 2; // e_machine EM_SPARC, big-endian
+        Path image = Files.write(tmp.resolve("sparc.elf"), header);
+        Result r = polyvisor(runArgs(image.toString()));
         assertEquals(1, r.exit(), r::toString);
         assertEquals("", r.out(), r::toString);
-        assertTrue(r.err().startsWith("polyvisor: ") && r.err().contains("--arch"), r::toString);
+        assertTrue(r.err().startsWith("polyvisor: " + image + ": no installed architecture boots ELF machine 2"
+                + " (installed: ") && r.err().contains("test (ELF machine 28793)") && r.err().contains("--arch"),
+                r::toString);
+    }
+
+    @Test
+    void runHelpListsTheInstalledArchitecturesAndTheirOptions() throws Exception {
+        Result r = polyvisor(runArgs("--help"));
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("Installed architectures") && r.out().contains("test (ELF machine 28793)"),
+                r::toString);
+        Path arm64 = Dist.level5Jar("polyvisor-arch-arm64");
+        if (arm64 != null && Dist.isComponentBundle(arm64)) {
+            assertTrue(r.out().contains("-o host=vhe|nvhe (default vhe), or --host vhe|nvhe"), r::toString);
+        }
+    }
+
+    @Test
+    void theToyImageIsRecognisedByItsElfMachine(@TempDir Path tmp) throws Exception {
+        Path image = ToyProgram.builder().print("toy\n").halt(0).writeTo(tmp.resolve("toy.elf"));
+        Result r = polyvisor(runArgs("--mem", "1M", image.toString()));
+        assertEquals(0, r.exit(), r::toString);
+        assertEquals("toy\n", r.out(), r::toString);
+    }
+
+    @Test
+    void anOptionTheArchitectureDoesNotDeclareIsRefusedWithItsOptions(@TempDir Path tmp) throws Exception {
+        Path image = ToyProgram.builder().halt(0).writeTo(tmp.resolve("toy.elf"));
+        Result r = polyvisor(runArgs("--mem", "1M", "--lastinst", "lwepx", image.toString()));
+        assertEquals(1, r.exit(), r::toString);
+        assertEquals("", r.out(), r::toString);
+        assertEquals("polyvisor: unknown option '--lastinst': not a run option nor an option of architecture test (its"
+                + " options: it has none)\n", r.err(), r::toString);
     }
 
     // --- shell ---------------------------------------------------------------------------------------------

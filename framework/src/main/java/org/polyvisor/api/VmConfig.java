@@ -1,6 +1,7 @@
 package org.polyvisor.api;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -51,7 +52,7 @@ public record VmConfig(String name, String arch, long memoryBytes, int vcpus, Pa
 
     /** Parses sizes such as {@code 128M}, {@code 2G}, {@code 65536}, {@code 64K}. */
     public static long parseSize(String text) {
-        String t = text.trim().toUpperCase(java.util.Locale.ROOT);
+        String t = text.trim().toUpperCase(Locale.ROOT);
         long mult = 1;
         if (t.endsWith("IB")) {
             t = t.substring(0, t.length() - 2);

@@ -4,11 +4,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * Creates and controls VMs. One platform thread runs each vCPU. Every method is thread-safe; every failure is a
  * {@link VmException} whose message names the VM and says what went wrong. An error in one VM never affects another.
  */
-@org.osgi.annotation.versioning.ProviderType
+@ProviderType
 public interface VmManager {
     /** Creates a VM (memory, machine, vCPUs), loads its image; the VM is {@link VmState#CREATED}. Returns the id. */
     int create(VmConfig config);

@@ -1,19 +1,27 @@
 package org.polyvisor.spi;
 
+import java.util.List;
 import java.util.Map;
 
 /**
- * Capabilities of an architecture or feature, shown by {@code pv:archs}.
+ * Capabilities of an architecture, shown by {@code pv:archs} and read by the launcher ({@code bin/polyvisor run}),
+ * which picks the architecture whose {@code elfMachine} matches the image's ELF header and accepts the options
+ * declared here. Nothing outside the architecture bundle knows its id, machine type or options.
  *
- * @param id           architecture or feature id
+ * @param id           architecture id
  * @param description  one line
+ * @param elfMachine   the ELF {@code e_machine} of the images it boots (EM_AARCH64 = 183, EM_PPC = 20), or
+ *                     {@link #NO_ELF_MACHINE} if it is chosen only by id
  * @param capabilities name to value (for example {@code host-models=vhe,nvhe}, {@code max-vcpus=8})
- * @param options      VM option name to a description of its values (for example {@code host -> vhe|nvhe (default vhe)})
+ * @param options      the VM options it accepts, in the order to list them
  */
-public record ArchCapabilities(String id, String description, Map<String, String> capabilities,
-                               Map<String, String> options) {
+public record ArchCapabilities(String id, String description, int elfMachine, Map<String, String> capabilities,
+                               List<ArchOption> options) {
+    /** ELF's EM_NONE: the architecture is not picked from an image's e_machine. */
+    public static final int NO_ELF_MACHINE = 0;
+
     public ArchCapabilities {
         capabilities = Map.copyOf(capabilities);
-        options = Map.copyOf(options);
+        options = List.copyOf(options);
     }
 }

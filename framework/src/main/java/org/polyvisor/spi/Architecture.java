@@ -1,11 +1,13 @@
 package org.polyvisor.spi;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 /**
  * An architecture plugin, registered as an OSGi service with the property {@value #PROPERTY} set to its id
  * ({@code arm64}, {@code ppc-booke}). When the service goes away (bundle stop, update, refresh) the framework
  * pauses the VMs built from it, exports their state through it, and imports that state into the replacement.
  */
-@org.osgi.annotation.versioning.ConsumerType
+@ConsumerType
 public interface Architecture {
     /** Service property naming the architecture id. */
     String PROPERTY = "polyvisor.arch";

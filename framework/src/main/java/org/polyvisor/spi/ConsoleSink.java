@@ -1,7 +1,9 @@
 package org.polyvisor.spi;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /** Receives bytes the guest sends to its console UART, in order. Implemented by the framework. */
-@org.osgi.annotation.versioning.ProviderType
+@ProviderType
 public interface ConsoleSink {
     void write(int b);
 

@@ -1,7 +1,9 @@
 package org.polyvisor.spi;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /** What an {@link ExitHandler} can reach while handling an exit. */
-@org.osgi.annotation.versioning.ProviderType
+@ProviderType
 public interface ExitContext {
     int vmId();
 

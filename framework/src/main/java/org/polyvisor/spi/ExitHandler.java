@@ -1,12 +1,14 @@
 package org.polyvisor.spi;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 /**
  * Whiteboard service handling one or more exit classes of one architecture. Register with the properties
  * {@value #ARCH} (architecture id) and {@value #EXIT_CLASS} (one or more exit class names); when several handlers
  * claim the same class, the highest {@code service.ranking} wins. An exit that no handler claims stops its VM with
  * an error naming the exit class; it is never silently resumed.
  */
-@org.osgi.annotation.versioning.ConsumerType
+@ConsumerType
 public interface ExitHandler {
     String ARCH = "polyvisor.arch";
     String EXIT_CLASS = "polyvisor.exit";

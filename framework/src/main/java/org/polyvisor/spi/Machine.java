@@ -1,12 +1,13 @@
 package org.polyvisor.spi;
 
+import org.osgi.annotation.versioning.ConsumerType;
 import org.polyvisor.elf.ElfImage;
 
 /**
  * One VM's machine as an architecture builds it: vCPUs and devices. Guest memory is not part of it: it belongs to
  * the framework and survives a swap of the architecture bundle untouched.
  */
-@org.osgi.annotation.versioning.ConsumerType
+@ConsumerType
 public interface Machine extends AutoCloseable {
     int vcpuCount();
 

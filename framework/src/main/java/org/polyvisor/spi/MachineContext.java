@@ -1,10 +1,13 @@
 package org.polyvisor.spi;
 
+import java.util.concurrent.atomic.LongAdder;
+
+import org.osgi.annotation.versioning.ProviderType;
 import org.polyvisor.api.VmConfig;
 import org.polyvisor.memory.GuestMemory;
 
 /** What the framework gives an architecture to build a machine with. Everything here outlives a bundle swap. */
-@org.osgi.annotation.versioning.ProviderType
+@ProviderType
 public interface MachineContext {
     int vmId();
 
@@ -24,13 +27,25 @@ public interface MachineContext {
     ConsoleSink console();
 
     /**
-     * The counter behind {@code pv:exits} for one exit class, for exits the architecture resolves inside
-     * {@link Vcpu#run()} without returning them (trapped system registers, WFI, guest TLB writes). Get it once and
-     * keep it: incrementing it is the whole cost on the exit path. It outlives machines (swaps keep the counts).
-     * The default (for contexts that keep no statistics, such as unit-test harnesses) counts nowhere.
+     * The VM's guest clock: guest virtual time, which stands still while the VM is paused, held for a swap, waiting
+     * for a bundle or stopped (see {@link GuestClock}). Architectures derive their guest-visible counters and timer
+     * deadlines from it. The default (for contexts without a VM manager, such as unit-test harnesses) is
+     * {@link GuestClock#HOST}, which always runs.
      */
-    default java.util.concurrent.atomic.LongAdder exitCounter(String exitClass) {
-        return new java.util.concurrent.atomic.LongAdder();
+    default GuestClock clock() {
+        return GuestClock.HOST;
+    }
+
+    /**
+     * The counter behind {@code pv:exits} for one class of exits the architecture resolves inside {@link Vcpu#run()}
+     * without returning them to the framework (interrupts taken by the hypervisor, stage 2 faults, trapped system
+     * registers, guest TLB writes). {@code pv:exits} lists these apart from the exits {@link Vcpu#run()} returns,
+     * which the framework counts itself. Get it once and keep it: incrementing it is the whole cost on the exit path.
+     * It outlives machines (swaps keep the counts). The default (for contexts that keep no statistics, such as
+     * unit-test harnesses) counts nowhere.
+     */
+    default LongAdder resolvedExitCounter(String exitClass) {
+        return new LongAdder();
     }
 
     /**

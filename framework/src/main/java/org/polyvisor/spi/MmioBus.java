@@ -1,9 +1,10 @@
 package org.polyvisor.spi;
 
+import org.osgi.annotation.versioning.ProviderType;
 import org.polyvisor.api.GuestPhysicalAddress;
 
 /** A VM's device bus (like KVM's io bus plus userspace MMIO). Implemented by the framework. */
-@org.osgi.annotation.versioning.ProviderType
+@ProviderType
 public interface MmioBus {
     /** Maps a device; an overlap with another device or with RAM is rejected with a VmException naming both. */
     void map(GuestPhysicalAddress base, long size, MmioDevice device);

@@ -1,10 +1,12 @@
 package org.polyvisor.spi;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 /**
  * A memory-mapped device. Accesses arrive with the offset from the device's base. A device that has state exports
  * it so that it survives a swap of the bundle that provides it.
  */
-@org.osgi.annotation.versioning.ConsumerType
+@ConsumerType
 public interface MmioDevice {
     String name();
 

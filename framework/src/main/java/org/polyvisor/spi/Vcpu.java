@@ -2,11 +2,13 @@ package org.polyvisor.spi;
 
 import java.util.Map;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 /**
  * A virtual CPU. {@link #run()} is only ever called from the vCPU's own platform thread; {@link #kick()} may be
  * called from any thread.
  */
-@org.osgi.annotation.versioning.ConsumerType
+@ConsumerType
 public interface Vcpu {
     int index();
 
@@ -32,9 +34,6 @@ public interface Vcpu {
 
     /** Register values by architectural name (for {@code pv:regs}); called while paused. */
     Map<String, Long> registers();
-
-    /** The guest's translation regime as it currently stands (stage 1 and, where present, stage 2). */
-    Mmu mmu();
 
     /** Guest instructions retired so far (for MIPS figures and statistics). */
     long instructionsRetired();

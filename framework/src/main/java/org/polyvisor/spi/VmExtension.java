@@ -1,5 +1,6 @@
 package org.polyvisor.spi;
 
+import org.osgi.annotation.versioning.ConsumerType;
 import org.polyvisor.api.VmConfig;
 
 /**
@@ -12,7 +13,7 @@ import org.polyvisor.api.VmConfig;
  * which is attached again and given the state. An architecture swap detaches and re-attaches extensions the same way,
  * since the new machine starts with an empty device bus.
  */
-@org.osgi.annotation.versioning.ConsumerType
+@ConsumerType
 public interface VmExtension {
     String PROPERTY = "polyvisor.extension";
 
@@ -25,7 +26,7 @@ public interface VmExtension {
     Attachment attach(MachineContext context);
 
     /** One VM's attachment. */
-    @org.osgi.annotation.versioning.ConsumerType
+    @ConsumerType
     interface Attachment extends AutoCloseable {
         StateSnapshot exportState();
 

@@ -5,5 +5,8 @@
  * implement are {@code @ConsumerType}; types the framework implements are {@code @ProviderType}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0") // 1.1: MachineContext.requestRebuild
+// 2.0: Vcpu.mmu, Mmu, Translation, FaultKind, AccessType, Feature and MachineContext.exitCounter removed;
+// GuestClock (MachineContext.clock), MachineContext.resolvedExitCounter, ArchOption and ArchCapabilities.elfMachine
+// added (1.1: MachineContext.requestRebuild)
+@org.osgi.annotation.versioning.Version("2.0.0")
 package org.polyvisor.spi;

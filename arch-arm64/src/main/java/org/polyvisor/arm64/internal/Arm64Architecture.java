@@ -14,6 +14,7 @@ import org.polyvisor.arm64.spi.Stage2Provider;
 import org.polyvisor.arm64.spi.SysRegTable;
 import org.polyvisor.arm64.spi.WorldSwitchParticipant;
 import org.polyvisor.spi.ArchCapabilities;
+import org.polyvisor.spi.ArchOption;
 import org.polyvisor.spi.Architecture;
 import org.polyvisor.spi.Machine;
 import org.polyvisor.spi.MachineContext;
@@ -145,10 +146,11 @@ public final class Arm64Architecture implements Architecture {
     @Override
     public ArchCapabilities capabilities() {
         return new ArchCapabilities(ID, "AArch64 Cortex-A57 (EL0/EL1 guest, KVM-style EL2) on the QEMU virt machine",
-                Map.of("cpu", "cortex-a57", "machine", "virt,gic-version=3", "max-vcpus",
+                183 /* EM_AARCH64 */, Map.of("cpu", "cortex-a57", "machine", "virt,gic-version=3", "max-vcpus",
                         String.valueOf(VirtMachine.MAX_VCPUS), "ram-base", "0x40000000", "host-models", "vhe,nvhe",
                         "ipa-bits", "40", "engine", "interpreter"),
-                Map.of("host", "vhe|nvhe (default vhe)"));
+                List.of(new ArchOption("host", "vhe|nvhe", "vhe", "host kernel model at EL2 (KVM's VHE or nVHE)"),
+                        new ArchOption("ipa", "bits", "40", "stage 2 input address size (other sizes need feature-stage2)")));
     }
 
     @Override

@@ -14,6 +14,8 @@ import org.polyvisor.spi.MachineContext;
 @Component(service = Architecture.class, property = Architecture.PROPERTY + "=" + PpcArchitecture.ID)
 public final class PpcArchitecture implements Architecture {
     public static final String ID = "ppc-booke";
+    /** ELF e_machine of 32-bit PowerPC images (System V ABI, PowerPC supplement). */
+    static final int EM_PPC = 20;
 
     @Override
     public String id() {
@@ -23,8 +25,8 @@ public final class PpcArchitecture implements Architecture {
     @Override
     public ArchCapabilities capabilities() {
         return new ArchCapabilities(ID, "PowerPC e500mc (Book E, Embedded.Hypervisor) on a KVM-e500mc-style hypervisor,"
-                + " QEMU ppce500 machine", Map.of("cpu", "e500mc", "pvr", "0x80230020", "max-vcpus", "1",
-                "machine", "ppce500", "last-instruction", "tlbsearch,lwepx"), PpcOptions.DESCRIPTIONS);
+                + " QEMU ppce500 machine", EM_PPC, Map.of("cpu", "e500mc", "pvr", "0x80230020", "max-vcpus", "1",
+                "machine", "ppce500", "last-instruction", "tlbsearch,lwepx"), PpcOptions.DECLARED);
     }
 
     @Override

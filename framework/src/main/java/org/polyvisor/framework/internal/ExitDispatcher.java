@@ -6,6 +6,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+
+import jakarta.inject.Inject;
 
 import org.polyvisor.spi.ExitHandler;
 
@@ -17,8 +20,8 @@ import org.polyvisor.spi.ExitHandler;
  * revision's handlers would see foreign vCPU types. The lookup table is rebuilt on every registration change and
  * published through a volatile field, so the exit path reads it without locks.
  *
- * <p>It also remembers which classes ever had a handler: an exit of such a class while its handler is missing means
- * a swap is under way (the VM waits), while an exit nobody ever handled is an error.
+ * <p>It also remembers which classes ever had a handler ({@link #missingClasses}): while one of them has none, a swap
+ * of the handler's bundle is under way and the VMs of its architecture stay held until it is back.
  */
 final class ExitDispatcher {
     record Registration(ExitHandler handler, String arch, Set<String> classes, int ranking, long order,
@@ -31,7 +34,7 @@ final class ExitDispatcher {
     private volatile Map<String, Map<String, Registration[]>> table = Map.of();
     private long nextOrder;
 
-    @jakarta.inject.Inject
+    @Inject
     ExitDispatcher() {
     }
 
@@ -118,15 +121,11 @@ final class ExitDispatcher {
         return missing;
     }
 
-    synchronized boolean everHandled(String arch, String exitClass) {
-        return everHandled.contains(arch + "/" + exitClass);
-    }
-
     /** For listings: arch -> class -> handler class name. */
     synchronized Map<String, Map<String, String>> describe() {
-        Map<String, Map<String, String>> out = new java.util.TreeMap<>();
+        Map<String, Map<String, String>> out = new TreeMap<>();
         table.forEach((arch, m) -> {
-            Map<String, String> d = new java.util.TreeMap<>();
+            Map<String, String> d = new TreeMap<>();
             m.forEach((c, h) -> d.put(c, h[0].handler.getClass().getName()
                     + (h.length > 1 ? " (+" + (h.length - 1) + " of another revision)" : "")));
             out.put(arch, d);

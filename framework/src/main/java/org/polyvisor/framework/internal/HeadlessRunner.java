@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -20,6 +21,7 @@ import org.polyvisor.api.VmException;
 import org.polyvisor.api.VmInfo;
 import org.polyvisor.api.VmManager;
 import org.polyvisor.api.VmState;
+import org.polyvisor.spi.ArchCapabilities;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * class has to be shared with the launcher's class loader); this component runs the VM, streams the guest console
  * to the process's stdout byte for byte (or to the {@code OutputStream} in {@code polyvisor.run.console}), and
  * completes the future with the guest's exit status, or exceptionally with a message for the user.
+ *
+ * <p>A request with {@code polyvisor.run.describe=true} asks which architectures are installed instead: the future
+ * completes with {@link ArchitectureCatalog#describe} of them, after waiting (bounded) for the one named by
+ * {@code polyvisor.run.arch} or booting the ELF machine in {@code polyvisor.run.elfMachine}. The launcher chooses
+ * the architecture and checks the options with it, so it knows no architecture itself.
  */
 @Component(immediate = true)
 public final class HeadlessRunner {
@@ -47,13 +54,31 @@ public final class HeadlessRunner {
     @Reference(service = CompletableFuture.class, target = "(" + PREFIX + "=true)",
             cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void bindRequest(CompletableFuture<Object> result, Map<String, Object> props) {
-        Thread t = new Thread(() -> run(result, props), "pv-headless-run");
+        Runnable job = Boolean.TRUE.equals(props.get(PREFIX + ".describe")) ? () -> describe(result, props)
+                : () -> run(result, props);
+        Thread t = new Thread(job, "pv-headless-run");
         t.setDaemon(true);
         t.start();
     }
 
     void unbindRequest(CompletableFuture<Object> result) {
         // The launcher withdraws its request only when it is done with it.
+    }
+
+    private void describe(CompletableFuture<Object> result, Map<String, Object> p) {
+        Predicate<ArchCapabilities> wanted = p.get(PREFIX + ".arch") instanceof String id ? c -> c.id().equals(id)
+                : p.get(PREFIX + ".elfMachine") instanceof Integer m ? c -> c.elfMachine() == m
+                : c -> true;
+        try {
+            mgr.awaitArchitecture(wanted, ARCH_WAIT_MILLIS);
+            result.complete(ArchitectureCatalog.describe(mgr.architectureCapabilities()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result.completeExceptionally(new VmException("interrupted"));
+        } catch (RuntimeException e) {
+            LOG.error("listing the architectures failed", e);
+            result.completeExceptionally(new VmException("internal error: " + e, e));
+        }
     }
 
     private void run(CompletableFuture<Object> result, Map<String, Object> props) {
@@ -74,28 +99,17 @@ public final class HeadlessRunner {
         long timeout = number(p, "timeout", 0);
         boolean restore = p.get(PREFIX + ".restore") instanceof String;
         int id;
+        // Bundles start asynchronously: the architecture may register a moment after the launcher asks.
         if (restore) {
-            // the snapshot names its architecture; give it the same grace as a fresh run
-            long deadline = System.currentTimeMillis() + ARCH_WAIT_MILLIS;
-            while (true) {
-                try {
-                    id = mgr.restoreSnapshot(Path.of(string(p, "restore")));
-                    break;
-                } catch (VmException e) {
-                    if (!e.getMessage().contains("is not installed") || System.currentTimeMillis() > deadline) {
-                        throw e;
-                    }
-                    Thread.sleep(20);
-                }
-            }
+            Path snapshot = Path.of(string(p, "restore"));
+            String arch = SnapshotFiles.architectureOf(snapshot);
+            mgr.awaitArchitecture(c -> c.id().equals(arch), ARCH_WAIT_MILLIS);
+            id = mgr.restoreSnapshot(snapshot);
         } else {
             String arch = string(p, "arch");
             VmConfig config = new VmConfig(null, arch, number(p, "mem", 128L << 20), (int) number(p, "smp", 1),
                     Path.of(string(p, "image")), options(p.get(PREFIX + ".options")));
-            long deadline = System.currentTimeMillis() + ARCH_WAIT_MILLIS;
-            while (!mgr.hasArchitecture(arch) && System.currentTimeMillis() < deadline) {
-                Thread.sleep(20); // bundles start asynchronously; the architecture may register a moment later
-            }
+            mgr.awaitArchitecture(c -> c.id().equals(arch), ARCH_WAIT_MILLIS);
             id = mgr.create(config);
         }
         // The console goes to the process's stdout (fd 1, not System.out, which the launcher points at stderr while a

@@ -9,6 +9,8 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.polyvisor.api.VmManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +28,7 @@ public final class HotDeployInstaller implements ArtifactInstaller {
     private final BundleSwapper swapper;
 
     @Activate
-    public HotDeployInstaller(BundleContext context, @org.osgi.service.component.annotations.Reference
-            org.polyvisor.api.VmManager manager) {
+    public HotDeployInstaller(BundleContext context, @Reference VmManager manager) {
         this.context = context;
         this.swapper = new BundleSwapper(context, ((VmManagerService) manager).impl());
     }

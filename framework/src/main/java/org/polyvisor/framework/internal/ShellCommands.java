@@ -2,19 +2,24 @@ package org.polyvisor.framework.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.polyvisor.api.VmConfig;
 import org.polyvisor.api.VmException;
 import org.polyvisor.api.VmInfo;
 import org.polyvisor.api.VmManager;
+import org.polyvisor.api.VmState;
 import org.polyvisor.spi.ArchCapabilities;
+import org.polyvisor.spi.ArchOption;
 
 /**
  * The {@code pv} Gogo commands. Each returns text (Gogo prints it); a failure is an IllegalArgumentException whose
@@ -32,23 +37,18 @@ public final class ShellCommands {
     private final VmManagerImpl mgr;
     private final BundleSwapper swapper;
 
-    @org.osgi.service.component.annotations.Activate
-    public ShellCommands(@Reference VmManager manager, org.osgi.framework.BundleContext context) {
+    @Activate
+    public ShellCommands(@Reference VmManager manager, BundleContext context) {
         this.mgr = ((VmManagerService) manager).impl();
         this.swapper = new BundleSwapper(context, mgr);
     }
 
-    @Descriptor("list installed architectures and features with their capabilities, options and exit handlers")
+    @Descriptor("list installed architectures with their ELF machine, capabilities, options and exit handlers")
     public String archs() {
         StringBuilder sb = new StringBuilder();
         List<ArchCapabilities> archs = mgr.architectureCapabilities();
         sb.append("architectures:").append(archs.isEmpty() ? " none installed\n" : "\n");
         for (ArchCapabilities c : archs) {
-            describe(sb, c);
-        }
-        List<ArchCapabilities> features = mgr.featureCapabilities();
-        sb.append("features:").append(features.isEmpty() ? " none installed\n" : "\n");
-        for (ArchCapabilities c : features) {
             describe(sb, c);
         }
         sb.append("VM extensions: ").append(mgr.extensionIds().isEmpty() ? "none" : String.join(", ", mgr.extensionIds()))
@@ -61,8 +61,13 @@ public final class ShellCommands {
 
     private static void describe(StringBuilder sb, ArchCapabilities c) {
         sb.append("  ").append(c.id()).append(": ").append(c.description()).append('\n');
+        if (c.elfMachine() != ArchCapabilities.NO_ELF_MACHINE) {
+            sb.append("    elf-machine = ").append(c.elfMachine()).append('\n');
+        }
         new TreeMap<>(c.capabilities()).forEach((k, v) -> sb.append("    ").append(k).append(" = ").append(v).append('\n'));
-        new TreeMap<>(c.options()).forEach((k, v) -> sb.append("    option ").append(k).append(": ").append(v).append('\n'));
+        for (ArchOption o : c.options()) {
+            sb.append("    option ").append(o.describe()).append('\n');
+        }
     }
 
     @Descriptor("create a VM from an ELF image; prints its id")
@@ -146,19 +151,26 @@ public final class ShellCommands {
         for (VmInfo i : mgr.list()) {
             String note = !i.error().isEmpty() ? "error: " + i.error()
                     : !i.waitingFor().isEmpty() ? "waiting for " + i.waitingFor()
-                    : i.state() == org.polyvisor.api.VmState.STOPPED ? "exit status " + i.exitStatus() : "";
+                    : i.state() == VmState.STOPPED ? "exit status " + i.exitStatus() : "";
             sb.append(String.format("%-4d %-16s %-10s %-8s %5d %9dM %9dK  %s%n", i.id(), i.name(), i.arch(), i.state(),
                     i.vcpus(), i.memoryBytes() >> 20, i.residentBytes() >> 10, note));
         }
         return sb.toString();
     }
 
-    @Descriptor("exit counts of a VM by exit class")
+    @Descriptor("exit counts of a VM by exit class: exits returned to the framework, and exits the architecture resolved itself")
     public String exits(@Descriptor("VM id") int id) {
         return call(() -> {
-            StringBuilder sb = new StringBuilder();
-            mgr.exitCounts(id).forEach((k, v) -> sb.append(String.format("%-16s %,d%n", k, v)));
-            return sb.length() == 0 ? "no exits yet" : sb.toString();
+            Map<String, Long> dispatched = mgr.exitCounts(id);
+            Map<String, Long> resolved = mgr.resolvedExitCounts(id);
+            if (dispatched.isEmpty() && resolved.isEmpty()) {
+                return "no exits yet";
+            }
+            StringBuilder sb = new StringBuilder("exits returned to the framework:\n");
+            dispatched.forEach((k, v) -> sb.append(String.format("  %-16s %,d%n", k, v)));
+            sb.append("exits resolved inside the architecture:\n");
+            resolved.forEach((k, v) -> sb.append(String.format("  %-16s %,d%n", k, v)));
+            return sb.toString();
         });
     }
 
@@ -206,7 +218,7 @@ public final class ShellCommands {
             for (long v : p) {
                 sb.append(String.format(" %.2f", v / 1e6));
             }
-            java.util.Arrays.sort(p);
+            Arrays.sort(p);
             sb.append(String.format("%np50 %.2f ms, p99 %.2f ms, max %.2f ms (%d swaps)%n", p[p.length / 2] / 1e6,
                     p[Math.max(0, (int) Math.ceil(p.length * 0.99) - 1)] / 1e6, p[p.length - 1] / 1e6, p.length));
             return sb.toString();

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.jar.Attributes;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -45,7 +46,7 @@ final class SideBySideSwap {
 
     /** Why this jar cannot replace the bundle side by side, or null if it can. */
     static String whyNot(Bundle old, Path jar) throws IOException {
-        java.util.jar.Attributes mf;
+        Attributes mf;
         try {
             mf = JarManifests.mainAttributes(jar);
         } catch (IOException e) {

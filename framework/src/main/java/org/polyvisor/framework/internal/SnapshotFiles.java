@@ -29,12 +29,15 @@ import org.polyvisor.spi.StateSnapshot;
 /**
  * Snapshot files (format documented in docs/snapshot-format.md): an 8-byte magic, a format version, then a GZIP
  * stream with the VM configuration, the neutral machine and vCPU state trees, and the guest memory as a sparse list
- * of 64 KiB chunks (all-zero chunks are left out), ended by a marker. GZIP's CRC-32 and length trailer make a
+ * of 64 KiB chunks (all-zero chunks are left out), ended by a marker. Since version 2 the guest time
+ * ({@link VmClock}) comes after the extension states. GZIP's CRC-32 and length trailer make a
  * truncated or corrupted file fail to read; every count is bounds-checked.
  */
 final class SnapshotFiles {
     static final byte[] MAGIC = {'P', 'V', 'S', 'N', 'A', 'P', 0, 1};
-    static final int FORMAT_VERSION = 1;
+    /** Version 2 adds the guest time after the extensions; version 1 files still load (guest time 0). */
+    static final int FORMAT_VERSION = 2;
+    private static final int FIRST_WITH_CLOCK = 2;
     private static final long END_OF_MEMORY = -1L;
     private final SnapshotCodec codec;
 
@@ -42,7 +45,7 @@ final class SnapshotFiles {
         this.codec = codec;
     }
 
-    String save(VmManagerImpl mgr, int id, Path file) throws IOException {
+    String save(SnapshotService mgr, int id, Path file) throws IOException {
         VmImage image = mgr.exportImage(id);
         GuestMemory memory = mgr.memoryOf(id);
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
@@ -62,6 +65,7 @@ final class SnapshotFiles {
                 z.writeUTF(e.getKey());
                 codec.write(z, e.getValue());
             }
+            z.writeLong(image.guestNanos());
             byte[] buf = new byte[GuestMemory.CHUNK_SIZE];
             IOException[] failure = {null};
             memory.forEachAllocatedChunk((gpa, seg) -> {
@@ -92,16 +96,16 @@ final class SnapshotFiles {
         return seg.mismatch(MemorySegment.ofArray(new byte[(int) seg.byteSize()])) == -1;
     }
 
-    int restore(VmManagerImpl mgr, Path file) {
+    int restore(SnapshotService mgr, Path file) {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file))) {
             byte[] magic = raw.readNBytes(MAGIC.length);
             if (!Arrays.equals(magic, MAGIC)) {
                 throw new VmException(file + ": not a Polyvisor snapshot (bad magic)");
             }
             int version = new DataInputStream(raw).readInt();
-            if (version != FORMAT_VERSION) {
+            if (version < 1 || version > FORMAT_VERSION) {
                 throw new VmException(file + ": snapshot format version " + version + " is not supported (this build"
-                        + " reads version " + FORMAT_VERSION + ")");
+                        + " reads versions 1.." + FORMAT_VERSION + ")");
             }
             DataInputStream z = new DataInputStream(new BufferedInputStream(new GZIPInputStream(raw, 1 << 16)));
             VmConfig config = readConfig(z);
@@ -122,8 +126,12 @@ final class SnapshotFiles {
             for (int i = 0; i < nExt; i++) {
                 extensions.put(z.readUTF(), codec.read(z));
             }
+            long guestNanos = version >= FIRST_WITH_CLOCK ? z.readLong() : 0;
+            if (guestNanos < 0) {
+                throw new VmException(file + ": snapshot has a negative guest time (" + guestNanos + " ns)");
+            }
             byte[] buf = new byte[GuestMemory.CHUNK_SIZE];
-            return mgr.restoreImage(new VmImage(config, machine, vcpus, extensions), memory -> {
+            return mgr.restoreImage(new VmImage(config, machine, vcpus, extensions, guestNanos), memory -> {
                 while (true) {
                     long gpa = z.readLong();
                     if (gpa == END_OF_MEMORY) {
@@ -146,6 +154,21 @@ final class SnapshotFiles {
             throw new VmException(file + ": snapshot is corrupt (" + e.getMessage() + ")", e);
         } catch (IOException e) {
             throw new VmException(file + ": cannot read snapshot: " + e, e);
+        }
+    }
+
+    /** The architecture id a snapshot file names (read from its configuration, before anything is restored). */
+    static String architectureOf(Path file) {
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file))) {
+            if (!Arrays.equals(raw.readNBytes(MAGIC.length), MAGIC)) {
+                throw new VmException(file + ": not a Polyvisor snapshot (bad magic)");
+            }
+            new DataInputStream(raw).readInt(); // the format version; restore checks it
+            return new DataInputStream(new GZIPInputStream(raw, 1 << 16)).readUTF();
+        } catch (EOFException e) {
+            throw new VmException(file + ": snapshot is truncated", e);
+        } catch (IOException e) {
+            throw new VmException(file + ": cannot read snapshot: " + e.getMessage(), e);
         }
     }
 

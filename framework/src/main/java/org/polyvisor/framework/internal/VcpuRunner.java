@@ -17,16 +17,18 @@ import org.polyvisor.spi.Vcpu;
 final class VcpuRunner implements Runnable, ExitContext {
     private final Vm vm;
     private final int index;
-    private final VmManagerImpl manager;
+    private final HoldGate gate;
+    private final ExitDispatcher dispatcher;
     private final Thread thread;
     private Vcpu vcpu;
     /** Class loader of the architecture implementation the vCPU belongs to: picks that revision's exit handlers. */
     private ClassLoader archLoader;
 
-    VcpuRunner(Vm vm, int index, VmManagerImpl manager) {
+    VcpuRunner(Vm vm, int index, ExitDispatcher dispatcher) {
         this.vm = vm;
         this.index = index;
-        this.manager = manager;
+        this.gate = vm.gate;
+        this.dispatcher = dispatcher;
         this.thread = new Thread(this, "pv-vm" + vm.id + "-vcpu" + index);
         this.thread.setDaemon(true);
     }
@@ -51,8 +53,8 @@ final class VcpuRunner implements Runnable, ExitContext {
     public void run() {
         try {
             while (true) {
-                if (vm.requestPending || vcpu == null) {
-                    if (!vm.checkpoint()) {
+                if (gate.requestPending || vcpu == null) {
+                    if (!gate.checkpoint()) {
                         return;
                     }
                     // The machine may have been replaced by a swap while this thread was parked.
@@ -68,13 +70,13 @@ final class VcpuRunner implements Runnable, ExitContext {
                 }
             }
         } catch (VmException e) {
-            vm.fail("VM " + vm.id + " vCPU " + index + ": " + e.getMessage(), null);
+            gate.fail("VM " + vm.id + " vCPU " + index + ": " + e.getMessage(), null);
         } catch (Throwable t) {
-            vm.fail("VM " + vm.id + " vCPU " + index + ": internal error: " + t, t);
+            gate.fail("VM " + vm.id + " vCPU " + index + ": internal error: " + t, t);
         } finally {
             vcpu = null;
             archLoader = null; // an ended VM must not keep a replaced bundle revision reachable
-            vm.runnerExited();
+            gate.runnerExited();
         }
     }
 
@@ -93,11 +95,11 @@ final class VcpuRunner implements Runnable, ExitContext {
             }
             case Exit.Shutdown s -> {
                 vm.stats.count("SHUTDOWN");
-                vm.powerOff(s.status(), s.reason());
+                gate.powerOff(s.status(), s.reason());
                 yield false;
             }
             case Exit.Failure f -> {
-                vm.fail("VM " + vm.id + " vCPU " + index + ": " + f.message(), null);
+                gate.fail("VM " + vm.id + " vCPU " + index + ": " + f.message(), null);
                 yield false;
             }
             case Exit.ArchExit a -> handleArchExit(a);
@@ -108,21 +110,21 @@ final class VcpuRunner implements Runnable, ExitContext {
         String cls = exit.exitClass();
         vm.stats.count(cls);
         String arch = vm.config.arch();
-        ExitHandler handler = manager.dispatcher().lookup(arch, archLoader, cls);
+        ExitHandler handler = dispatcher.lookup(arch, archLoader, cls);
         if (handler == null) {
-            vm.fail("VM " + vm.id + " vCPU " + index + ": no exit handler for " + arch + " exit class " + cls
-                    + " (" + exit + "); installed handlers: " + manager.dispatcher().describe(), null);
+            gate.fail("VM " + vm.id + " vCPU " + index + ": no exit handler for " + arch + " exit class " + cls
+                    + " (" + exit + "); installed handlers: " + dispatcher.describe(), null);
             return false;
         }
         ExitAction action = handler.handle(this, exit);
         return switch (action) {
             case ExitAction.Resume r -> true;
             case ExitAction.PowerOff p -> {
-                vm.powerOff(p.status(), cls + " handler requested power-off");
+                gate.powerOff(p.status(), cls + " handler requested power-off");
                 yield false;
             }
             case ExitAction.Fail f -> {
-                vm.fail("VM " + vm.id + " vCPU " + index + ": " + f.message(), null);
+                gate.fail("VM " + vm.id + " vCPU " + index + ": " + f.message(), null);
                 yield false;
             }
         };

@@ -13,8 +13,10 @@ import org.polyvisor.spi.StateSnapshot;
  * @param machine machine-level state
  * @param vcpus   per-vCPU state
  * @param extensions state of each VM extension attached to the VM, by extension id
+ * @param guestNanos the VM's guest time ({@link VmClock}) when it was saved
  */
-record VmImage(VmConfig config, StateSnapshot machine, List<StateSnapshot> vcpus, Map<String, StateSnapshot> extensions) {
+record VmImage(VmConfig config, StateSnapshot machine, List<StateSnapshot> vcpus, Map<String, StateSnapshot> extensions,
+               long guestNanos) {
     VmImage {
         vcpus = List.copyOf(vcpus);
         extensions = Map.copyOf(extensions);

@@ -1,14 +1,16 @@
 package org.polyvisor.framework.internal;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
+import java.util.function.Predicate;
+
+import jakarta.inject.Inject;
 
 import org.polyvisor.api.VmConfig;
 import org.polyvisor.api.VmException;
@@ -19,70 +21,52 @@ import org.polyvisor.elf.ElfImage;
 import org.polyvisor.spi.ArchCapabilities;
 import org.polyvisor.spi.Architecture;
 import org.polyvisor.spi.ExitHandler;
-import org.polyvisor.spi.Feature;
 import org.polyvisor.spi.Machine;
+import org.polyvisor.spi.VmExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The VM manager. Plain Java: the OSGi component feeds it services (architectures, exit handlers, features) as they
- * come and go; tests and benchmarks call the same add/remove methods directly.
- *
- * <p>Hot swap: when an architecture goes away ({@link #removeArchitecture}, called synchronously while the old
- * service is still usable), every VM built from it is paused at an instruction boundary, its state exported through
- * the old code and the old machine closed; the VM then waits. When an architecture with the same id arrives, the
- * state is imported into a new machine and the VM continues. Exit handlers work the same way: before a handler is
- * removed, the VMs of its architecture are paused, so no exit is ever in flight without a handler; they continue
- * once every exit class that had a handler has one again.
+ * The VM manager: VM life cycle (create, start, pause, resume, stop, destroy) and queries, in front of the parts
+ * that do the other jobs: {@link VmRegistry} (VMs by id), {@link ArchitectureRegistry} (architecture services),
+ * {@link SwapCoordinator} (hot swap of architectures and exit handlers), {@link ExtensionSwaps} (VM extensions) and
+ * {@link SnapshotService}. Plain Java: the OSGi component feeds it services as they come and go; tests and
+ * benchmarks call the same add/remove methods directly.
  */
 public final class VmManagerImpl implements VmManager, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VmManagerImpl.class);
 
-    /**
-     * A registered architecture. Among equal rankings the highest preference wins: registrations start with
-     * {@code -order} (the earlier one wins, as OSGi orders services) and {@link #migrate} promotes a replacement above
-     * every other.
-     */
-    private record ArchReg(Architecture arch, int ranking, long order, long preference) {
-    }
-
-    private final Map<Integer, Vm> vms = new ConcurrentHashMap<>();
-    private final AtomicInteger nextId = new AtomicInteger(1);
+    private final VmRegistry vms = new VmRegistry();
+    private final ArchitectureRegistry architectures = new ArchitectureRegistry();
     private final ExitDispatcher dispatcher;
-    private final SnapshotCodec snapshotCodec;
-    private final List<ArchReg> architectures = new ArrayList<>();
-    private final List<Feature> features = new CopyOnWriteArrayList<>();
-    private final List<org.polyvisor.spi.VmExtension> extensions = new CopyOnWriteArrayList<>();
-    private long order;
-    private long promotions;
-    /**
-     * One service change at a time: the hold/export/import sequences of two swaps (a Felix update during a pv:swap,
-     * two DS threads) must not interleave, or one would release VMs the other still holds. Reentrant because an
-     * unregistration may hand its VMs to another registered implementation at once.
-     */
-    private final java.util.concurrent.locks.ReentrantLock swapLock = new java.util.concurrent.locks.ReentrantLock();
+    private final ExtensionSwaps extensions;
+    private final SwapCoordinator swaps;
+    private final SnapshotService snapshots;
 
     /** For tests and benchmarks outside OSGi. */
     public VmManagerImpl() {
         this(new ExitDispatcher(), new SnapshotCodec());
     }
 
-    @jakarta.inject.Inject
+    @Inject
     VmManagerImpl(ExitDispatcher dispatcher, SnapshotCodec snapshotCodec) {
         this.dispatcher = dispatcher;
-        this.snapshotCodec = snapshotCodec;
+        ReentrantLock swapLock = new ReentrantLock();
+        this.extensions = new ExtensionSwaps(vms, swapLock);
+        this.swaps = new SwapCoordinator(vms, architectures, dispatcher, extensions, swapLock);
+        this.snapshots = new SnapshotService(vms, architectures, extensions, dispatcher, this::newVm, snapshotCodec);
     }
+
+    private Vm newVm(int id, VmConfig config) {
+        return new Vm(id, config, swaps::rebuild);
+    }
+
+    // ---- services (fed by OSGi or by tests) ----
 
     /** True if an architecture with this id is registered. */
     public boolean hasArchitecture(String id) {
-        return current(id) != null;
+        return architectures.current(id) != null;
     }
-
-    ExitDispatcher dispatcher() {
-        return dispatcher;
-    }
-
-    // ---- service registry (fed by OSGi or by tests) ----
 
     public void addArchitecture(Architecture arch) {
         addArchitecture(arch, 0);
@@ -90,50 +74,12 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
 
     /** A new architecture service: VMs waiting for its id import their state into it and continue. */
     public void addArchitecture(Architecture arch, int ranking) {
-        swapLock.lock();
-        try {
-            String id = arch.id();
-            synchronized (architectures) {
-                architectures.add(new ArchReg(arch, ranking, order, -order));
-                order++;
-            }
-            LOG.info("architecture {} registered ({})", id, arch.getClass().getName());
-            if (current(id) == arch) {
-                attachWaitingVms(arch);
-            }
-        } finally {
-            swapLock.unlock();
-        }
+        swaps.addArchitecture(arch, ranking);
     }
 
-    /** VMs of the architecture's id that have no machine get one from {@code arch} and their state; under swapLock. */
-    private void attachWaitingVms(Architecture arch) {
-        String id = arch.id();
-        attach(arch, vms.values().stream().filter(vm -> vm.config.arch().equals(id) && vm.machine() == null).toList());
-    }
-
-    /** Gives each of these machine-less VMs a machine from {@code arch} and its saved state; under swapLock. */
-    private void attach(Architecture arch, List<Vm> waiting) {
-        String id = arch.id();
-        // Attach every waiting VM first and release them together afterwards: released guests compete for the
-        // cores, and a coordinator starved by them would stretch every other VM's pause.
-        List<Vm> attached = java.util.Collections.synchronizedList(new ArrayList<>());
-        Parallel.forEach(waiting, vm -> {
-            try {
-                vm.attach(arch);
-                reattachExtensions(vm);
-                attached.add(vm);
-            } catch (RuntimeException e) {
-                String msg = "VM " + vm.id + ": the " + id + " implementation refused the saved state: "
-                        + e.getMessage() + " (state kept; VM stays paused)";
-                vm.setError(msg);
-                LOG.error(msg);
-            }
-        });
-        for (Vm vm : List.copyOf(attached)) {
-            vm.release(holdArch(id));
-            releaseIfHandlersComplete(vm);
-        }
+    /** An architecture service is going away: pause its VMs and export their state through it while it still works. */
+    public void removeArchitecture(Architecture arch) {
+        swaps.removeArchitecture(arch);
     }
 
     /**
@@ -141,90 +87,7 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
      * running on {@code arch}): for tools and tests that change what an architecture builds from.
      */
     public void rebuild(Architecture arch, String reason) {
-        for (Vm vm : List.copyOf(vms.values())) {
-            if (vm.architecture() == arch) {
-                rebuild(vm, reason);
-            }
-        }
-    }
-
-    /**
-     * {@link org.polyvisor.spi.MachineContext#requestRebuild}: the VM gets a new machine from its architecture's
-     * current code, or waits (with the error) if the new machine refuses its state. An architecture asks for each of
-     * its VMs, so every VM is tried once per change.
-     */
-    void rebuild(Vm vm, String reason) {
-        swapLock.lock();
-        try {
-            if (vms.get(vm.id) != vm) {
-                return; // destroyed meanwhile
-            }
-            String id = vm.config.arch();
-            if (vm.machine() != null) {
-                vm.requestHold(holdArch(id));
-                try {
-                    vm.awaitParked(holdArch(id));
-                    vm.detach(reason);
-                } catch (RuntimeException e) {
-                    vm.setError("VM " + vm.id + ": rebuilding its machine (" + reason + ") failed: " + e.getMessage());
-                    vm.release(holdArch(id));
-                    return;
-                }
-            }
-            Architecture now = current(id);
-            if (now != null) {
-                attach(now, List.of(vm)); // a refused state leaves the VM waiting, with the error
-            }
-            LOG.info("VM {}: machine rebuilt ({}): {}", vm.id, reason, vm.machine() != null ? "running" : "waiting");
-        } finally {
-            swapLock.unlock();
-        }
-    }
-
-    /** An architecture service is going away: pause its VMs and export their state through it while it still works. */
-    public void removeArchitecture(Architecture arch) {
-        swapLock.lock();
-        try {
-            String id = arch.id();
-            List<Vm> affected = vms.values().stream().filter(vm -> vm.architecture() == arch).toList();
-            for (Vm vm : affected) {
-                vm.requestHold(holdArch(id)); // all VMs stop together: the pause does not grow with the VM count
-            }
-            Parallel.forEach(affected, vm -> {
-                try {
-                    vm.awaitParked(holdArch(id));
-                    vm.detach("architecture " + id);
-                } catch (RuntimeException e) {
-                    // the old implementation is going away whatever happens; the VM keeps what it could save
-                    String msg = "VM " + vm.id + ": exporting its state from the departing " + id
-                            + " implementation failed: "
-                            + e.getMessage();
-                    vm.setError(msg);
-                    LOG.error(msg);
-                }
-            });
-            synchronized (architectures) {
-                architectures.removeIf(r -> r.arch == arch);
-            }
-            LOG.info("architecture {} unregistered ({})", id, arch.getClass().getName());
-            Architecture replacement = current(id);
-            if (replacement != null) {
-                addArchitectureReplay(replacement);
-            }
-        } finally {
-            swapLock.unlock();
-        }
-    }
-
-    /** When another implementation of the id is still registered, move the waiting VMs to it at once. */
-    private void addArchitectureReplay(Architecture replacement) {
-        int ranking;
-        synchronized (architectures) {
-            ArchReg reg = architectures.stream().filter(r -> r.arch == replacement).findFirst().orElseThrow();
-            architectures.remove(reg);
-            ranking = reg.ranking;
-        }
-        addArchitecture(replacement, ranking);
+        swaps.rebuild(arch, reason);
     }
 
     /**
@@ -237,89 +100,7 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
      * @return how many VMs moved, and one line per VM that could not
      */
     public Migration migrate(Architecture replacement) {
-        swapLock.lock();
-        try {
-            String id = replacement.id();
-            synchronized (architectures) {
-                ArchReg reg = architectures.stream().filter(r -> r.arch == replacement).findFirst()
-                        .orElseThrow(() -> new VmException("architecture " + id + " ("
-                                + replacement.getClass().getName()
-                                + ") is not registered"));
-                architectures.remove(reg);
-                architectures.add(new ArchReg(replacement, reg.ranking, reg.order, ++promotions));
-            }
-            if (current(id) != replacement) {
-                throw new VmException("another implementation of " + id + " has a higher service ranking");
-            }
-            Map<Vm, Architecture> moving = new java.util.LinkedHashMap<>();
-            for (Vm vm : vms.values()) {
-                Architecture old = vm.architecture();
-                if (vm.config.arch().equals(id) && old != null && old != replacement && !isEnded(vm)) {
-                    moving.put(vm, old);
-                }
-            }
-            if (moving.isEmpty()) {
-                return new Migration(0, List.of(), 0);
-            }
-            ArchitectureWarmUp.run(replacement, moving.keySet().stream().map(vm -> vm.config).toList());
-            String hold = holdArch(id);
-            long held = System.nanoTime();
-            for (Vm vm : moving.keySet()) {
-                vm.requestHold(hold);
-            }
-            List<String> refused = java.util.Collections.synchronizedList(new ArrayList<>());
-            Parallel.forEach(List.copyOf(moving.entrySet()), e -> {
-                String refusal = move(e.getKey(), e.getValue(), replacement, hold);
-                if (refusal != null) {
-                    refused.add(refusal);
-                }
-            });
-            List<Vm> attached = moving.keySet().stream().filter(vm -> vm.machine() != null).toList();
-            for (Vm vm : attached) {
-                vm.release(hold);
-                releaseIfHandlersComplete(vm);
-            }
-            long heldNanos = System.nanoTime() - held;
-            LOG.info("architecture {}: {} VM(s) moved to {} in a {} us pause", id, moving.size() - refused.size(),
-                    replacement.getClass().getName(), heldNanos / 1000);
-            return new Migration(moving.size() - refused.size(), List.copyOf(refused), heldNanos);
-        } finally {
-            swapLock.unlock();
-        }
-    }
-
-    /** Moves one held VM; returns null, or why it stays on {@code old} (or without a machine). Never throws. */
-    private String move(Vm vm, Architecture old, Architecture replacement, String hold) {
-        String id = replacement.id();
-        String msg;
-        try {
-            vm.awaitParked(hold);
-            vm.detach("architecture " + id + " (moving to a new implementation)");
-        } catch (RuntimeException ex) {
-            msg = "VM " + vm.id + ": could not be moved: " + ex.getMessage()
-                    + " (it stays on the previous implementation)";
-            vm.setError(msg);
-            LOG.error(msg);
-            return msg;
-        }
-        try {
-            vm.attach(replacement);
-            reattachExtensions(vm);
-            return null;
-        } catch (RuntimeException ex) {
-            msg = "VM " + vm.id + ": the new " + id + " implementation refused the state: " + ex.getMessage();
-        }
-        try {
-            vm.attach(old); // the old code exported this state a moment ago, so it takes it back
-            reattachExtensions(vm);
-            msg += " (the VM stays on the previous implementation)";
-        } catch (RuntimeException again) {
-            msg += "; the previous implementation refused it too: " + again.getMessage()
-                    + " (state kept; VM stays paused)";
-        }
-        vm.setError(msg);
-        LOG.error(msg);
-        return msg;
+        return swaps.migrate(replacement);
     }
 
     /**
@@ -330,200 +111,40 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
     }
 
     public void addExitHandler(ExitHandler handler, String arch, String[] exitClasses, int ranking) {
-        swapLock.lock();
-        try {
-            dispatcher.add(handler, arch, exitClasses, ranking);
-            for (Vm vm : vms.values()) {
-                if (vm.config.arch().equals(arch)) {
-                    releaseIfHandlersComplete(vm);
-                }
-            }
-        } finally {
-            swapLock.unlock();
-        }
+        swaps.addExitHandler(handler, arch, exitClasses, ranking);
     }
 
-    /**
-     * Pause the VMs that use the handler first, so no exit is in flight while it disappears. VMs that use another
-     * revision's handler (a make-before-break swap) keep running.
-     */
+    /** The VMs that use the handler are paused first, so no exit is in flight while it disappears. */
     public void removeExitHandler(ExitHandler handler, String arch) {
-        swapLock.lock();
-        try {
-            List<Vm> held = new ArrayList<>();
-            for (Vm vm : vms.values()) {
-                if (vm.config.arch().equals(arch) && !isEnded(vm)
-                        && (vm.architecture() == null || dispatcher.selects(arch, vm.architectureLoader(), handler))) {
-                    vm.requestHold(holdHandlers(arch));
-                    held.add(vm);
-                }
-            }
-            for (Vm vm : held) {
-                vm.awaitParked(holdHandlers(arch));
-            }
-            dispatcher.remove(handler);
-            for (Vm vm : held) {
-                releaseIfHandlersComplete(vm);
-            }
-        } finally {
-            swapLock.unlock();
-        }
-    }
-
-    private void releaseIfHandlersComplete(Vm vm) {
-        String arch = vm.config.arch();
-        if (vm.isHeld(holdHandlers(arch)) && dispatcher.missingClasses(arch).isEmpty()) {
-            vm.release(holdHandlers(arch));
-        }
+        swaps.removeExitHandler(handler, arch);
     }
 
     /** A new extension: attached to VMs that wait for its id (their saved state is imported). */
-    public void addExtension(org.polyvisor.spi.VmExtension ext) {
-        swapLock.lock();
-        try {
-            extensions.add(ext);
-            for (Vm vm : vms.values()) {
-                if (vm.waitsForExtension(ext.id()) && vm.machine() != null
-                        && currentExtension(ext.id(), vm.architectureLoader()) == ext) {
-                    attachWaiting(vm, ext);
-                }
-            }
-        } finally {
-            swapLock.unlock();
-        }
+    public void addExtension(VmExtension ext) {
+        extensions.add(ext);
     }
 
-    /** Gives a VM that waits for the extension's id its saved state back through {@code ext}, then lets it go. */
-    private static void attachWaiting(Vm vm, org.polyvisor.spi.VmExtension ext) {
-        try {
-            vm.attachExtension(ext);
-            vm.release(holdExtension(ext.id()));
-        } catch (RuntimeException e) {
-            vm.setError("VM " + vm.id + ": extension " + ext.id() + " refused the saved state: " + e.getMessage()
-                    + " (state kept; VM stays paused)");
-        }
-    }
-
-    /**
-     * An extension is going away: pause the VMs it is attached to and export its state while it still works. VMs
-     * attached to another instance of the same id (another bundle revision) are not touched.
-     */
-    public void removeExtension(org.polyvisor.spi.VmExtension ext) {
-        swapLock.lock();
-        try {
-            List<Vm> affected = vms.values().stream().filter(vm -> vm.attachedExtension(ext.id()) == ext).toList();
-            for (Vm vm : affected) {
-                vm.requestHold(holdExtension(ext.id()));
-            }
-            for (Vm vm : affected) {
-                vm.awaitParked(holdExtension(ext.id()));
-                vm.detachExtension(ext.id());
-            }
-            extensions.remove(ext);
-            for (Vm vm : affected) {
-                org.polyvisor.spi.VmExtension other = vm.machine() == null ? null
-                        : currentExtension(ext.id(), vm.architectureLoader());
-                if (other != null) { // otherwise the VM waits for the id; addExtension attaches it when one comes
-                    attachWaiting(vm, other);
-                }
-            }
-        } finally {
-            swapLock.unlock();
-        }
-    }
-
-    /**
-     * The extension to attach for an id: one loaded by the same class loader as the VM's architecture (its own
-     * bundle revision) if there is one, else the earliest registered.
-     */
-    private org.polyvisor.spi.VmExtension currentExtension(String id, ClassLoader preferred) {
-        org.polyvisor.spi.VmExtension first = null;
-        for (org.polyvisor.spi.VmExtension e : extensions) {
-            if (e.id().equals(id)) {
-                if (preferred != null && e.getClass().getClassLoader() == preferred) {
-                    return e;
-                }
-                if (first == null) {
-                    first = e;
-                }
-            }
-        }
-        return first;
-    }
-
-    /** After a machine swap: re-attach every extension the VM had; one that is away makes the VM wait for it. */
-    private void reattachExtensions(Vm vm) {
-        for (String id : vm.extensionIds()) {
-            if (vm.hasExtension(id)) {
-                continue;
-            }
-            org.polyvisor.spi.VmExtension ext = currentExtension(id, vm.architectureLoader());
-            if (ext == null) {
-                if (!vm.isHeld(holdExtension(id))) {
-                    vm.hold(holdExtension(id));
-                }
-            } else {
-                vm.attachExtension(ext);
-            }
-        }
-    }
-
-    private static String holdExtension(String id) {
-        return "extension " + id;
+    /** An extension is going away: the VMs it is attached to are paused and its state exported while it works. */
+    public void removeExtension(VmExtension ext) {
+        extensions.remove(ext);
     }
 
     public List<String> extensionIds() {
-        return extensions.stream().map(org.polyvisor.spi.VmExtension::id).sorted().toList();
-    }
-
-    public void addFeature(Feature feature) {
-        features.add(feature);
-    }
-
-    public void removeFeature(Feature feature) {
-        features.remove(feature);
-    }
-
-    private static String holdArch(String id) {
-        return "architecture " + id;
-    }
-
-    private static String holdHandlers(String arch) {
-        return "exit handlers of " + arch;
-    }
-
-    private static boolean isEnded(Vm vm) {
-        VmState s = vm.state();
-        return s == VmState.STOPPED || s == VmState.FAILED;
-    }
-
-    private Architecture current(String id) {
-        synchronized (architectures) {
-            return architectures.stream().filter(r -> r.arch.id().equals(id))
-                    .max(Comparator.comparingInt(ArchReg::ranking).thenComparingLong(ArchReg::preference))
-                    .map(ArchReg::arch).orElse(null);
-        }
+        return extensions.ids();
     }
 
     /** Installed architectures' capabilities, by id. */
     public List<ArchCapabilities> architectureCapabilities() {
-        List<ArchCapabilities> out = new ArrayList<>();
-        synchronized (architectures) {
-            for (ArchReg r : architectures) {
-                out.add(r.arch.capabilities());
-            }
-        }
-        out.sort(Comparator.comparing(ArchCapabilities::id));
-        return out;
+        return architectures.capabilities();
     }
 
-    public List<ArchCapabilities> featureCapabilities() {
-        List<ArchCapabilities> out = new ArrayList<>();
-        for (Feature f : features) {
-            out.add(f.capabilities());
-        }
-        out.sort(Comparator.comparing(ArchCapabilities::id));
-        return out;
+    /**
+     * Waits until an architecture matching {@code wanted} is registered (bundles start asynchronously), or the timeout
+     * passes; empty if none came.
+     */
+    public Optional<ArchCapabilities> awaitArchitecture(Predicate<ArchCapabilities> wanted, long timeoutMillis)
+            throws InterruptedException {
+        return architectures.await(wanted, timeoutMillis);
     }
 
     /** Exit handlers by architecture and class (for {@code pv:archs}). */
@@ -535,14 +156,13 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
 
     @Override
     public int create(VmConfig config) {
-        Architecture arch = current(config.arch());
+        Architecture arch = architectures.current(config.arch());
         if (arch == null) {
             throw new VmException("no architecture '" + config.arch() + "' is installed (installed: "
-                    + installedIds() + ")");
+                    + architectures.installedIds() + ")");
         }
         ElfImage image = config.image() == null ? null : ElfImage.read(config.image());
-        int id = nextId.getAndIncrement();
-        Vm vm = new Vm(id, config, this);
+        Vm vm = newVm(vms.nextId(), config);
         Machine machine = null;
         try {
             machine = arch.createMachine(vm);
@@ -554,14 +174,10 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
                 machine.boot(image);
             }
             vm.bind(arch, machine);
-            for (org.polyvisor.spi.VmExtension ext : extensions) {
-                if (ext.appliesTo(config) && !vm.hasExtension(ext.id())) {
-                    vm.attachExtension(ext);
-                }
-            }
+            extensions.attachNew(vm);
         } catch (RuntimeException e) {
-            for (String ext : vm.extensionIds()) {
-                vm.detachExtension(ext);
+            for (String ext : vm.extensions.ids()) {
+                vm.extensions.detach(ext);
             }
             if (machine != null) {
                 machine.close();
@@ -570,64 +186,49 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
             throw e instanceof VmException ve ? new VmException("cannot create VM: " + ve.getMessage(), ve)
                     : new VmException("cannot create VM: " + config.arch() + " failed: " + e, e);
         }
-        vms.put(id, vm);
-        LOG.info("VM {} created: {} {} MiB, {} vCPU(s), image {}", id, config.arch(), config.memoryBytes() >> 20,
+        vms.add(vm);
+        LOG.info("VM {} created: {} {} MiB, {} vCPU(s), image {}", vm.id, config.arch(), config.memoryBytes() >> 20,
                 config.vcpus(), config.image());
-        return id;
-    }
-
-    private String installedIds() {
-        synchronized (architectures) {
-            return architectures.isEmpty() ? "none"
-                    : String.join(", ", architectures.stream().map(r -> r.arch.id()).distinct().sorted().toList());
-        }
-    }
-
-    private Vm vm(int id) {
-        Vm vm = vms.get(id);
-        if (vm == null) {
-            throw new VmException("no VM with id " + id + " (VMs: " + new TreeMap<>(vms).keySet() + ")");
-        }
-        return vm;
+        return vm.id;
     }
 
     @Override
     public void start(int id) {
-        vm(id).start(this);
+        vms.get(id).start(dispatcher);
     }
 
     @Override
     public void pause(int id) {
-        Vm vm = vm(id);
+        Vm vm = vms.get(id);
         VmState s = vm.state();
         if (s != VmState.RUNNING && s != VmState.WAITING) {
             throw new VmException("VM " + id + " is " + s + "; only a RUNNING VM can be paused");
         }
-        vm.hold(Vm.HOLD_USER);
+        vm.hold(HoldGate.HOLD_USER);
     }
 
     @Override
     public void resume(int id) {
-        Vm vm = vm(id);
-        if (!vm.isHeld(Vm.HOLD_USER)) {
+        Vm vm = vms.get(id);
+        if (!vm.gate.isHeld(HoldGate.HOLD_USER)) {
             throw new VmException("VM " + id + " is " + vm.state() + ", not paused by a user");
         }
-        vm.release(Vm.HOLD_USER);
+        vm.gate.release(HoldGate.HOLD_USER);
     }
 
     @Override
     public void stop(int id) {
-        Vm vm = vm(id);
-        vm.requestStop();
+        Vm vm = vms.get(id);
+        vm.gate.requestStop();
         vm.joinRunners(5_000);
     }
 
     @Override
     public void destroy(int id) {
-        Vm vm = vm(id);
-        vm.requestStop();
+        Vm vm = vms.get(id);
+        vm.gate.requestStop();
         vm.joinRunners(5_000);
-        vms.remove(id);
+        vms.remove(vm);
         Machine m = vm.machine();
         if (m != null) {
             try {
@@ -642,57 +243,65 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
 
     @Override
     public List<VmInfo> list() {
-        List<VmInfo> out = new ArrayList<>();
-        for (Vm vm : new TreeMap<>(vms).values()) {
-            out.add(vm.info());
-        }
-        return out;
+        return vms.sorted().stream().map(Vm::info).toList();
     }
 
     @Override
     public VmInfo info(int id) {
-        return vm(id).info();
+        return vms.get(id).info();
     }
 
+    /** Exits {@code Vcpu.run()} returned to the framework, by class. */
     @Override
     public Map<String, Long> exitCounts(int id) {
-        return vm(id).stats.snapshot();
+        return vms.get(id).stats.dispatched();
+    }
+
+    /** Exits the architecture resolved inside {@code Vcpu.run()} (interrupts, stage 2 faults...), by class. */
+    public Map<String, Long> resolvedExitCounts(int id) {
+        return vms.get(id).stats.resolved();
     }
 
     @Override
     public byte[] consoleTail(int id) {
-        return vm(id).console.tail();
+        return vms.get(id).console.tail();
     }
 
     @Override
     public AutoCloseable attachConsole(int id, IntConsumer sink) {
-        return vm(id).console.attach(sink);
+        return vms.get(id).console.attach(sink);
     }
 
     /** Feeds bytes to the guest's console input (UART receive side). */
     public void typeConsole(int id, byte[] bytes) {
-        vm(id).console.type(bytes);
+        vms.get(id).console.type(bytes);
     }
 
     @Override
     public VmInfo awaitTermination(int id, long timeoutMillis) throws InterruptedException {
-        return vm(id).awaitTermination(timeoutMillis);
+        Vm vm = vms.get(id);
+        vm.gate.awaitTermination(timeoutMillis);
+        return vm.info();
     }
 
     @Override
     public List<Map<String, Long>> registers(int id) {
-        return vm(id).registers();
+        return vms.get(id).registers();
     }
 
     /** Device map of a VM (for the shell). */
     public String devices(int id) {
-        return vm(id).bus.describe();
+        return vms.get(id).bus.describe();
     }
 
-    /** Instructions retired per vCPU (for MIPS figures). */
+    /** The VM's guest time in nanoseconds: it advances only while the VM runs ({@link VmClock}). */
+    public long guestNanos(int id) {
+        return vms.get(id).clock.nanos();
+    }
+
+    /** Instructions retired, summed over the vCPUs (for MIPS figures). */
     public long instructionsRetired(int id) {
-        Vm vm = vm(id);
-        Machine m = vm.machine();
+        Machine m = vms.get(id).machine();
         long total = 0;
         if (m != null) {
             for (int i = 0; i < m.vcpuCount(); i++) {
@@ -705,76 +314,13 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
     // ---- snapshots ----
 
     /** Writes a paused, created or stopped VM to a snapshot file (docs/snapshot-format.md). Returns a summary. */
-    public String saveSnapshot(int id, java.nio.file.Path file) throws java.io.IOException {
-        return new SnapshotFiles(snapshotCodec).save(this, id, file);
+    public String saveSnapshot(int id, Path file) throws IOException {
+        return snapshots.save(id, file);
     }
 
     /** Creates a VM from a snapshot file, paused; a corrupt or truncated file is refused with a message. */
-    public int restoreSnapshot(java.nio.file.Path file) {
-        return new SnapshotFiles(snapshotCodec).restore(this, file);
-    }
-
-    /** Restores guest memory contents for {@link #restoreImage}. */
-    interface MemoryFiller {
-        void fill(org.polyvisor.memory.GuestMemory memory) throws java.io.IOException;
-    }
-
-    org.polyvisor.memory.GuestMemory memoryOf(int id) {
-        return vm(id).memory;
-    }
-
-    /** State of a paused, created or stopped VM for a snapshot file. */
-    VmImage exportImage(int id) {
-        Vm vm = vm(id);
-        VmState s = vm.state();
-        if (s == VmState.RUNNING || s == VmState.WAITING) {
-            throw new VmException("VM " + id + " is " + s + ": pause it before saving a snapshot");
-        }
-        Machine m = vm.machine();
-        if (m == null) {
-            throw new VmException("VM " + id + " has no machine (its architecture is not installed)");
-        }
-        List<org.polyvisor.spi.StateSnapshot> vcpus = new ArrayList<>();
-        for (int i = 0; i < m.vcpuCount(); i++) {
-            vcpus.add(m.vcpu(i).exportState());
-        }
-        return new VmImage(vm.config, m.exportState(), vcpus, vm.exportExtensions());
-    }
-
-    /** Creates a VM from a snapshot: machine from the architecture, memory filled, state imported; left paused. */
-    int restoreImage(VmImage image, MemoryFiller filler) throws java.io.IOException {
-        VmConfig config = image.config();
-        Architecture arch = current(config.arch());
-        if (arch == null) {
-            throw new VmException("snapshot is of architecture '" + config.arch() + "', which is not installed (installed: "
-                    + installedIds() + ")");
-        }
-        int id = nextId.getAndIncrement();
-        Vm vm = new Vm(id, config, this);
-        Machine machine = null;
-        try {
-            machine = arch.createMachine(vm);
-            filler.fill(vm.memory);
-            machine.importState(image.machine());
-            for (int i = 0; i < machine.vcpuCount(); i++) {
-                machine.vcpu(i).importState(image.vcpus().get(i));
-            }
-            vm.bind(arch, machine);
-            image.extensions().forEach(vm::saveExtensionState);
-            reattachExtensions(vm); // an extension that is not installed makes the VM wait for it
-        } catch (RuntimeException | java.io.IOException e) {
-            if (machine != null) {
-                machine.close();
-            }
-            vm.memory.close();
-            throw e;
-        }
-        vms.put(id, vm);
-        vm.hold(Vm.HOLD_USER);
-        vm.start(this);
-        LOG.info("VM {} restored from a snapshot ({} {} MiB, {} vCPU(s)), paused", id, config.arch(),
-                config.memoryBytes() >> 20, config.vcpus());
-        return id;
+    public int restoreSnapshot(Path file) {
+        return snapshots.restore(file);
     }
 
     /**
@@ -782,7 +328,7 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
      * a guest experiences in a swap is this minus the time the swap began.
      */
     public long lastResumeNanos(int id) {
-        return vm(id).lastResumeNanos;
+        return vms.get(id).gate.lastResumeNanos;
     }
 
     /**
@@ -790,17 +336,17 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
      * running VM to pause to the moment a vCPU ran guest code again on the new implementation.
      */
     public long[] swapPauses(int id) {
-        return vm(id).swapPauses();
+        return vms.get(id).gate.swapPauses();
     }
 
     /** Stops and destroys every VM. */
     @Override
     public void close() {
-        for (Integer id : new ArrayList<>(vms.keySet())) {
+        for (Vm vm : new ArrayList<>(vms.sorted())) {
             try {
-                destroy(id);
+                destroy(vm.id);
             } catch (RuntimeException e) {
-                LOG.warn("destroying VM {} failed: {}", id, e.toString());
+                LOG.warn("destroying VM {} failed: {}", vm.id, e.toString());
             }
         }
     }

@@ -1,5 +1,6 @@
 package org.polyvisor.framework.internal;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
@@ -15,12 +16,12 @@ import org.polyvisor.api.VmInfo;
 import org.polyvisor.api.VmManager;
 import org.polyvisor.spi.Architecture;
 import org.polyvisor.spi.ExitHandler;
-import org.polyvisor.spi.Feature;
+import org.polyvisor.spi.VmExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Registers the {@link VmManager} service and feeds the manager the architecture, exit-handler and feature services
+ * Registers the {@link VmManager} service and feeds the manager the architecture, exit-handler and extension services
  * as they come and go. The unbind methods run synchronously while a service unregisters, so the old implementation
  * is still usable there: that is where VMs are paused and their state exported (hot swap).
  */
@@ -65,21 +66,11 @@ public final class VmManagerService implements VmManager {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void bindFeature(Feature feature) {
-        impl.addFeature(feature);
-    }
-
-    void unbindFeature(Feature feature) {
-        impl.removeFeature(feature);
-    }
-
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void bindExtension(org.polyvisor.spi.VmExtension extension) {
+    void bindExtension(VmExtension extension) {
         impl.addExtension(extension);
     }
 
-    void unbindExtension(org.polyvisor.spi.VmExtension extension) {
+    void unbindExtension(VmExtension extension) {
         impl.removeExtension(extension);
     }
 
@@ -99,7 +90,7 @@ public final class VmManagerService implements VmManager {
         if (o instanceof String[] a) {
             return a;
         }
-        if (o instanceof java.util.Collection<?> c) {
+        if (o instanceof Collection<?> c) {
             return c.stream().map(String::valueOf).toArray(String[]::new);
         }
         return new String[0];

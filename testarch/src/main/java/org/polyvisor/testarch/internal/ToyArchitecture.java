@@ -1,5 +1,6 @@
 package org.polyvisor.testarch.internal;
 
+import java.util.List;
 import java.util.Map;
 
 import org.osgi.service.component.annotations.Activate;
@@ -9,6 +10,7 @@ import org.polyvisor.spi.ArchCapabilities;
 import org.polyvisor.spi.Architecture;
 import org.polyvisor.spi.Machine;
 import org.polyvisor.spi.MachineContext;
+import org.polyvisor.testarch.ToyIsa;
 
 /**
  * The test-only architecture {@code test}. {@code stateVersion} is the version of the state format this
@@ -36,9 +38,9 @@ public final class ToyArchitecture implements Architecture {
 
     @Override
     public ArchCapabilities capabilities() {
-        return new ArchCapabilities("test", "toy ISA for testing the framework (not a real CPU)",
+        return new ArchCapabilities("test", "toy ISA for testing the framework (not a real CPU)", ToyIsa.EM_TOY,
                 Map.of("max-vcpus", String.valueOf(MAX_VCPUS), "state-version", String.valueOf(stateVersion)),
-                Map.of());
+                List.of());
     }
 
     @Override

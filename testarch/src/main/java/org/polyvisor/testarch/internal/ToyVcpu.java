@@ -9,9 +9,7 @@ import java.util.Map;
 import org.polyvisor.api.GuestPhysicalAddress;
 import org.polyvisor.memory.GuestMemory;
 import org.polyvisor.spi.Exit;
-import org.polyvisor.spi.Mmu;
 import org.polyvisor.spi.StateSnapshot;
-import org.polyvisor.spi.Translation;
 import org.polyvisor.spi.Vcpu;
 import org.polyvisor.spi.WakeSignal;
 import org.polyvisor.testarch.ToyIsa;
@@ -185,14 +183,6 @@ public final class ToyVcpu implements Vcpu {
         }
         m.put("pc", pc);
         return m;
-    }
-
-    @Override
-    public Mmu mmu() {
-        // The toy machine has no MMU: virtual equals physical.
-        return (address, access, privileged) -> memory.isRam(address.value())
-                ? new Translation.Mapped(GuestPhysicalAddress.of(address.value()), 4096)
-                : new Translation.Fault(org.polyvisor.spi.FaultKind.TRANSLATION, -1, "not RAM");
     }
 
     @Override

@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
-import org.polyvisor.api.GuestPhysicalAddress;
 import org.polyvisor.arm64.internal.cpu.Cpu;
 import org.polyvisor.arm64.internal.cpu.Exceptions;
 import org.polyvisor.arm64.internal.gic.GicV3;
@@ -18,12 +17,8 @@ import org.polyvisor.arm64.internal.hyp.VirtualIrq;
 import org.polyvisor.arm64.internal.hyp.WorldSwitch;
 import org.polyvisor.arm64.internal.timer.VirtualTimer;
 import org.polyvisor.arm64.spi.SysReg;
-import org.polyvisor.spi.AccessType;
 import org.polyvisor.spi.Exit;
-import org.polyvisor.spi.FaultKind;
-import org.polyvisor.spi.Mmu;
 import org.polyvisor.spi.StateSnapshot;
-import org.polyvisor.spi.Translation;
 import org.polyvisor.spi.Vcpu;
 import org.polyvisor.spi.WakeSignal;
 
@@ -464,31 +459,6 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
             m.put(h, hw.read(h));
         }
         return m;
-    }
-
-    @Override
-    public Mmu mmu() {
-        return (address, access, privileged) -> {
-            int acc = access == AccessType.READ ? Cpu.ACC_R : access == AccessType.WRITE ? Cpu.ACC_W : Cpu.ACC_X;
-            long[] res = new long[2];
-            sw.withGuestView(() -> {
-                res[0] = cpu.probe(address.value(), acc, !privileged);
-                res[1] = cpu.probeFaultStatus();
-            });
-            long p = res[0];
-            if (p >= 0) {
-                return new Translation.Mapped(new GuestPhysicalAddress(p), 4096);
-            }
-            int fsc = (int) res[1];
-            FaultKind k = switch (fsc & 0x3C) {
-                case 0x00 -> FaultKind.ADDRESS_SIZE;
-                case 0x04 -> FaultKind.TRANSLATION;
-                case 0x08 -> FaultKind.ACCESS_FLAG;
-                case 0x0C -> FaultKind.PERMISSION;
-                default -> FaultKind.EXTERNAL;
-            };
-            return new Translation.Fault(k, fsc & 3, "FSC 0x" + Integer.toHexString(fsc));
-        };
     }
 
     @Override

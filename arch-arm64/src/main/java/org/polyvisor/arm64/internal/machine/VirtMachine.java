@@ -108,8 +108,8 @@ public final class VirtMachine implements Machine {
         }
         participants.listen(onParticipantsChanged);
         // Exits resolved inside run() still show in pv:exits, next to the ones the framework dispatches.
-        stage2.countFaultsIn(context.exitCounter("hyp.STAGE2_FAULT"));
-        java.util.concurrent.atomic.LongAdder irq = context.exitCounter("hyp.IRQ");
+        stage2.countFaultsIn(context.resolvedExitCounter("STAGE2_FAULT"));
+        java.util.concurrent.atomic.LongAdder irq = context.resolvedExitCounter("IRQ");
         for (Arm64Vcpu v : vcpus) {
             v.countIrqExitsIn(irq);
         }

@@ -9,7 +9,6 @@ import org.polyvisor.ppc.internal.cpu.SprTable;
 import org.polyvisor.ppc.internal.exec.Cpu;
 import org.polyvisor.ppc.internal.exec.Interpreter;
 import org.polyvisor.spi.Exit;
-import org.polyvisor.spi.Mmu;
 import org.polyvisor.spi.StateSnapshot;
 import org.polyvisor.spi.Vcpu;
 import org.polyvisor.spi.WakeSignal;
@@ -29,7 +28,6 @@ public final class PpcVcpu implements Vcpu {
     /** The machine's power-off request, or null while it runs (read between batches). */
     private final Supplier<Exit.Shutdown> shutdownRequest;
     private final WakeSignal wake = new WakeSignal();
-    private final PpcMmu mmu;
     private volatile boolean kicked;
 
     /**
@@ -42,7 +40,6 @@ public final class PpcVcpu implements Vcpu {
         this.cpu = cpu;
         this.hyp = hyp;
         this.shutdownRequest = shutdownRequest;
-        this.mmu = new PpcMmu(cpu, hyp.guestTlb());
         hyp.load(index);
     }
 
@@ -140,11 +137,6 @@ public final class PpcVcpu implements Vcpu {
         m.put("jit.blocks", cpu.compiler.compiled());
         m.put("jit.failures", cpu.compiler.failures());
         return m;
-    }
-
-    @Override
-    public Mmu mmu() {
-        return mmu;
     }
 
     @Override

@@ -68,7 +68,7 @@ public final class PpcMachine implements Machine {
         Hypervisor hyp = new Hypervisor(cpu, context.memory(), 1 + index, loader);
         hyp.deviceMap(a -> context.mmio().isMapped(GuestPhysicalAddress.of(a)));
         // exits resolved inside the hypervisor layer show in pv:exits next to those that reach the framework
-        hyp.stats.reportTo(name -> context.exitCounter("hyp." + name));
+        hyp.stats.reportTo(name -> context.resolvedExitCounter(name));
         return new PpcVcpu(index, cpu, hyp, this::shutdownRequest);
     }
 

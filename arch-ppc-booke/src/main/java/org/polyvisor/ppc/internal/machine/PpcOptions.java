@@ -1,9 +1,11 @@
 package org.polyvisor.ppc.internal.machine;
 
+import java.util.List;
 import java.util.Map;
 
 import org.polyvisor.api.VmConfig;
 import org.polyvisor.api.VmException;
+import org.polyvisor.spi.ArchOption;
 
 /**
  * VM options of ppc-booke, validated against the allowed values.
@@ -15,10 +17,12 @@ import org.polyvisor.api.VmException;
  *                 off = 0, interpreter only)
  */
 public record PpcOptions(String lastInst, boolean mmuV2, int jitThreshold) {
-    public static final Map<String, String> DESCRIPTIONS = Map.of(
-            "lastinst", "tlbsearch|lwepx (default tlbsearch): how the hypervisor reads the guest's last instruction",
-            "mmu", "v1|v2 (default v1): MMU architecture version the guest sees",
-            "jit", "on|off|N (default on = 32): executions before a guest block is compiled to bytecode");
+    /** The options as the architecture declares them (run --help, pv:archs, the launcher's checks). */
+    public static final List<ArchOption> DECLARED = List.of(
+            new ArchOption("lastinst", "tlbsearch|lwepx", "tlbsearch",
+                    "how the hypervisor reads the guest's last instruction"),
+            new ArchOption("mmu", "v1|v2", "v1", "MMU architecture version the guest sees"),
+            new ArchOption("jit", "on|off|N", "on", "executions before a guest block is compiled to bytecode (on = 32)"));
 
     public static PpcOptions from(VmConfig config) {
         String lastInst = "tlbsearch";
