@@ -1,0 +1,161 @@
+package org.polyvisor.testkit;
+
+import java.io.ByteArrayOutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.polyvisor.api.VmConfig;
+import org.polyvisor.elf.ElfImage;
+import org.polyvisor.memory.GuestMemory;
+import org.polyvisor.spi.Architecture;
+import org.polyvisor.spi.Exit;
+import org.polyvisor.spi.ExitAction;
+import org.polyvisor.spi.ExitContext;
+import org.polyvisor.spi.ExitHandler;
+import org.polyvisor.spi.Machine;
+import org.polyvisor.spi.MachineContext;
+import org.polyvisor.spi.Vcpu;
+import org.polyvisor.standalone.MachineHarness;
+
+/**
+ * Drives vCPU 0 of one machine on the calling thread, with the framework's exit semantics and no VM manager: for
+ * unit tests that look at the machine between runs and for benchmarks that measure the calling thread. The exit
+ * switch is the framework's: MMIO goes to the device bus, a shutdown or power-off ends the run with its status, a
+ * failure or an exit no handler claims ends it with the message, a kick after the deadline ends it as a timeout.
+ */
+public final class MachineRunner implements AutoCloseable {
+    /** How a run ended: {@code failure} is null after a clean shutdown or power-off. */
+    public record Result(String console, int status, String failure, long instructions, long nanos, long cpuNanos) {
+    }
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final MachineHarness context;
+    private final Machine machine;
+    private final Map<String, ExitHandler> handlers = new HashMap<>();
+
+    /** Builds the machine for {@code config} and boots {@code image} into it. */
+    public MachineRunner(Architecture architecture, VmConfig config, ElfImage image) {
+        context = new MachineHarness(config, out::write);
+        machine = architecture.createMachine(context);
+        machine.boot(image);
+    }
+
+    /** Dispatches these exit classes to the handler, as the framework's whiteboard would. */
+    public MachineRunner handler(ExitHandler handler, String... exitClasses) {
+        for (String c : exitClasses) {
+            handlers.put(c, handler);
+        }
+        return this;
+    }
+
+    public Machine machine() {
+        return machine;
+    }
+
+    public MachineContext context() {
+        return context;
+    }
+
+    public GuestMemory memory() {
+        return context.memory();
+    }
+
+    /** The console so far. */
+    public String console() {
+        return out.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Runs vCPU 0 until the guest stops, fails, or {@code timeout} passes (one kick at the deadline ends it). */
+    public Result run(Duration timeout) {
+        Vcpu vcpu = machine.vcpu(0);
+        ExitContext exitContext = new ExitContext() {
+            @Override
+            public int vmId() {
+                return context.vmId();
+            }
+
+            @Override
+            public Vcpu vcpu() {
+                return vcpu;
+            }
+
+            @Override
+            public Machine machine() {
+                return machine;
+            }
+
+            @Override
+            public MachineContext machineContext() {
+                return context;
+            }
+        };
+        long start = System.nanoTime();
+        long cpuStart = THREADS.getCurrentThreadCpuTime();
+        long deadline = start + timeout.toNanos();
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
+                .daemon().name("machine-runner-deadline").unstarted(r));
+        ScheduledFuture<?> kick = timer.schedule(vcpu::kick, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        try {
+            while (true) {
+                switch (vcpu.run()) {
+                    case Exit.Mmio m -> {
+                        if (m.write()) {
+                            context.mmio().write(m.address(), m.size(), m.value());
+                        } else {
+                            vcpu.completeMmioRead(context.mmio().read(m.address(), m.size()));
+                        }
+                    }
+                    case Exit.Shutdown s -> {
+                        return result(s.status(), null, vcpu, start, cpuStart);
+                    }
+                    case Exit.Kicked k -> {
+                        if (System.nanoTime() - deadline >= 0) {
+                            return result(-1, "timeout after " + timeout.toMillis() + " ms", vcpu, start, cpuStart);
+                        }
+                    }
+                    case Exit.Failure f -> {
+                        return result(-1, f.message(), vcpu, start, cpuStart);
+                    }
+                    case Exit.ArchExit a -> {
+                        ExitHandler h = handlers.get(a.exitClass());
+                        if (h == null) {
+                            return result(-1, "no handler for exit class " + a.exitClass() + ": " + a, vcpu, start,
+                                    cpuStart);
+                        }
+                        ExitAction act = h.handle(exitContext, a);
+                        if (act instanceof ExitAction.PowerOff p) {
+                            return result(p.status(), null, vcpu, start, cpuStart);
+                        }
+                        if (act instanceof ExitAction.Fail f) {
+                            return result(-1, f.message(), vcpu, start, cpuStart);
+                        }
+                    }
+                }
+            }
+        } finally {
+            kick.cancel(false);
+            timer.shutdownNow();
+        }
+    }
+
+    private Result result(int status, String failure, Vcpu vcpu, long start, long cpuStart) {
+        return new Result(console(), status, failure, vcpu.instructionsRetired(), System.nanoTime() - start,
+                THREADS.getCurrentThreadCpuTime() - cpuStart);
+    }
+
+    @Override
+    public void close() {
+        machine.close();
+        context.close();
+    }
+}
