@@ -3,10 +3,9 @@ package org.polyvisor.distribution;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.ref.WeakReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
@@ -14,7 +13,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.wiring.BundleWiring;
 
 /**
  * A feature bundle swapped under running VMs, in a Felix of its own: installing and removing the feature rebuilds
@@ -56,18 +54,19 @@ class FeatureSwapIT {
         int[] vms = new int[2];
         try {
             feature.start();
-            felix.waitFor(() -> felix.serviceRegistered(sysRegTable), 10_000);
+            felix.waitFor("the feature's " + sysRegTable + " service", () -> felix.serviceRegistered(sysRegTable),
+                    10_000);
             String bsn = feature.getSymbolicName();
             for (int i = 0; i < vms.length; i++) {
                 vms[i] = felix.createAndStart("arm64", "128M", Dist.guest("arm64/featreg"));
             }
             int swapsWhileRunning = 0;
-            List<WeakReference<ClassLoader>> replaced = new ArrayList<>();
+            ReplacedLoaders replaced = new ReplacedLoaders();
             for (int i = 1; i <= 13; i++) {
                 if (felix.state(vms[0]).equals("RUNNING")) {
                     swapsWhileRunning++;
                 }
-                replaced.add(new WeakReference<>(felix.bundle(bsn).adapt(BundleWiring.class).getClassLoader()));
+                replaced.add(felix.bundle(bsn));
                 if (i <= 10) {
                     felix.updateBundle(bsn, jar, "0.1.0.feat" + i, () -> felix.serviceRegistered(sysRegTable));
                 } else {
@@ -79,15 +78,16 @@ class FeatureSwapIT {
             }
             assertTrue(swapsWhileRunning >= 6, "only " + swapsWhileRunning + " of 13 feature swaps hit a running VM");
             // the VMs' machines were rebuilt with each new revision's registers: none keeps an old revision alive
-            long alive = HotSwapSupport.reachableAfterGc(replaced);
-            assertEquals(0, alive, alive + " of 13 replaced feature revisions are still reachable");
+            List<String> alive = replaced.reachableAfterGc(Duration.ofSeconds(20));
+            assertEquals(List.of(), alive, "of 13 replaced feature revisions, these class loaders are still reachable");
             assertEquals("RUNNING", felix.state(vms[0]), "the architecture swap must hit a running VM");
             Path armJar = dir.resolve("arm64.jar");
             Files.write(armJar, HotSwapSupport.withVersion(HotSwapSupport.distributionJar("polyvisor-arch-arm64"),
                     "0.1.0.withfeature"));
             String out = felix.gogo("pv:swap org.polyvisor.arch.arm64 " + armJar);
             assertTrue(out.contains("updated in place") && out.contains("org.polyvisor.testfeature"), out);
-            felix.waitFor(() -> felix.architectureRegistered("arm64") && felix.serviceRegistered(sysRegTable), 10_000);
+            felix.waitFor("arm64 and the feature's " + sysRegTable + " after the arm64 swap",
+                    () -> felix.architectureRegistered("arm64") && felix.serviceRegistered(sysRegTable), 10_000);
             for (int id : vms) {
                 assertEquals(Dist.golden("arm64/featreg"), felix.awaitStoppedAndConsole(id, 180_000),
                         "console of arm64 VM " + id);

@@ -37,7 +37,7 @@ class HotFolderIT {
                 Files.write(tmp, HotSwapSupport.withVersion(felix.testarchJarBytes(), version));
                 Files.move(tmp, hot.resolve("polyvisor-testarch.jar"), StandardCopyOption.REPLACE_EXISTING,
                         StandardCopyOption.ATOMIC_MOVE);
-                felix.waitFor(() -> felix.bundle(HotSwapSupport.TESTARCH).getVersion().toString().equals(version)
+                felix.waitFor("testarch " + version + " from the hot folder", () -> felix.bundle(HotSwapSupport.TESTARCH).getVersion().toString().equals(version)
                         && felix.architectureRegistered("test"), 20_000);
                 assertEquals(version, felix.bundle(HotSwapSupport.TESTARCH).getVersion().toString(),
                         "the installed bundle was replaced, round " + i);

@@ -3,8 +3,10 @@ package org.polyvisor.distribution;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,6 +29,8 @@ import org.polyvisor.launcher.Mode;
 import org.polyvisor.launcher.PolyvisorLauncher;
 import org.polyvisor.testarch.ToyIsa;
 import org.polyvisor.testarch.ToyProgram;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
 
 /**
  * A real Felix from the assembled distribution plus the test architecture bundle, driven through Gogo commands
@@ -57,7 +61,8 @@ public final class HotSwapSupport implements AutoCloseable {
         List<Path> extras = new ArrayList<>(List.of(Dist.TEST_BUNDLES));
         extras.addAll(moreBundles);
         HotSwapSupport s = new HotSwapSupport(PolyvisorLauncher.start(Dist.HOME, Mode.HEADLESS, extras, config));
-        s.waitFor(() -> s.architectureRegistered("test") && s.hasPvCommands(), 20_000);
+        s.waitFor("the test architecture and the pv commands", () -> s.architectureRegistered("test")
+                && s.hasPvCommands(), 20_000);
         return s;
     }
 
@@ -140,7 +145,7 @@ public final class HotSwapSupport implements AutoCloseable {
         Bundle b = bundle(bsn);
         b.update(new ByteArrayInputStream(withVersion(jar, version)));
         refresh(b);
-        waitFor(ready, 10_000);
+        waitFor(bsn + " " + version + " ready after its update", ready, 10_000);
     }
 
     /** The same jar with another Bundle-Version: what a rebuilt bundle looks like to the framework. */
@@ -197,7 +202,8 @@ public final class HotSwapSupport implements AutoCloseable {
 
     /** Waits until the VM stopped or failed; returns its console text ("FAILED: ..." when it did not stop). */
     public String awaitStoppedAndConsole(int id, long millis) throws Exception {
-        waitFor(() -> state(id).equals("STOPPED") || state(id).equals("FAILED"), millis);
+        waitFor("VM " + id + " STOPPED or FAILED", () -> state(id).equals("STOPPED") || state(id).equals("FAILED"),
+                millis);
         String state = state(id);
         if (!state.equals("STOPPED")) {
             return state + ": " + gogo("pv:list");
@@ -241,20 +247,11 @@ public final class HotSwapSupport implements AutoCloseable {
         }
     }
 
-    /**
-     * Collects garbage until every referenced class loader is gone or 20 s have passed; returns how many are still
-     * reachable (replaced bundle revisions must not be kept alive by threads, caches or loggers).
-     */
-    public static long reachableAfterGc(List<java.lang.ref.WeakReference<ClassLoader>> loaders)
-            throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 20_000;
-        long alive;
-        do {
-            System.gc();
-            Thread.sleep(100);
-            alive = loaders.stream().filter(r -> r.get() != null).count();
-        } while (alive > 0 && System.currentTimeMillis() < deadline);
-        return alive;
+    /** Writes a heap dump of live objects to target/NAME-millis.hprof (to find what keeps a class loader). */
+    public static Path dumpHeap(String name) throws IOException {
+        Path file = Path.of("target", name + "-" + System.currentTimeMillis() + ".hprof").toAbsolutePath();
+        ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).dumpHeap(file.toString(), true);
+        return file;
     }
 
     boolean hasPvCommands() {
@@ -266,16 +263,22 @@ public final class HotSwapSupport implements AutoCloseable {
         return Gogo.run(ctx, command);
     }
 
-    public void waitFor(BooleanSupplier condition, long millis) {
-        long deadline = System.currentTimeMillis() + millis;
-        while (!condition.getAsBoolean() && System.currentTimeMillis() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+    /** Waits until {@code condition} holds; on timeout the test fails with the bundles' and VMs' states. */
+    public void waitFor(String description, BooleanSupplier condition, long millis) {
+        Await.until(description, condition, Duration.ofMillis(millis), this::describe);
+    }
+
+    /** Bundles that are not active, and the VM list: what a failed wait reports. */
+    String describe() {
+        String bundles = Arrays.stream(ctx.getBundles()).filter(b -> b.getState() != Bundle.ACTIVE)
+                .map(b -> b.getSymbolicName() + " " + b.getVersion() + " state " + b.getState()).toList().toString();
+        String vms;
+        try {
+            vms = gogo("pv:list");
+        } catch (Exception e) {
+            vms = "(pv:list failed: " + e.getMessage() + ")";
         }
+        return "bundles not active: " + bundles + "; VMs:\n" + vms;
     }
 
     @Override

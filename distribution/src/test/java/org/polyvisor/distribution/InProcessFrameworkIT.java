@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Hashtable;
@@ -15,7 +16,6 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
@@ -80,8 +80,8 @@ class InProcessFrameworkIT {
         assertTrue(locations.stream().anyMatch(l -> l.contains("polyvisor-testarch")), "testarch installed: " + locations);
         assertTrue(locations.stream().anyMatch(l -> l.contains("polyvisor-framework")), "framework installed");
         assertFalse(locations.stream().anyMatch(l -> l.contains("gogo.shell")), "no interactive shell in headless mode");
-        waitFor(() -> notActive().isEmpty(), 5_000);
-        assertEquals(List.of(), notActive(), "bundles that are not ACTIVE");
+        Await.until("every bundle ACTIVE", () -> notActive().isEmpty(), Duration.ofSeconds(5),
+                () -> "bundles not ACTIVE: " + notActive());
         assertEquals(5, framework.adapt(org.osgi.framework.startlevel.FrameworkStartLevel.class).getStartLevel(),
                 "framework start level = highest bundle level");
     }
@@ -100,18 +100,15 @@ class InProcessFrameworkIT {
 
     @Test
     void everyArchitectureBundleRegistersAnArchitecture() throws Exception {
-        // the test architecture, and each arch bundle of the distribution that is a DS bundle already
-        Set<String> expected = new TreeSet<>(Set.of("test"));
-        Path arm64 = Dist.level5Jar("polyvisor-arch-arm64");
-        if (arm64 != null && Dist.isComponentBundle(arm64)) {
-            expected.add("arm64");
+        // the test architecture and each architecture bundle of the distribution, which must be a DS bundle
+        for (String jar : List.of("polyvisor-arch-arm64", "polyvisor-arch-ppc-booke")) {
+            Path bundle = Dist.level5Jar(jar);
+            assertTrue(bundle != null, "no " + jar + " jar in " + Dist.HOME.resolve("bundles/5"));
+            assertTrue(Dist.isComponentBundle(bundle), bundle + " declares no DS components (Service-Component)");
         }
-        Path ppc = Dist.level5Jar("polyvisor-arch-ppc-booke");
-        if (ppc != null && Dist.isComponentBundle(ppc)) {
-            expected.add("ppc-booke");
-        }
-        waitFor(() -> architectures().containsAll(expected), SERVICE_WAIT_MS);
-        assertTrue(architectures().containsAll(expected), "architectures " + architectures() + " ⊇ " + expected);
+        Set<String> expected = new TreeSet<>(Set.of("test", "arm64", "ppc-booke"));
+        Await.until("the architectures " + expected, () -> architectures().containsAll(expected),
+                Duration.ofMillis(SERVICE_WAIT_MS), () -> "architectures " + architectures());
     }
 
     private static Set<String> architectures() {
@@ -143,7 +140,8 @@ class InProcessFrameworkIT {
     @Test
     void gogoPvArchsListsTheArchitectures() throws Exception {
         awaitService("org.polyvisor.spi.Architecture", "(polyvisor.arch=test)");
-        waitFor(() -> hasCommand("pv", "archs"), SERVICE_WAIT_MS);
+        Await.until("the pv:archs command", () -> hasCommand("pv", "archs"), Duration.ofMillis(SERVICE_WAIT_MS),
+                () -> "bundles " + bundleStates());
         String out = gogo("pv:archs");
         assertTrue(out.contains("test"), "pv:archs output:\n" + out);
         for (String arch : architectures()) {
@@ -186,23 +184,22 @@ class InProcessFrameworkIT {
     // --- helpers ---------------------------------------------------------------------------------------------
 
     static ServiceReference<?> awaitService(String clazz, String filter) {
-        long deadline = System.currentTimeMillis() + SERVICE_WAIT_MS;
-        while (true) {
-            try {
-                ServiceReference<?>[] refs = ctx.getAllServiceReferences(clazz, filter);
-                if (refs != null && refs.length > 0) {
-                    return refs[0];
-                }
-            } catch (InvalidSyntaxException e) {
-                throw new IllegalArgumentException(e);
-            }
-            if (System.currentTimeMillis() > deadline) {
-                fail("no " + clazz + (filter == null ? "" : " " + filter) + " service within " + SERVICE_WAIT_MS
-                        + " ms; bundles: " + Arrays.stream(ctx.getBundles())
-                                .map(b -> b.getSymbolicName() + "=" + b.getState()).toList());
-            }
-            sleep(50);
+        Await.until(clazz + (filter == null ? "" : " " + filter) + " service", () -> service(clazz, filter) != null,
+                Duration.ofMillis(SERVICE_WAIT_MS), () -> "bundles " + bundleStates());
+        return service(clazz, filter);
+    }
+
+    private static ServiceReference<?> service(String clazz, String filter) {
+        try {
+            ServiceReference<?>[] refs = ctx.getAllServiceReferences(clazz, filter);
+            return refs != null && refs.length > 0 ? refs[0] : null;
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException(e);
         }
+    }
+
+    private static List<String> bundleStates() {
+        return Arrays.stream(ctx.getBundles()).map(b -> b.getSymbolicName() + "=" + b.getState()).toList();
     }
 
     static boolean hasCommand(String scope, String function) {
@@ -219,21 +216,5 @@ class InProcessFrameworkIT {
     static String gogo(String command) throws Exception {
         awaitService("org.apache.felix.service.command.CommandProcessor", null);
         return Gogo.run(ctx, command);
-    }
-
-    static void waitFor(BooleanSupplier condition, long millis) {
-        long deadline = System.currentTimeMillis() + millis;
-        while (!condition.getAsBoolean() && System.currentTimeMillis() < deadline) {
-            sleep(50);
-        }
-    }
-
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -53,7 +53,10 @@ class ExtensionSwapTest {
         mgr.start(id);
         int swaps = 0;
         while (swaps < 20 && mgr.info(id).state() == VmState.RUNNING) {
-            Thread.sleep(2);
+            Await.untilExitsPass(mgr, id, Await.exits(mgr, id)); // the guest ran since the last swap
+            if (mgr.info(id).state() != VmState.RUNNING) {
+                break;
+            }
             mgr.removeExtension(ext);
             VmInfo waiting = mgr.info(id);
             if (waiting.state() != VmState.STOPPED) {
@@ -86,7 +89,7 @@ class ExtensionSwapTest {
         mgr.addExtension(ext);
         int id = mgr.create(VmConfig.of("test", 1 << 20, 1, elf));
         mgr.start(id);
-        Thread.sleep(5);
+        Await.untilExitsPass(mgr, id, 10); // mid-run
         mgr.removeExtension(ext);
         mgr.removeArchitecture(arch);
         assertEquals("extension toy-counter, architecture test", mgr.info(id).waitingFor());

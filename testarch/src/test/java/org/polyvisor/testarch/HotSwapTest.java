@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -13,6 +15,7 @@ import org.polyvisor.api.VmConfig;
 import org.polyvisor.api.VmInfo;
 import org.polyvisor.api.VmState;
 import org.polyvisor.framework.internal.VmManagerImpl;
+import org.polyvisor.spi.ExitAction;
 import org.polyvisor.spi.ExitHandler;
 import org.polyvisor.testarch.internal.HcallHandler;
 import org.polyvisor.testarch.internal.ToyArchitecture;
@@ -59,11 +62,17 @@ class HotSwapTest {
         void run(int round) throws Exception;
     }
 
-    /** Runs the step up to 20 times, 3 ms apart, while the first VM runs; at least 5 must happen mid-run. */
+    /**
+     * Runs the step up to 20 times while the first VM runs, each time after the guest made progress (more exits) since
+     * the step before; at least 5 must happen mid-run.
+     */
     private void whileRunning(int[] ids, String what, Step step) throws Exception {
         int rounds = 0;
         while (rounds < 20 && mgr.info(ids[0]).state() == VmState.RUNNING) {
-            Thread.sleep(3);
+            Await.untilExitsPass(mgr, ids[0], Await.exits(mgr, ids[0]));
+            if (mgr.info(ids[0]).state() != VmState.RUNNING) {
+                break;
+            }
             step.run(rounds);
             rounds++;
         }
@@ -74,7 +83,7 @@ class HotSwapTest {
         for (int i = 0; i < ids.length; i++) {
             VmInfo info = mgr.awaitTermination(ids[i], 30_000);
             assertEquals(VmState.STOPPED, info.state(), info.toString());
-            assertEquals(expected, outs[i].toString(java.nio.charset.StandardCharsets.ISO_8859_1));
+            assertEquals(expected, outs[i].toString(StandardCharsets.ISO_8859_1));
         }
     }
 
@@ -117,14 +126,13 @@ class HotSwapTest {
             assertTrue(m.refused().isEmpty(), m.refused().toString());
             // a pause is recorded when the vCPU thread gets back to guest code: wait for this move's
             int moved = round + 1;
-            long deadline = System.currentTimeMillis() + 5_000;
-            while (mgr.swapPauses(ids[0]).length < moved && mgr.info(ids[0]).state() == VmState.RUNNING
-                    && System.currentTimeMillis() < deadline) {
-                Thread.sleep(1);
-            }
+            Await.until("the pause of move " + moved + " recorded on VM " + ids[0],
+                    () -> mgr.swapPauses(ids[0]).length >= moved || mgr.info(ids[0]).state() != VmState.RUNNING,
+                    Duration.ofSeconds(5), () -> mgr.swapPauses(ids[0]).length + " pauses, " + mgr.info(ids[0]));
             int pausesBefore = mgr.swapPauses(ids[0]).length;
             mgr.removeArchitecture(current[0]); // nobody runs on it any more
-            Thread.sleep(20); // time for a (wrongly) paused VM to resume and record the pause
+            // a (wrongly) paused VM records the pause before it runs guest code again: wait for its next exit
+            Await.untilExitsPass(mgr, ids[0], Await.exits(mgr, ids[0]));
             assertEquals(pausesBefore, mgr.swapPauses(ids[0]).length, "removing the old implementation paused a VM");
             current[0] = next;
         });
@@ -151,7 +159,7 @@ class HotSwapTest {
         ToyArchitecture v2 = install(new ToyArchitecture(2));
         ByteArrayOutputStream[] outs = new ByteArrayOutputStream[1];
         int[] ids = startAll(elf, outs);
-        Thread.sleep(10);
+        Await.untilExitsPass(mgr, ids[0], 10); // mid-run
         ToyArchitecture v1 = new ToyArchitecture(1); // reads only version 1 state
         mgr.addArchitecture(v1, 10); // ranked above: rebuilt machines come from it
         mgr.rebuild(v2, "test: feature X went away");
@@ -170,7 +178,7 @@ class HotSwapTest {
         install(new ToyArchitecture(2));
         ByteArrayOutputStream[] outs = new ByteArrayOutputStream[1];
         int[] ids = startAll(elf, outs);
-        Thread.sleep(10);
+        Await.untilExitsPass(mgr, ids[0], 10); // mid-run
         ToyArchitecture v1 = new ToyArchitecture(1); // reads only version 1 state
         mgr.addArchitecture(v1);
         VmManagerImpl.Migration m = mgr.migrate(v1);
@@ -195,7 +203,7 @@ class HotSwapTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         mgr.attachConsole(id, out::write);
         mgr.start(id);
-        Thread.sleep(10);
+        Await.untilExitsPass(mgr, id, 10); // mid-run
         mgr.removeArchitecture(v2);
         VmInfo waiting = mgr.info(id);
         assertEquals(VmState.WAITING, waiting.state());
@@ -208,7 +216,7 @@ class HotSwapTest {
         mgr.addArchitecture(new ToyArchitecture(2), 10); // a compatible one with higher ranking
         VmInfo done = mgr.awaitTermination(id, 30_000);
         assertEquals(VmState.STOPPED, done.state(), done.toString());
-        assertEquals(expected, out.toString(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertEquals(expected, out.toString(StandardCharsets.ISO_8859_1));
     }
 
     @Test
@@ -222,16 +230,20 @@ class HotSwapTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         mgr.attachConsole(id, out::write);
         mgr.start(id);
-        Thread.sleep(10);
+        Await.untilExitsPass(mgr, id, 10); // mid-run
         mgr.removeExitHandler(first, "test");
         VmInfo waiting = mgr.info(id);
         assertEquals(VmState.WAITING, waiting.state());
         assertEquals("exit handlers of test", waiting.waitingFor());
-        Thread.sleep(10);
+        // waiting means parked: the vCPU thread blocks and the guest makes no exits (none could be handled)
+        long exits = Await.exits(mgr, id);
+        Await.untilVcpusBlocked(id, 1);
+        assertEquals(exits, Await.exits(mgr, id), "a VM waiting for its exit handlers ran on");
+        assertEquals(VmState.WAITING, mgr.info(id).state());
         mgr.addExitHandler(new HcallHandler(), "test", new String[] {"HCALL"}, 0);
         VmInfo done = mgr.awaitTermination(id, 30_000);
         assertEquals(VmState.STOPPED, done.state(), done.toString());
-        assertEquals(expected, out.toString(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertEquals(expected, out.toString(StandardCharsets.ISO_8859_1));
     }
 
     @Test
@@ -239,7 +251,7 @@ class HotSwapTest {
         Path elf = ToyProgram.builder().li(1, 3).hcall(0xDEAD).writeTo(dir.resolve("r.elf"));
         mgr.addArchitecture(new ToyArchitecture());
         mgr.addExitHandler(new HcallHandler(), "test", new String[] {"HCALL"}, 0);
-        mgr.addExitHandler((ctx, exit) -> new org.polyvisor.spi.ExitAction.PowerOff(77), "test",
+        mgr.addExitHandler((ctx, exit) -> new ExitAction.PowerOff(77), "test",
                 new String[] {"HCALL"}, 5);
         int id = mgr.create(VmConfig.of("test", 1 << 20, 1, elf));
         mgr.start(id);

@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 
 import org.junit.jupiter.api.AfterEach;
@@ -50,7 +51,9 @@ class SnapshotTest {
         ByteArrayOutputStream before = new ByteArrayOutputStream();
         mgr.attachConsole(id, before::write);
         mgr.start(id);
-        Thread.sleep(30);
+        // mid-run: the guest printed some of its 3,000 letters, however fast the machine is
+        Await.until("VM " + id + " printing 10 characters", () -> before.size() >= 10, Duration.ofSeconds(10),
+                () -> before.size() + " characters, " + mgr.info(id));
         mgr.pause(id);
         Path snap = dir.resolve("vm.pvsnap");
         String summary = mgr.saveSnapshot(id, snap);

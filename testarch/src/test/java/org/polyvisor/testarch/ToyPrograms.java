@@ -8,11 +8,6 @@ final class ToyPrograms {
     }
 
     /**
-     * A checksum loop: {@code rounds} outer iterations of 2,000 arithmetic instructions each; after every round it
-     * prints the low byte of the checksum, makes a hypercall and reads the UART status (so exits of every kind
-     * happen all the time), then powers off with status 0.
-     */
-    /**
      * Like {@link #checksum} but every round also adds the checksum to the toy-counter device and prints a letter
      * derived from the counter's value, so a lost counter state changes the output.
      */
@@ -27,6 +22,11 @@ final class ToyPrograms {
                 .writeTo(dir.resolve("counter-" + rounds + ".elf"));
     }
 
+    /**
+     * A checksum loop: {@code rounds} outer iterations of 2,000 arithmetic instructions each; after every round it
+     * prints the low byte of the checksum, makes a hypercall and reads the UART status (so exits of every kind
+     * happen all the time), then powers off with status 0.
+     */
     static Path checksum(Path dir, int rounds) {
         return ToyProgram.builder()
                 .li(1, 1).li(2, rounds).li(4, 31)

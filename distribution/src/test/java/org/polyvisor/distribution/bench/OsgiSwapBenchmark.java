@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.polyvisor.distribution.Dist;
 import org.polyvisor.distribution.HotSwapSupport;
 
 /**
@@ -28,7 +29,7 @@ public final class OsgiSwapBenchmark {
         boolean arm64 = what.equals("arm64") || device;
         boolean pvswap = args.length > 3 && args[3].equals("pvswap");
         try (HotSwapSupport felix = HotSwapSupport.start()) {
-            Path image = arm64 ? org.polyvisor.distribution.Dist.REPO.resolve("guests/arm64/swapload.elf")
+            Path image = arm64 ? Dist.REPO.resolve("guests/arm64/swapload.elf")
                     : HotSwapSupport.busyGuest(Files.createTempDirectory("pv-bench"), 1_000_000);
             byte[] jar = device ? HotSwapSupport.distributionJar("polyvisor-device-pl031")
                     : arm64 ? HotSwapSupport.distributionJar("polyvisor-arch-arm64") : felix.testarchJarBytes();
@@ -39,7 +40,9 @@ public final class OsgiSwapBenchmark {
             for (int i = 0; i < vms; i++) {
                 ids[i] = arm64 ? felix.createAndStart("arm64", "128M", image) : felix.createAndStart(image);
             }
-            Thread.sleep(500);
+            for (int id : ids) { // every guest running its loop before the first swap
+                felix.waitFor("VM " + id + " printing", () -> consoleLength(felix, id) > 0, 60_000);
+            }
             List<Long> updateMillis = new ArrayList<>();
             for (int s = 1; s <= swaps; s++) {
                 long t0 = System.nanoTime();
@@ -59,6 +62,8 @@ public final class OsgiSwapBenchmark {
                     }
                 }
                 updateMillis.add((System.nanoTime() - t0) / 1_000_000);
+                // paces the load (not a synchronisation): back-to-back swaps would measure the swap queue, and a
+                // benchmark of swaps under running guests wants the guests to run between them
                 Thread.sleep(50);
             }
             List<Long> pauses = new ArrayList<>();
@@ -72,6 +77,14 @@ public final class OsgiSwapBenchmark {
                     vms, swaps, p.length, p[p.length / 2] / 1000.0,
                     p[Math.max(0, (int) Math.ceil(p.length * 0.99) - 1)] / 1000.0, p[p.length - 1] / 1000.0,
                     updateMillis.stream().sorted().toList().get(updateMillis.size() / 2));
+        }
+    }
+
+    private static int consoleLength(HotSwapSupport felix, int vm) {
+        try {
+            return felix.gogo("pv:console " + vm).length();
+        } catch (Exception e) {
+            throw new IllegalStateException("pv:console " + vm + " failed: " + e.getMessage(), e);
         }
     }
 }

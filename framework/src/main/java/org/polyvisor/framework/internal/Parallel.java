@@ -3,6 +3,7 @@ package org.polyvisor.framework.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -23,9 +24,22 @@ final class Parallel {
                 action.accept(items.get(i));
             }
         };
+        // A finished Thread keeps its Runnable, and a finished worker can stay reachable: Felix 7.0.5's
+        // BundleClassLoader.defineClassParallel leaves a (class name -> thread) entry in its m_classLocks when the
+        // thread finds the class defined by another one after registering itself. Two workers loading the same
+        // class of a new revision hit that, and the current revision's loader then kept the worker, its task and
+        // the swapped VMs (a destroyed VM with its PL031 attachment kept that PL031 revision). So the helpers reach
+        // the work only through this reference, which is cleared when the swap is done.
+        AtomicReference<Runnable> work = new AtomicReference<>(loop);
+        Runnable helper = () -> {
+            Runnable task = work.get();
+            if (task != null) {
+                task.run();
+            }
+        };
         List<Thread> helpers = new ArrayList<>();
         for (int w = 1; w < workers; w++) {
-            helpers.add(Thread.ofPlatform().daemon().name("pv-swap-worker-" + w).start(loop));
+            helpers.add(Thread.ofPlatform().daemon().name("pv-swap-worker-" + w).start(helper));
         }
         loop.run();
         boolean interrupted = false;
@@ -39,6 +53,7 @@ final class Parallel {
                 }
             }
         }
+        work.set(null);
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
