@@ -29,8 +29,30 @@ final class VcpuRunner implements Runnable, ExitContext {
         this.index = index;
         this.gate = vm.gate;
         this.dispatcher = dispatcher;
-        this.thread = new Thread(this, "pv-vm" + vm.id + "-vcpu" + index);
+        this.thread = new Thread(new Detached(this), "pv-vm" + vm.id + "-vcpu" + index);
         this.thread.setDaemon(true);
+    }
+
+    /**
+     * The thread's Runnable, which lets go of the runner as soon as it starts. A finished Thread keeps its Runnable,
+     * and Felix 7.0.5 can keep a finished thread reachable from a bundle class loader (BundleClassLoader.
+     * defineClassParallel leaves a class-name -> thread entry in m_classLocks when another thread defined the class
+     * first; see Parallel): through this runner it would keep the destroyed VM, its machine and its extensions'
+     * bundle revisions.
+     */
+    private static final class Detached implements Runnable {
+        private VcpuRunner runner;
+
+        Detached(VcpuRunner runner) {
+            this.runner = runner;
+        }
+
+        @Override
+        public void run() {
+            VcpuRunner r = runner;
+            runner = null;
+            r.run();
+        }
     }
 
     Thread thread() {
