@@ -26,7 +26,7 @@ public final class TimeBase {
     }
 
     /** Ticks in {@code nanos} of guest time: floor(nanos * 2 / 5) without overflowing for large values. */
-    static long ticksOf(long nanos) {
+    public static long ticksOf(long nanos) {
         return nanos / NANOS_PER_2_TICKS * 2 + nanos % NANOS_PER_2_TICKS * 2 / NANOS_PER_2_TICKS;
     }
 

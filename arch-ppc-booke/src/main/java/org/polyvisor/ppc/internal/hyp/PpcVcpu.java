@@ -142,6 +142,7 @@ public final class PpcVcpu implements Vcpu {
         m.put("xer", cpu.xer & 0xFFFF_FFFFL);
         m.put("lr", cpu.lr & 0xFFFF_FFFFL);
         m.put("ctr", cpu.ctr & 0xFFFF_FFFFL);
+        m.put("tb", cpu.timeBase.now()); // the 64-bit time base as mftbu:mftb would read it now
         for (Spr s : SprTable.all()) {
             m.put(s.name(), cpu.spr[s.num()] & 0xFFFF_FFFFL);
         }
