@@ -3,10 +3,11 @@ package org.polyvisor.ppc.internal.cpu;
 import java.util.function.LongSupplier;
 
 /**
- * The time base of QEMU's ppce500 (400 MHz, its PLATFORM_CLK_FREQ_HZ) counted from the VM's guest time, as QEMU's
- * cpu_ppc_load_tbl counts from QEMU_CLOCK_VIRTUAL plus the tb_offset a guest write sets (Power ISA 2.06 Book III-E,
- * 9.2 "Time Base"). Guest time stands still while the VM is paused, held for a swap or waiting for a bundle, so the
- * time base, the decrementer and every deadline derived from it stand still too, and a snapshot round-trips exactly.
+ * The time base (Power ISA 2.06 Book III-E, "Timer Facilities") of QEMU's ppce500, 400 MHz (its
+ * PLATFORM_CLK_FREQ_HZ), counted from the VM's guest time as QEMU's cpu_ppc_load_tbl counts from QEMU_CLOCK_VIRTUAL
+ * plus the tb_offset a guest write sets. Guest time stands still while the VM is paused, held for a swap or waiting
+ * for a bundle, so the time base, the decrementer and every deadline derived from them stand still too, and a
+ * snapshot round-trips exactly.
  *
  * <p>The core does not know the hypervisor or the framework: the machine passes the guest clock as a plain source of
  * nanoseconds. {@link #now()} is the guest's {@code mftb}: one source read and integer arithmetic, no allocation.
