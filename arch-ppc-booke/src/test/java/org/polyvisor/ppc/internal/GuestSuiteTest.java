@@ -23,7 +23,8 @@ class GuestSuiteTest {
     void guestPrintsGoldenOutput(String guest) throws Exception {
         byte[] expected = Golden.expected(GuestRun.elf(guest));
         GuestRun.Result r = GuestRun.run(guest);
-        Golden.assertSameBytes(expected, r.console(), guest + " console (VM " + r.info() + ", exits " + r.exits() + ")");
+        Golden.assertSameBytes(expected, r.console(), guest + " console (VM " + r.info() + ", exits " + r.exits()
+                + ")");
         assertEquals(VmState.STOPPED, r.info().state(), r.info().error());
         assertEquals(0, r.info().exitStatus());
     }

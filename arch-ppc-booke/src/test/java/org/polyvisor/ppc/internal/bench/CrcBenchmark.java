@@ -44,7 +44,8 @@ public final class CrcBenchmark {
             for (int i = 0; i < repeats; i++) {
                 long t0 = System.nanoTime();
                 qemu.run(elf, Duration.ofMinutes(10));
-                System.out.printf("qemu-system-ppc: %.3f s wall (includes QEMU start-up)%n", (System.nanoTime() - t0) / 1e9);
+                System.out.printf("qemu-system-ppc: %.3f s wall (includes QEMU start-up)%n",
+                        (System.nanoTime() - t0) / 1e9);
             }
         } else {
             System.out.println("qemu-system-ppc not on PATH or a jit option given: no comparison");
