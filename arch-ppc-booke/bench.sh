@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/find-jdk.sh
-./mvnw -B -ntp -o -q -pl arch-ppc-booke test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp \
+./mvnw -B -ntp -o -q -pl arch-ppc-booke -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp \
   -Dmdep.includeScope=test
 cls="$1"; shift
 exec java --enable-native-access=ALL-UNNAMED -cp "arch-ppc-booke/target/classes:arch-ppc-booke/target/test-classes:$(cat arch-ppc-booke/target/bench.cp)" \

@@ -14,14 +14,25 @@ import org.polyvisor.spi.MmioBus;
 /**
  * A machine context without a VM manager, for driving one {@link Machine} directly on the calling thread
  * (architecture unit tests, benchmarks that measure the calling thread): the framework's guest memory and device
- * bus, console output to a callback, no console input, a guest clock that always runs, no exit statistics. Close it
- * to free the guest memory.
+ * bus, console output to a callback, no console input, a guest clock that always runs (or one the test controls),
+ * no exit statistics. Close it to free the guest memory.
  */
 public final class MachineHarness implements MachineContext, AutoCloseable {
     private final StandaloneContext context;
+    private final GuestClock clock;
 
+    /** A harness whose guest clock always runs ({@link GuestClock#HOST}): nothing pauses a VM here. */
     public MachineHarness(VmConfig config, IntConsumer consoleOutput) {
+        this(config, consoleOutput, GuestClock.HOST);
+    }
+
+    /**
+     * A harness with the given guest clock: a test that stops and advances it plays the framework's pause and
+     * resume, and can tell guest time from host time.
+     */
+    public MachineHarness(VmConfig config, IntConsumer consoleOutput, GuestClock clock) {
         this.context = new StandaloneContext(config, consoleOutput);
+        this.clock = clock;
     }
 
     @Override
@@ -51,7 +62,7 @@ public final class MachineHarness implements MachineContext, AutoCloseable {
 
     @Override
     public GuestClock clock() {
-        return context.clock();
+        return clock;
     }
 
     @Override

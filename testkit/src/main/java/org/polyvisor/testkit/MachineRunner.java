@@ -5,12 +5,15 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import org.polyvisor.api.VmConfig;
 import org.polyvisor.elf.ElfImage;
@@ -20,6 +23,7 @@ import org.polyvisor.spi.Exit;
 import org.polyvisor.spi.ExitAction;
 import org.polyvisor.spi.ExitContext;
 import org.polyvisor.spi.ExitHandler;
+import org.polyvisor.spi.GuestClock;
 import org.polyvisor.spi.Machine;
 import org.polyvisor.spi.MachineContext;
 import org.polyvisor.spi.Vcpu;
@@ -42,12 +46,34 @@ public final class MachineRunner implements AutoCloseable {
     private final MachineHarness context;
     private final Machine machine;
     private final Map<String, ExitHandler> handlers = new HashMap<>();
+    private final List<Consumer<? super Exit>> observers = new ArrayList<>();
 
     /** Builds the machine for {@code config} and boots {@code image} into it. */
     public MachineRunner(Architecture architecture, VmConfig config, ElfImage image) {
-        context = new MachineHarness(config, out::write);
-        machine = architecture.createMachine(context);
+        this(architecture, config, GuestClock.HOST);
         machine.boot(image);
+    }
+
+    /**
+     * Builds the machine for {@code config} on the given guest clock without booting anything: the test boots an
+     * image ({@link #boot}), imports a saved state, or writes code into memory itself. A clock the test controls
+     * plays the framework's pause and resume ({@link GuestClock#HOST} always runs).
+     */
+    public MachineRunner(Architecture architecture, VmConfig config, GuestClock clock) {
+        context = new MachineHarness(config, out::write, clock);
+        machine = architecture.createMachine(context);
+    }
+
+    /** Boots {@code image} into the machine (loads it and sets the boot vCPU's entry state). */
+    public MachineRunner boot(ElfImage image) {
+        machine.boot(image);
+        return this;
+    }
+
+    /** Calls {@code observer} with every exit vCPU 0 returns, MMIO included, before the exit is acted on. */
+    public MachineRunner onExit(Consumer<? super Exit> observer) {
+        observers.add(observer);
+        return this;
     }
 
     /** Dispatches these exit classes to the handler, as the framework's whiteboard would. */
@@ -73,6 +99,27 @@ public final class MachineRunner implements AutoCloseable {
     /** The console so far. */
     public String console() {
         return out.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * Runs vCPU 0 once, up to its next exit, and returns that exit after the observers saw it. MMIO is performed on
+     * the device bus (a read is completed into the vCPU) before it is returned; every other exit is returned as it
+     * came, for the test to act on: the step for tests that stop at an exact exit or console length.
+     */
+    public Exit step() {
+        Vcpu vcpu = machine.vcpu(0);
+        Exit e = vcpu.run();
+        for (Consumer<? super Exit> o : observers) {
+            o.accept(e);
+        }
+        if (e instanceof Exit.Mmio m) {
+            if (m.write()) {
+                context.mmio().write(m.address(), m.size(), m.value());
+            } else {
+                vcpu.completeMmioRead(context.mmio().read(m.address(), m.size()));
+            }
+        }
+        return e;
     }
 
     /** Runs vCPU 0 until the guest stops, fails, or {@code timeout} passes (one kick at the deadline ends it). */
@@ -107,13 +154,9 @@ public final class MachineRunner implements AutoCloseable {
         ScheduledFuture<?> kick = timer.schedule(vcpu::kick, timeout.toNanos(), TimeUnit.NANOSECONDS);
         try {
             while (true) {
-                switch (vcpu.run()) {
+                switch (step()) {
                     case Exit.Mmio m -> {
-                        if (m.write()) {
-                            context.mmio().write(m.address(), m.size(), m.value());
-                        } else {
-                            vcpu.completeMmioRead(context.mmio().read(m.address(), m.size()));
-                        }
+                        // performed by step()
                     }
                     case Exit.Shutdown s -> {
                         return result(s.status(), null, vcpu, start, cpuStart);

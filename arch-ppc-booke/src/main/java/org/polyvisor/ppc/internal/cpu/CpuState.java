@@ -3,6 +3,7 @@ package org.polyvisor.ppc.internal.cpu;
 import static org.polyvisor.ppc.internal.cpu.SprNum.*;
 
 import java.util.Arrays;
+import java.util.function.LongSupplier;
 
 /**
  * The architected state of one e500mc core and the hardware's interrupt routing. Fields are public because the
@@ -37,12 +38,15 @@ public abstract class CpuState {
     public boolean stop;
     public long retired;
 
-    public final TimeBase timeBase = new TimeBase();
+    /** The time base, counted from the VM's guest time. */
+    public final TimeBase timeBase;
     /** MMU architecture 2.0 (MMUCFG[MAVN] = 1); version 1 as on a real e500mc otherwise. */
     private final boolean mmuV2;
 
-    protected CpuState(boolean mmuV2) {
+    /** @param guestNanos the VM's guest time in nanoseconds, which the time base counts from */
+    protected CpuState(boolean mmuV2, LongSupplier guestNanos) {
         this.mmuV2 = mmuV2;
+        this.timeBase = new TimeBase(guestNanos);
     }
 
     public final boolean mmuV2() {

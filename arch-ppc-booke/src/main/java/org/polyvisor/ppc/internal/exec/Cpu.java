@@ -1,6 +1,7 @@
 package org.polyvisor.ppc.internal.exec;
 
 import java.lang.foreign.MemorySegment;
+import java.util.function.LongSupplier;
 
 import org.polyvisor.memory.GuestMemory;
 import org.polyvisor.ppc.internal.cpu.CpuState;
@@ -32,8 +33,17 @@ public final class Cpu extends CpuState {
     int[] fetchCounts;
     byte[] fetchLengths;
 
+    /**
+     * A bare core whose time base counts from a guest time that stands at zero (unit tests of instructions; a
+     * machine passes its VM's guest clock with the other constructor).
+     */
     public Cpu(GuestMemory memory, boolean mmuV2) {
-        super(mmuV2);
+        this(memory, mmuV2, () -> 0L);
+    }
+
+    /** @param guestNanos the VM's guest time in nanoseconds, which the time base and the decrementer count from */
+    public Cpu(GuestMemory memory, boolean mmuV2, LongSupplier guestNanos) {
+        super(mmuV2, guestNanos);
         this.tlb = new TlbArray(mmuV2);
         this.mem = new DataAccess(this, tlb, memory, code);
         tlb.onChange(this::contextChanged);

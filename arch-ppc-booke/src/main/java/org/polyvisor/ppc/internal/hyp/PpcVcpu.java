@@ -9,6 +9,7 @@ import org.polyvisor.ppc.internal.cpu.SprTable;
 import org.polyvisor.ppc.internal.exec.Cpu;
 import org.polyvisor.ppc.internal.exec.Interpreter;
 import org.polyvisor.spi.Exit;
+import org.polyvisor.spi.GuestClock;
 import org.polyvisor.spi.StateSnapshot;
 import org.polyvisor.spi.Vcpu;
 import org.polyvisor.spi.WakeSignal;
@@ -27,18 +28,22 @@ public final class PpcVcpu implements Vcpu {
     final Hypervisor hyp;
     /** The machine's power-off request, or null while it runs (read between batches). */
     private final Supplier<Exit.Shutdown> shutdownRequest;
+    /** The VM's guest clock, which the core's time base counts from: a waiting vCPU sleeps until its deadline. */
+    private final GuestClock clock;
     private final WakeSignal wake = new WakeSignal();
     private volatile boolean kicked;
 
     /**
      * @param cpu             the core, with the MMU version and JIT threshold of the VM's options
      * @param hyp             the hypervisor of this vCPU on that core
+     * @param clock           the VM's guest clock, the one the core's time base was built on
      * @param shutdownRequest the machine's power-off request, null while the machine runs
      */
-    public PpcVcpu(int index, Cpu cpu, Hypervisor hyp, Supplier<Exit.Shutdown> shutdownRequest) {
+    public PpcVcpu(int index, Cpu cpu, Hypervisor hyp, GuestClock clock, Supplier<Exit.Shutdown> shutdownRequest) {
         this.index = index;
         this.cpu = cpu;
         this.hyp = hyp;
+        this.clock = clock;
         this.shutdownRequest = shutdownRequest;
         hyp.load(index);
     }
@@ -56,17 +61,12 @@ public final class PpcVcpu implements Vcpu {
         return index;
     }
 
+    /**
+     * The time base needs no start or stop here: it counts from the VM's guest clock, which the framework stops
+     * whenever the VM is not running (QEMU's vm_stop), so a paused vCPU's time base stands still on its own.
+     */
     @Override
     public Exit run() {
-        cpu.timeBase.resume();
-        try {
-            return runLoop();
-        } finally {
-            cpu.timeBase.freeze();
-        }
-    }
-
-    private Exit runLoop() {
         while (true) {
             if (kicked) {
                 kicked = false;
@@ -81,8 +81,7 @@ public final class PpcVcpu implements Vcpu {
                 if (hyp.interrupts().wakeupPending()) {
                     continue;
                 }
-                long deadline = hyp.interrupts().nextTimerEvent();
-                wake.await(deadline == Long.MAX_VALUE ? Long.MAX_VALUE : cpu.timeBase.nanoTimeAt(deadline));
+                wake.await(hostDeadline(hyp.interrupts().nextTimerEvent()));
                 continue;
             }
             int ivor = Interpreter.run(cpu, BATCH);
@@ -93,6 +92,20 @@ public final class PpcVcpu implements Vcpu {
                 }
             }
         }
+    }
+
+    /**
+     * The {@link System#nanoTime()} at which a waiting vCPU must look again: when guest time reaches the time base
+     * value of the next timer event if the VM keeps running (a pause kicks the vCPU, and it computes this again when
+     * it runs). As KVM's kvmppc_decrementer wakeup, but from guest time, like QEMU's decrementer timer on
+     * QEMU_CLOCK_VIRTUAL.
+     */
+    private long hostDeadline(long timeBaseTicks) {
+        if (timeBaseTicks == Long.MAX_VALUE) {
+            return Long.MAX_VALUE;
+        }
+        long guestNanos = cpu.timeBase.guestNanosAt(timeBaseTicks);
+        return guestNanos == Long.MAX_VALUE ? Long.MAX_VALUE : clock.hostNanosAt(guestNanos);
     }
 
     @Override
@@ -129,6 +142,7 @@ public final class PpcVcpu implements Vcpu {
         m.put("xer", cpu.xer & 0xFFFF_FFFFL);
         m.put("lr", cpu.lr & 0xFFFF_FFFFL);
         m.put("ctr", cpu.ctr & 0xFFFF_FFFFL);
+        m.put("tb", cpu.timeBase.now()); // the 64-bit time base as mftbu:mftb would read it now
         for (Spr s : SprTable.all()) {
             m.put(s.name(), cpu.spr[s.num()] & 0xFFFF_FFFFL);
         }

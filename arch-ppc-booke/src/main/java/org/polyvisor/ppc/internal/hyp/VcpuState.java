@@ -6,13 +6,20 @@ import org.polyvisor.ppc.internal.exec.Cpu;
 import org.polyvisor.spi.StateSnapshot;
 
 /**
- * The neutral "ppc-booke.vcpu" v1 snapshot: r0..r31, pc, msr, cr, xer, lr, ctr, every SPR of {@link SprTable} by
- * name ("spr.NAME"), the hypervisor's emulated SPRs ("vspr.NAME"), the decrementer, queued interrupts, the physical
- * and guest TLBs as blobs. Values are stored zero-extended so a snapshot reads the same everywhere.
+ * The neutral "ppc-booke.vcpu" snapshot: r0..r31, pc, msr, cr, xer, lr, ctr, every SPR of {@link SprTable} by name
+ * ("spr.NAME"), the hypervisor's emulated SPRs ("vspr.NAME"), the decrementer, queued interrupts, the physical and
+ * guest TLBs as blobs. Values are stored zero-extended so a snapshot reads the same everywhere.
+ *
+ * <p>Version 2 keeps the time base as "tb.offset", its distance in ticks from the VM's guest time, which the
+ * framework saves and restores itself (QEMU migrates the guest's tb_offset, not the counter). Version 1 kept the
+ * counter itself as "tb"; it still imports: the framework restores guest time before the vCPU imports (guest time 0
+ * for snapshot files older than the clock), and the counter is set against it, so it continues from the saved value.
  */
 final class VcpuState {
     static final String KIND = "ppc-booke.vcpu";
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    /** The version whose time base is the counter ("tb") rather than the offset to guest time. */
+    private static final int VERSION_WITH_TB_COUNTER = 1;
 
     private VcpuState() {
     }
@@ -27,7 +34,8 @@ final class VcpuState {
             b.value("r" + i, u(c.gpr[i]));
         }
         b.value("pc", u(c.pc)).value("msr", u(c.msr)).value("cr", u(c.cr)).value("xer", u(c.xer))
-                .value("lr", u(c.lr)).value("ctr", u(c.ctr)).value("tb", c.timeBase.now())
+                .value("lr", u(c.lr)).value("ctr", u(c.ctr))
+                .value("tb.offset", c.timeBase.offset())
                 .flag("reservation", c.reservation).value("reservationAddr", u(c.reservationAddr))
                 .flag("halted", c.halted).value("retired", c.retired)
                 .value("tlb.lastWay", c.tlbOps.lastWay()).value("gtlb.lastWay", h.guestTlb().ops().lastWay());
@@ -52,7 +60,11 @@ final class VcpuState {
         c.xer = (int) s.value("xer");
         c.lr = (int) s.value("lr");
         c.ctr = (int) s.value("ctr");
-        c.timeBase.set(s.value("tb"));
+        if (s.version() == VERSION_WITH_TB_COUNTER) {
+            c.timeBase.set(s.value("tb"));
+        } else {
+            c.timeBase.offset(s.value("tb.offset"));
+        }
         c.reservation = s.value("reservation") != 0;
         c.reservationAddr = (int) s.value("reservationAddr");
         c.halted = s.value("halted") != 0;

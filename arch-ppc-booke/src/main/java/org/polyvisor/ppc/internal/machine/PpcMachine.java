@@ -12,6 +12,7 @@ import org.polyvisor.ppc.internal.hyp.TlbSearchLoader;
 import org.polyvisor.ppc.internal.mmu.Mas;
 import org.polyvisor.ppc.internal.mmu.TlbArray;
 import org.polyvisor.spi.Exit;
+import org.polyvisor.spi.GuestClock;
 import org.polyvisor.spi.Machine;
 import org.polyvisor.spi.MachineContext;
 import org.polyvisor.spi.StateSnapshot;
@@ -62,14 +63,15 @@ public final class PpcMachine implements Machine {
 
     /** One vCPU: its core, and its hypervisor with LPID 1 + index (KVM gives each guest its own LPID). */
     private PpcVcpu vcpu(int index, PpcOptions options) {
-        Cpu cpu = new Cpu(context.memory(), options.mmuV2());
+        GuestClock clock = context.clock();
+        Cpu cpu = new Cpu(context.memory(), options.mmuV2(), clock::nanos);
         cpu.jitThreshold = options.jitThreshold();
         LastInstLoader loader = options.lastInst().equals("lwepx") ? new LwepxLoader() : new TlbSearchLoader();
         Hypervisor hyp = new Hypervisor(cpu, context.memory(), 1 + index, loader);
         hyp.deviceMap(a -> context.mmio().isMapped(GuestPhysicalAddress.of(a)));
         // exits resolved inside the hypervisor layer show in pv:exits next to those that reach the framework
         hyp.stats.reportTo(name -> context.resolvedExitCounter(name));
-        return new PpcVcpu(index, cpu, hyp, this::shutdownRequest);
+        return new PpcVcpu(index, cpu, hyp, clock, this::shutdownRequest);
     }
 
     void shutdown(int status, String reason) {

@@ -14,6 +14,7 @@ import org.polyvisor.ppc.internal.cpu.Ivor;
 import org.polyvisor.ppc.internal.exec.Cpu;
 import org.polyvisor.spi.ExitAction;
 import org.polyvisor.spi.ExitContext;
+import org.polyvisor.spi.GuestClock;
 import org.polyvisor.spi.Vcpu;
 
 /** The ePAPR hypercall handler against a mocked exit context: it answers in r3/r4 and needs only the vCPU. */
@@ -22,8 +23,9 @@ class HypercallHandlerTest {
             LastInstLoader.INST_FETCH_FAILED);
 
     private final GuestMemory memory = new GuestMemory();
-    private final Cpu cpu = new Cpu(memory, false);
-    private final PpcVcpu vcpu = new PpcVcpu(0, cpu, new Hypervisor(cpu, memory, 1, new TlbSearchLoader()), () -> null);
+    private final Cpu cpu = new Cpu(memory, false, GuestClock.HOST::nanos);
+    private final PpcVcpu vcpu = new PpcVcpu(0, cpu, new Hypervisor(cpu, memory, 1, new TlbSearchLoader()),
+            GuestClock.HOST, () -> null);
     private final ExitContext context = mock(ExitContext.class);
 
     @AfterEach
