@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 
 import org.polyvisor.arm64.internal.Arm64Architecture;
 import org.polyvisor.arm64.internal.hyp.PsciHandler;
-import org.polyvisor.arm64.internal.machine.Arm64Vcpu;
+import org.polyvisor.arm64.internal.hyp.Arm64Vcpu;
 import org.polyvisor.arm64.testing.Guests;
 import org.polyvisor.arm64.testing.TestMachine;
 import org.polyvisor.elf.ElfImage;

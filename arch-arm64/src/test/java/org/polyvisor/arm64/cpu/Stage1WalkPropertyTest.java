@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.polyvisor.arm64.internal.cpu.Cpu;
+import org.polyvisor.arm64.internal.mmu.DataAccess;
 import org.polyvisor.arm64.testing.CpuHarness;
 
 import net.jqwik.api.ForAll;
@@ -84,15 +85,15 @@ class Stage1WalkPropertyTest {
             c.sys[c.iTcr] = (64 - inputSize) | ((long) tg0 << 14) | (1L << 23);
             c.sys[c.iTtbr0] = t.root;
             c.sys[c.iSctlr] |= 1;
-            c.flushTlb();
+            h.core.mem.flushTlb();
             for (Map.Entry<Long, Long> e : mapped.entrySet()) {
                 long off = r.nextLong() & ((1L << granuleBits) - 1) & ~7L;
-                assertEquals(e.getValue() + off, c.probe(e.getKey() + off, Cpu.ACC_R, false),
+                assertEquals(e.getValue() + off, h.core.mem.probe(e.getKey() + off, DataAccess.ACC_R, false),
                         () -> "VA 0x" + Long.toHexString(e.getKey()));
             }
             long unmapped = ((r.nextLong() & ((1L << inputSize) - 1)) >>> granuleBits << granuleBits);
             if (!mapped.containsKey(unmapped)) {
-                assertEquals(true, c.probe(unmapped, Cpu.ACC_R, false) < 0, "unmapped page must fault");
+                assertEquals(true, h.core.mem.probe(unmapped, DataAccess.ACC_R, false) < 0, "unmapped page must fault");
             }
         }
     }

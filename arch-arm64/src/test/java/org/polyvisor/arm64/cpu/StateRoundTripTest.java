@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
-import org.polyvisor.arm64.internal.machine.Arm64Vcpu;
+import org.polyvisor.arm64.internal.hyp.Arm64Vcpu;
 import org.polyvisor.arm64.spi.SysReg;
 import org.polyvisor.arm64.testing.CpuHarness;
 import org.polyvisor.spi.StateIncompatibleException;
@@ -28,9 +28,9 @@ class StateRoundTripTest {
             a.cpu.x[33] = 0x4000_8000L;
             a.cpu.spEl1 = 0x4001_0000L;
             a.cpu.pc = 0x4000_1234L;
-            Arm64Vcpu va = new Arm64Vcpu(0, a.cpu);
+            Arm64Vcpu va = a.vcpu();
             StateSnapshot s1 = va.exportState();
-            Arm64Vcpu vb = new Arm64Vcpu(0, b.cpu);
+            Arm64Vcpu vb = b.vcpu();
             vb.importState(s1);
             StateSnapshot s2 = vb.exportState();
             assertEquals(s1, s2);
@@ -52,8 +52,8 @@ class StateRoundTripTest {
         try (CpuHarness a = new CpuHarness(); CpuHarness b = new CpuHarness()) {
             a.run(code);
             b.load(CpuHarness.RAM, code);
-            Arm64Vcpu va = new Arm64Vcpu(0, a.cpu);
-            Arm64Vcpu vb = new Arm64Vcpu(0, b.cpu);
+            Arm64Vcpu va = a.vcpu();
+            Arm64Vcpu vb = b.vcpu();
             vb.importState(va.exportState());
             a.runToExit();
             b.runToExit();
@@ -66,7 +66,7 @@ class StateRoundTripTest {
     @Test
     void rejectsOtherKindsAndNewerVersions() {
         try (CpuHarness a = new CpuHarness()) {
-            Arm64Vcpu v = new Arm64Vcpu(0, a.cpu);
+            Arm64Vcpu v = a.vcpu();
             assertThrows(StateIncompatibleException.class, () -> v.importState(StateSnapshot.builder("ppc.vcpu", 1).build()));
             assertThrows(StateIncompatibleException.class, () -> v.importState(StateSnapshot.builder("arm64.vcpu", Arm64Vcpu.STATE_VERSION + 1).build()));
         }

@@ -9,9 +9,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
-import org.polyvisor.arm64.internal.cpu.Arm64Exit;
-import org.polyvisor.arm64.internal.machine.Arm64Vcpu;
-import org.polyvisor.arm64.internal.sysreg.SysRegFile;
+import org.polyvisor.arm64.internal.hyp.Arm64Exit;
+import org.polyvisor.arm64.internal.hyp.Arm64Vcpu;
+import org.polyvisor.arm64.internal.cpu.sysreg.SysRegFile;
 import org.polyvisor.arm64.testing.CpuHarness;
 import org.polyvisor.spi.Exit;
 
@@ -26,7 +26,7 @@ class VcpuBehaviourTest {
     @Test
     void deviceLoadsAndStoresAreMmioExits() {
         try (CpuHarness h = withDevice()) {
-            Arm64Vcpu v = new Arm64Vcpu(0, h.cpu);
+            Arm64Vcpu v = h.vcpu();
             h.load(CpuHarness.RAM, 0x79800020, // ldrsh x0, [x1]
                     0x39001022, // strb w2, [x1, #4]
                     0xb9400823, // ldr w3, [x1, #8]
@@ -88,7 +88,7 @@ class VcpuBehaviourTest {
                         0x17ffffff, // b 1b
                         0x14000000); // 2: b 2b
                 h.cpu.pc = entry;
-                Arm64Vcpu v = new Arm64Vcpu(0, h.cpu);
+                Arm64Vcpu v = h.vcpu();
                 // WFI traps (HCR_EL2.TWI) and the WFx handler blocks on the vCPU's wake signal: a kick ends both.
                 CompletableFuture<Exit> f = CompletableFuture.supplyAsync(() -> {
                     Exit e;
@@ -116,7 +116,7 @@ class VcpuBehaviourTest {
             h.load(CpuHarness.RAM + 0x40, 0xd50342ff, // msr daifclr, #2
                     0xd503207f, // 1: wfi
                     0x17ffffff); // b 1b
-            Arm64Vcpu v = new Arm64Vcpu(0, h.cpu);
+            Arm64Vcpu v = h.vcpu();
             // masked: the line is high but the guest keeps running (and a kick still gets through)
             h.cpu.pc = CpuHarness.RAM;
             v.setIrqLine(true);

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.polyvisor.arm64.internal.gic.GicDistributor;
-import org.polyvisor.arm64.internal.gic.GicRedistributors;
-import org.polyvisor.arm64.internal.gic.GicV3;
+import org.polyvisor.arm64.internal.machine.gic.GicDistributor;
+import org.polyvisor.arm64.internal.machine.gic.GicRedistributors;
+import org.polyvisor.arm64.internal.machine.gic.GicV3;
 
 /** GICv3 semantics through its MMIO frames and line outputs (the ICC_* side is exercised by the guests). */
 class GicV3Test {

@@ -11,10 +11,12 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.polyvisor.arm64.internal.Arm64Architecture;
-import org.polyvisor.arm64.internal.cpu.Arm64Exit;
+import org.polyvisor.arm64.internal.cpu.sysreg.El1Registers;
+import org.polyvisor.arm64.internal.hyp.Arm64Exit;
+import org.polyvisor.arm64.internal.hyp.Arm64Vcpu;
 import org.polyvisor.arm64.internal.hyp.DefaultStage2;
+import org.polyvisor.arm64.internal.hyp.PsciHandler;
 import org.polyvisor.arm64.internal.hyp.SysRegTrapHandler;
-import org.polyvisor.arm64.internal.machine.Arm64Vcpu;
 import org.polyvisor.arm64.testing.A64;
 import org.polyvisor.arm64.testing.TestMachine;
 import org.polyvisor.spi.Exit;
@@ -177,7 +179,7 @@ class ExitHandlingTest {
             assertEquals(0x4008_0000L, (long) v.registers().get("TTBR0_EL1"), "the trapped write was emulated");
             assertEquals("HVC64", assertInstanceOf(Arm64Exit.class, v.run()).exitClass());
             // MSR SCTLR_EL1, x2 with M and C set (Rt = 2): kvm_toggle_cache stops trapping
-            v.cpu().x[2] = org.polyvisor.arm64.internal.sysreg.El1Registers.SCTLR_RESET | 0b101;
+            v.cpu().x[2] = org.polyvisor.arm64.internal.cpu.sysreg.El1Registers.SCTLR_RESET | 0b101;
             int iss = (3 << 20) | (0 << 17) | (0 << 14) | (1 << 10) | (2 << 5) | (0 << 1);
             sys.handle(m.exitContext(v), new Arm64Exit("SYS64", (0x18L << 26) | iss, 0, 0));
             assertEquals(0, v.worldSwitch().traps().hcr() & tvm, "TVM cleared once MMU and caches are on");

@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import org.junit.jupiter.api.Test;
 import org.polyvisor.arm64.internal.Arm64Architecture;
-import org.polyvisor.arm64.internal.cpu.Arm64Exit;
-import org.polyvisor.arm64.internal.machine.Arm64Vcpu;
+import org.polyvisor.arm64.internal.hyp.Arm64Exit;
+import org.polyvisor.arm64.internal.hyp.Arm64Vcpu;
+import org.polyvisor.arm64.spi.PhysicalRegisters;
+import org.polyvisor.arm64.spi.WorldSwitchSession;
 import org.polyvisor.arm64.testing.A64;
+import org.polyvisor.arm64.testing.Guests;
+import org.polyvisor.arm64.testing.HypVm;
 import org.polyvisor.arm64.testing.TestMachine;
 import org.polyvisor.spi.StateSnapshot;
 

@@ -5,7 +5,7 @@ import java.nio.ByteOrder;
 
 import org.polyvisor.api.VmConfig;
 import org.polyvisor.arm64.internal.Arm64Architecture;
-import org.polyvisor.arm64.internal.machine.Arm64Vcpu;
+import org.polyvisor.arm64.internal.hyp.Arm64Vcpu;
 import org.polyvisor.arm64.internal.machine.VirtMachine;
 import org.polyvisor.spi.Machine;
 import org.polyvisor.framework.internal.StandaloneContext;

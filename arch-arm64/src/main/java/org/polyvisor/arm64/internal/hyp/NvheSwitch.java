@@ -3,7 +3,6 @@ package org.polyvisor.arm64.internal.hyp;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
-import org.polyvisor.spi.Exit;
 
 /**
  * The non-VHE world switch (arch/arm64/kvm/hyp/nvhe/switch.c): the host kernel runs at EL1 and shares the EL1
@@ -32,7 +31,7 @@ final class NvheSwitch extends WorldSwitch {
     }
 
     @Override
-    public Exit run(BooleanSupplier stop) {
+    public int run(BooleanSupplier stop) {
         // kvm_call_hyp(__kvm_vcpu_run): HVC from the host kernel at EL1h.
         cpu.sys[iElr2] = HOST_RETURN_PC;
         cpu.sys[iSpsr2] = hw.daif | SPSR_EL1H;
@@ -52,7 +51,7 @@ final class NvheSwitch extends WorldSwitch {
         ctxt.restore(hw, guestCtxt);        // __sysreg_restore_state_nvhe(guest_ctxt)
         participantsLoadGuest();            // __debug_switch_to_guest
 
-        Exit exit = guestEnter(stop);       // __guest_enter .. __guest_exit
+        int halt = guestEnter(stop);        // __guest_enter .. __guest_exit
 
         ctxt.save(hw, guestCtxt);           // __sysreg_save_state_nvhe(guest_ctxt)
         participantsSaveGuest();            // __debug_switch_to_host (guest side)
@@ -64,7 +63,7 @@ final class NvheSwitch extends WorldSwitch {
         cpu.sys[iElr2] = hostElr2;
         cpu.sys[iSpsr2] = hostSpsr2;
         hw.daif = (int) hostSpsr2 & HypConstants.DAIF_MASK;
-        return exit;
+        return halt;
     }
 
     @Override

@@ -3,7 +3,6 @@ package org.polyvisor.arm64.internal.hyp;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
-import org.polyvisor.spi.Exit;
 
 /**
  * The VHE world switch (arch/arm64/kvm/hyp/vhe/switch.c): the host kernel runs at EL2 with HCR_EL2.E2H, so its own
@@ -39,7 +38,7 @@ final class VheSwitch extends WorldSwitch {
     }
 
     @Override
-    public Exit run(BooleanSupplier stop) {
+    public int run(BooleanSupplier stop) {
         hw.daif = HypConstants.DAIF_MASK;    // local_daif_mask()
 
         // __kvm_vcpu_run_vhe
@@ -57,7 +56,7 @@ final class VheSwitch extends WorldSwitch {
         eager.restore(hw, guestEager);       // sysreg_restore_guest_state_vhe
         participantsLoadGuest();             // __debug_switch_to_guest
 
-        Exit exit = guestEnter(stop);        // __guest_enter .. __guest_exit
+        int halt = guestEnter(stop);         // __guest_enter .. __guest_exit
 
         eager.save(hw, guestEager);          // sysreg_save_guest_state_vhe
         participantsSaveGuest();
@@ -67,7 +66,7 @@ final class VheSwitch extends WorldSwitch {
         participantsRestoreHost();           // __debug_switch_to_host
 
         hw.daif = HypConstants.DAIF_PROCCTX_NOIRQ; // local_daif_restore(DAIF_PROCCTX_NOIRQ)
-        return exit;
+        return halt;
     }
 
     @Override

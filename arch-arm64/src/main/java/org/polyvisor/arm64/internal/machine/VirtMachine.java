@@ -9,18 +9,22 @@ import org.polyvisor.api.GuestPhysicalAddress;
 import org.polyvisor.api.VmConfig;
 import org.polyvisor.api.VmException;
 import org.polyvisor.arm64.internal.cpu.Cpu;
-import org.polyvisor.arm64.internal.gic.GicCpuInterface;
-import org.polyvisor.arm64.internal.gic.GicDistributor;
-import org.polyvisor.arm64.internal.gic.GicRedistributors;
-import org.polyvisor.arm64.internal.gic.GicV3;
+import org.polyvisor.arm64.internal.cpu.sysreg.SysRegFile;
+import org.polyvisor.arm64.internal.exec.Core;
+import org.polyvisor.arm64.internal.hyp.Arm64Vcpu;
 import org.polyvisor.arm64.internal.hyp.DefaultStage2;
 import org.polyvisor.arm64.internal.hyp.GuestTraps;
 import org.polyvisor.arm64.internal.hyp.HostModel;
+import org.polyvisor.arm64.internal.hyp.HypConstants;
 import org.polyvisor.arm64.internal.hyp.ParticipantRegistry;
 import org.polyvisor.arm64.internal.hyp.PhysicalCpu;
+import org.polyvisor.arm64.internal.hyp.VcpuDirectory;
 import org.polyvisor.arm64.internal.hyp.VcpuSessions;
 import org.polyvisor.arm64.internal.hyp.VmidAllocator;
-import org.polyvisor.arm64.internal.sysreg.SysRegFile;
+import org.polyvisor.arm64.internal.machine.gic.GicCpuInterface;
+import org.polyvisor.arm64.internal.machine.gic.GicDistributor;
+import org.polyvisor.arm64.internal.machine.gic.GicRedistributors;
+import org.polyvisor.arm64.internal.machine.gic.GicV3;
 import org.polyvisor.arm64.spi.Stage2;
 import org.polyvisor.arm64.spi.Stage2Provider;
 import org.polyvisor.arm64.spi.SysRegTable;
@@ -36,7 +40,9 @@ import org.polyvisor.spi.Vcpu;
  * 0x0900_0000, GICv3 distributor at 0x0800_0000 and redistributors at 0x080A_0000, Cortex-A57 vCPUs entered at EL1h
  * with the MMU off, secondaries off until PSCI CPU_ON, MPIDR = 0x8000_0000 | index (Aff0) as QEMU assigns it.
  */
-public final class VirtMachine implements Machine {
+public final class VirtMachine implements Machine, VcpuDirectory {
+    /** ID_AA64PFR0_EL1.GIC = 0b0001: the GICv3 system-register CPU interface is implemented (bits 27:24). */
+    private static final long ID_AA64PFR0_GIC_SYSREGS = 1L << 24;
     public static final long RAM_BASE = 0x4000_0000L;
     /** QEMU's LEGACY_RAMLIMIT: RAM may reach 255 GiB above its base. */
     public static final long RAM_MAX = 255L << 30;
@@ -143,20 +149,21 @@ public final class VirtMachine implements Machine {
     private Arm64Vcpu createVcpu(int i, Stage2 s2, List<SysRegTable> extraSysRegs, ParticipantRegistry participants) {
         Arm64Vcpu[] self = new Arm64Vcpu[1];
         GicCpuInterface icc = new GicCpuInterface(gic, i, () -> self[0].sampleTimer());
-        Cpu cpu = new Cpu(context.memory(), s2, ipa -> context.mmio().isMapped(new GuestPhysicalAddress(ipa)),
+        Core core = new Core(context.memory(), s2, ipa -> context.mmio().isMapped(new GuestPhysicalAddress(ipa)),
                 SysRegFile.cortexA57(concat(List.of(icc), extraSysRegs)));
+        Cpu cpu = core.cpu;
         long mpidr = 0x8000_0000L | i;
         // A GICv3 system-register CPU interface is present: ID_AA64PFR0_EL1.GIC = 1, as KVM shows it with a vGICv3
         // and QEMU with gic-version=3 (guests such as Linux check it before touching ICC_* registers).
-        cpu.sys[cpu.regs.index("ID_AA64PFR0_EL1")] |= 1L << 24;
+        cpu.sys[cpu.regs.index("ID_AA64PFR0_EL1")] |= ID_AA64PFR0_GIC_SYSREGS;
         cpu.sys[cpu.regs.index("VMPIDR_EL2")] = mpidr;
         cpu.sys[cpu.regs.index("MPIDR_EL1")] = mpidr;
         // The virtual counter starts at zero when the VM is created, on every vCPU (KVM: CNTVOFF per VM).
         GuestTraps traps = new GuestTraps(hostModel, vmid, cpu.physicalCount());
-        PhysicalCpu hw = new PhysicalCpu(cpu, hostModel, i);
+        PhysicalCpu hw = new PhysicalCpu(core, hostModel, i);
         hostDefaults(hw);
         traps.inheritHpmn(hw.read("MDCR_EL2"));
-        self[0] = new Arm64Vcpu(i, cpu, hw, traps, new VcpuSessions(i, participants, parked), gic, mpidr);
+        self[0] = new Arm64Vcpu(i, hw, traps, new VcpuSessions(i, participants, parked), gic, mpidr);
         return self[0];
     }
 
@@ -207,6 +214,7 @@ public final class VirtMachine implements Machine {
     }
 
     /** The vCPU with this MPIDR affinity (Aff3..Aff0), or null (PSCI INVALID_PARAMS). */
+    @Override
     public Arm64Vcpu vcpuByMpidr(long mpidr) {
         long aff = mpidr & 0xFF_00FF_FFFFL;
         for (Arm64Vcpu v : vcpus) {

@@ -1,7 +1,8 @@
-package org.polyvisor.arm64.internal.cpu;
+package org.polyvisor.arm64.internal.mmu;
 
 import java.nio.ByteOrder;
 
+import org.polyvisor.arm64.internal.cpu.Cpu;
 import org.polyvisor.arm64.spi.Stage2;
 
 /**
@@ -19,6 +20,7 @@ final class Stage1Walk {
 
     private static final long OA_MASK = 0x0000_FFFF_FFFF_F000L;
 
+    private final DataAccess m;
     private final Cpu c;
     int faultStatus;
     long faultIpa;
@@ -27,8 +29,9 @@ final class Stage1Walk {
     int lastAttrIndex;
     int lastShareability;
 
-    Stage1Walk(Cpu c) {
-        this.c = c;
+    Stage1Walk(DataAccess m) {
+        this.m = m;
+        this.c = m.cpu;
     }
 
     /**
@@ -87,13 +90,13 @@ final class Stage1Walk {
                 int bitsHere = Math.min(stride, inputSize - shift);
                 long index = (va >>> shift) & ((1L << bitsHere) - 1);
                 long descIpa = table + index * 8;
-                long descPa = c.stage2.translate(descIpa, false, false);
-                if (descPa == Stage2.FAULT || !c.memory.isRam(descPa)) {
+                long descPa = m.stage2.translate(descIpa, false, false);
+                if (descPa == Stage2.FAULT || !m.memory.isRam(descPa)) {
                     faultStatus = 0x14 + level; // synchronous external abort on a translation table walk
                     faultLevel = level;
                     return FAULT;
                 }
-                desc = c.memory.read(descPa, 8, ByteOrder.LITTLE_ENDIAN);
+                desc = m.memory.read(descPa, 8, ByteOrder.LITTLE_ENDIAN);
                 if ((desc & 1) == 0) {
                     return fault(0x04, level);
                 }
@@ -141,18 +144,18 @@ final class Stage1Walk {
                 // EL0-writable memory is never executable at EL1
                 x = !pxn && !(el0Access && writable) && !(wxn && w);
             }
-            boolean allowed = acc == Cpu.ACC_R ? r : acc == Cpu.ACC_W ? w : x;
+            boolean allowed = acc == DataAccess.ACC_R ? r : acc == DataAccess.ACC_W ? w : x;
             if (!allowed) {
                 return fault(0x0C, level);
             }
         }
-        long pa = c.stage2.translate(ipa, acc == Cpu.ACC_W, acc == Cpu.ACC_X);
-        if (pa == Stage2.FAULT || !c.memory.isRam(pa)) {
+        long pa = m.stage2.translate(ipa, acc == DataAccess.ACC_W, acc == DataAccess.ACC_X);
+        if (pa == Stage2.FAULT || !m.memory.isRam(pa)) {
             faultIpa = ipa;
-            if (c.isDevice.test(ipa) && acc != Cpu.ACC_X) {
+            if (m.isDevice.test(ipa) && acc != DataAccess.ACC_X) {
                 return DEVICE;
             }
-            if (c.stage2.exitOnFault(ipa)) {
+            if (m.stage2.exitOnFault(ipa)) {
                 faultStatus = 0x07; // as reported in the exit: translation fault, level 3
                 return STAGE2_EXIT;
             }
@@ -161,7 +164,7 @@ final class Stage1Walk {
             return FAULT;
         }
         if (fill && !unpriv) {
-            c.tlbInstall(va, pa, r, w, x);
+            m.tlbInstall(va, pa, r, w, x);
         }
         return pa;
     }

@@ -1,4 +1,4 @@
-package org.polyvisor.arm64.internal.cpu;
+package org.polyvisor.arm64.internal.exec;
 
 /** Read access to a block's decoded arrays for the interpreter (and a later JIT) in another package. */
 public final class BlockView {

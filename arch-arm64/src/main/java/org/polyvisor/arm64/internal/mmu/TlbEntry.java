@@ -1,4 +1,4 @@
-package org.polyvisor.arm64.internal.cpu;
+package org.polyvisor.arm64.internal.mmu;
 
 import java.lang.foreign.MemorySegment;
 

@@ -1,4 +1,4 @@
-package org.polyvisor.arm64.internal.sysreg;
+package org.polyvisor.arm64.internal.cpu.sysreg;
 
 import static org.polyvisor.arm64.spi.SysReg.plain;
 
@@ -7,7 +7,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import org.polyvisor.arm64.internal.cpu.Cpu;
 import org.polyvisor.arm64.spi.SysReg;
 import org.polyvisor.arm64.spi.SysRegAccess;
 import org.polyvisor.arm64.spi.SysRegTable;
@@ -18,12 +17,12 @@ import org.polyvisor.arm64.spi.SysRegTable;
  * unassigned encodings of the ID space read as zero, as the architecture requires.
  */
 public final class IdRegisters implements SysRegTable {
-    static final SysReg.Check TID1 = trapIf(16);
-    static final SysReg.Check TID2 = trapIf(17);
-    static final SysReg.Check TID3 = trapIf(18);
+    static final SysReg.Check TID1 = trapIf(Hcr.TID1);
+    static final SysReg.Check TID2 = trapIf(Hcr.TID2);
+    static final SysReg.Check TID3 = trapIf(Hcr.TID3);
 
-    private static SysReg.Check trapIf(int hcrBit) {
-        return (s, read) -> s.currentEl() == 1 && (((Cpu) s).hcr() & (1L << hcrBit)) != 0
+    private static SysReg.Check trapIf(long hcrField) {
+        return (s, read) -> s.currentEl() == 1 && (s.hcr() & hcrField) != 0
                 ? SysRegAccess.TRAP_EL2 : SysRegAccess.OK;
     }
 
@@ -44,7 +43,7 @@ public final class IdRegisters implements SysRegTable {
                 plain("REVIDR_EL1", 3, 0, 0, 0, 6, SysReg.RO_EL1, 0).withCheck(TID1),
                 plain("AIDR_EL1", 3, 1, 0, 0, 7, SysReg.RO_EL1, 0).withCheck(TID1),
                 plain("CTR_EL0", 3, 3, 0, 0, 1, SysReg.RO_EL0, 0x8444_c004L).withCheck((s, rd) -> {
-                    if (s.currentEl() == 0 && (((Cpu) s).sctlr() & (1 << 15)) == 0) {
+                    if (s.currentEl() == 0 && (s.sctlr() & Sctlr.UCT) == 0) {
                         return SysRegAccess.TRAP_EL1;
                     }
                     return TID2.check(s, rd);
@@ -53,7 +52,7 @@ public final class IdRegisters implements SysRegTable {
                 plain("CCSIDR_EL1", 3, 1, 0, 0, 0, SysReg.RO_EL1, 0x701f_e00aL).withCheck(TID2),
                 // BS = 4 (64-byte blocks); DZP set where DC ZVA is prohibited (EL0 without SCTLR_EL1.DZE)
                 plain("DCZID_EL0", 3, 3, 0, 0, 7, SysReg.RO_EL0, 4).withRead(s -> s.currentEl() == 0
-                        && ((((Cpu) s).sctlr() >>> 14) & 1) == 0 ? 0x14 : 4),
+                        && (s.sctlr() & Sctlr.DZE) == 0 ? 0x14 : 4),
                 id("ID_PFR0_EL1", 1, 0, 0x131), id("ID_PFR1_EL1", 1, 1, 0x11011),
                 id("ID_DFR0_EL1", 1, 2, 0x0301_0066L), id("ID_AFR0_EL1", 1, 3, 0),
                 id("ID_MMFR0_EL1", 1, 4, 0x1010_1105L), id("ID_MMFR1_EL1", 1, 5, 0x4000_0000L),

@@ -1,22 +1,20 @@
-package org.polyvisor.arm64.internal.machine;
+package org.polyvisor.arm64.internal.hyp;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 
 import org.polyvisor.api.GuestPhysicalAddress;
 import org.polyvisor.arm64.internal.cpu.Cpu;
 import org.polyvisor.arm64.internal.cpu.Exceptions;
-import org.polyvisor.arm64.internal.gic.GicV3;
-import org.polyvisor.arm64.internal.hyp.GuestTraps;
-import org.polyvisor.arm64.internal.hyp.HypConstants;
-import org.polyvisor.arm64.internal.hyp.MmioSyndrome;
-import org.polyvisor.arm64.internal.hyp.PhysicalCpu;
-import org.polyvisor.arm64.internal.hyp.PowerState;
-import org.polyvisor.arm64.internal.hyp.VcpuSessions;
-import org.polyvisor.arm64.internal.hyp.VirtualIrq;
-import org.polyvisor.arm64.internal.hyp.WorldSwitch;
-import org.polyvisor.arm64.internal.timer.VirtualTimer;
+import org.polyvisor.arm64.internal.cpu.Halt;
+import org.polyvisor.arm64.internal.cpu.VirtualTimer;
+import org.polyvisor.arm64.internal.exec.Core;
+import org.polyvisor.arm64.internal.mmu.DataAccess;
 import org.polyvisor.arm64.spi.SysReg;
 import org.polyvisor.spi.AccessType;
 import org.polyvisor.spi.Exit;
@@ -44,14 +42,16 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
     public static final int POWER_ON_PENDING = PowerState.ON_PENDING;
 
     private final int index;
+    private final Core core;
     private final Cpu cpu;
     private final PhysicalCpu hw;
     private final GuestTraps traps;
     private final WorldSwitch sw;
     private final VcpuSessions sessions;
-    private final GicV3 gic;
+    private final InterruptController gic;
     private final VirtualTimer timer;
     private final MmioSyndrome mmio;
+    private final GuestExits exits;
     private final long mpidr;
     private final WakeSignal wake = new WakeSignal();
 
@@ -65,11 +65,11 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
     /** Written with release semantics on every run() entry and exit: cheap on the exit path, read by binders. */
     @SuppressWarnings("unused")
     private boolean inRun;
-    private static final java.lang.invoke.VarHandle IN_RUN;
+    private static final VarHandle IN_RUN;
 
     static {
         try {
-            IN_RUN = java.lang.invoke.MethodHandles.lookup().findVarHandle(Arm64Vcpu.class, "inRun", boolean.class);
+            IN_RUN = MethodHandles.lookup().findVarHandle(Arm64Vcpu.class, "inRun", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -81,14 +81,15 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
     private int poll;
     private long irqExits;
     /** pv:exits counter for the IRQ exits resolved inside run() (the framework's, when the VM manager provides one). */
-    private java.util.concurrent.atomic.LongAdder irqExitCounter = new java.util.concurrent.atomic.LongAdder();
+    private LongAdder irqExitCounter = new LongAdder();
     private final int iCntvoff;
     private final BooleanSupplier stop = this::stopRequested;
 
-    public Arm64Vcpu(int index, Cpu cpu, PhysicalCpu hw, GuestTraps traps, VcpuSessions sessions, GicV3 gic,
+    public Arm64Vcpu(int index, PhysicalCpu hw, GuestTraps traps, VcpuSessions sessions, InterruptController gic,
                      long mpidr) {
         this.index = index;
-        this.cpu = cpu;
+        this.core = hw.core();
+        this.cpu = core.cpu;
         this.hw = hw;
         this.traps = traps;
         this.sessions = sessions;
@@ -96,25 +97,28 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
         this.mpidr = mpidr;
         this.timer = new VirtualTimer(cpu);
         this.mmio = new MmioSyndrome(cpu);
+        this.exits = new GuestExits(cpu, core.mem.isDevice, mmio);
         this.iCntvoff = cpu.regs.index("CNTVOFF_EL2");
         this.sw = WorldSwitch.create(hw, traps, this);
         gic.connect(index, this::irqLineChanged);
     }
 
     /**
-     * A stand-alone vCPU for CPU-model tests: VHE host, its own one-CPU GIC, no participants, CNTVOFF 0, MPIDR as the
-     * CPU model holds it.
+     * A stand-alone vCPU for CPU-model tests: VHE host, the given interrupt controller, no participants, CNTVOFF 0,
+     * MPIDR as the CPU model holds it.
      */
-    public Arm64Vcpu(int index, Cpu cpu) {
-        this(index, cpu, new PhysicalCpu(cpu, org.polyvisor.arm64.internal.hyp.HostModel.VHE, index),
-                new GuestTraps(org.polyvisor.arm64.internal.hyp.HostModel.VHE, 1, 0),
-                new VcpuSessions(index, new org.polyvisor.arm64.internal.hyp.ParticipantRegistry(),
-                        new java.util.HashMap<>()),
-                new GicV3(index + 1), cpu.sys[cpu.regs.index("MPIDR_EL1")]);
+    public Arm64Vcpu(int index, Core core, InterruptController gic) {
+        this(index, new PhysicalCpu(core, HostModel.VHE, index), new GuestTraps(HostModel.VHE, 1, 0),
+                new VcpuSessions(index, new ParticipantRegistry(), new HashMap<>()), gic,
+                core.cpu.sys[core.cpu.regs.index("MPIDR_EL1")]);
     }
 
     public Cpu cpu() {
         return cpu;
+    }
+
+    public Core core() {
+        return core;
     }
 
     public WorldSwitch worldSwitch() {
@@ -167,28 +171,25 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
             if (p == POWER_ON_PENDING) {
                 powerOn();
             }
-            cpu.checkStage2Generation();
+            core.mem.checkStage2Generation();
             sw.load();
             sampleTimer();
             viLoaded = irqLine;
             traps.setVirtualIrq(viLoaded);
             timerFired = false;
             poll = TIMER_POLL_BLOCKS;
-            Exit e = sw.run(stop);
-            if (e == null) {
+            int halt = sw.run(stop);
+            if (halt == Halt.NONE) {
                 irqExits++; // an IRQ exit (timer, interrupt line, kick): handled here, like KVM's ARM_EXCEPTION_IRQ
                 irqExitCounter.increment();
                 continue;
             }
-            if (e instanceof Exit.Mmio) {
-                return mmio.decode(cpu, sw.exitElr());
-            }
-            return e;
+            return exits.decode(sw.exitElr());
         }
     }
 
     /** Where IRQ exits resolved inside run() are counted (pv:exits shows them as hyp.IRQ). */
-    public void countIrqExitsIn(java.util.concurrent.atomic.LongAdder counter) {
+    public void countIrqExitsIn(LongAdder counter) {
         irqExitCounter = counter;
     }
 
@@ -239,7 +240,7 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
     /**
      * Drives the virtual IRQ line directly (tests, or an interrupt source without the GIC model): while it is high and
      * PSTATE.I is clear the guest takes an IRQ at the next block boundary; a WFI wakes at once. The GIC drives the same
-     * line through {@link GicV3#connect}, so its next update wins.
+     * line through {@link InterruptController#connect}, so its next update wins.
      */
     public void setIrqLine(boolean level) {
         irqLineChanged(level);
@@ -308,7 +309,7 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
     /** PSCI CPU_ON from another vCPU's thread: the target starts at {@code entry} with x0 = context. */
     public long requestPowerOn(long entry, long context) {
         long r = power.requestOn(entry, context);
-        if (r == org.polyvisor.arm64.internal.hyp.Psci.SUCCESS) {
+        if (r == Psci.SUCCESS) {
             attention = true;
             wake.signal();
         }
@@ -327,7 +328,7 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
             resetKeepingIds();
             cpu.pc = power.entry();
             cpu.x[0] = power.context();
-            cpu.blocks.invalidateAll();
+            core.blocks.invalidateAll();
         });
         power.set(POWER_ON);
     }
@@ -351,7 +352,7 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
         sw.withGuestView(() -> {
             resetKeepingIds();
             cpu.pc = entry;
-            cpu.blocks.invalidateAll();
+            core.blocks.invalidateAll();
         });
         power.set(primary ? POWER_ON : POWER_OFF);
     }
@@ -428,8 +429,8 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
         });
         timerLevel = state.value("timer.level", 0) != 0; // the GIC snapshot holds the same line level
         cpu.retired = state.value("retired", 0);
-        cpu.flushTlb();
-        cpu.blocks.invalidateAll();
+        core.mem.flushTlb();
+        core.blocks.invalidateAll();
     }
 
     @Override
@@ -469,11 +470,12 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
     @Override
     public Mmu mmu() {
         return (address, access, privileged) -> {
-            int acc = access == AccessType.READ ? Cpu.ACC_R : access == AccessType.WRITE ? Cpu.ACC_W : Cpu.ACC_X;
+            int acc = access == AccessType.READ ? DataAccess.ACC_R
+                    : access == AccessType.WRITE ? DataAccess.ACC_W : DataAccess.ACC_X;
             long[] res = new long[2];
             sw.withGuestView(() -> {
-                res[0] = cpu.probe(address.value(), acc, !privileged);
-                res[1] = cpu.probeFaultStatus();
+                res[0] = core.mem.probe(address.value(), acc, !privileged);
+                res[1] = core.mem.probeFaultStatus();
             });
             long p = res[0];
             if (p >= 0) {

@@ -1,6 +1,5 @@
-package org.polyvisor.arm64.internal.timer;
+package org.polyvisor.arm64.internal.cpu;
 
-import org.polyvisor.arm64.internal.cpu.Cpu;
 
 /**
  * The EL1 virtual timer of one vCPU as an interrupt source: its output is asserted while CNTV_CTL_EL0.ENABLE = 1,

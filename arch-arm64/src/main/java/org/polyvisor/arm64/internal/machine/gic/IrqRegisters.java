@@ -1,4 +1,4 @@
-package org.polyvisor.arm64.internal.gic;
+package org.polyvisor.arm64.internal.machine.gic;
 
 /**
  * The per-interrupt register banks that the distributor (SPIs) and the redistributors' SGI frame (SGIs, PPIs) share:

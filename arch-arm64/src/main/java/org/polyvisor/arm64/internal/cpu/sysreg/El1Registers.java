@@ -1,10 +1,9 @@
-package org.polyvisor.arm64.internal.sysreg;
+package org.polyvisor.arm64.internal.cpu.sysreg;
 
 import static org.polyvisor.arm64.spi.SysReg.plain;
 
 import java.util.List;
 
-import org.polyvisor.arm64.internal.cpu.Cpu;
 import org.polyvisor.arm64.spi.SysReg;
 import org.polyvisor.arm64.spi.SysRegAccess;
 import org.polyvisor.arm64.spi.SysRegTable;
@@ -15,7 +14,7 @@ public final class El1Registers implements SysRegTable {
     public static final long SCTLR_RESET = 0x00c5_0838L;
 
     /** HCR_EL2.TVM: EL1 writes to the virtual-memory control registers trap to EL2 (KVM sets it until caches are on). */
-    static final SysReg.Check TVM = (s, read) -> !read && s.currentEl() == 1 && (((Cpu) s).hcr() & (1L << 26)) != 0
+    static final SysReg.Check TVM = (s, read) -> !read && s.currentEl() == 1 && (s.hcr() & Hcr.TVM) != 0
             ? SysRegAccess.TRAP_EL2 : SysRegAccess.OK;
 
     @Override
@@ -38,7 +37,7 @@ public final class El1Registers implements SysRegTable {
                     s.translationChanged();
                 }).withCheck(TVM),
                 plain("ACTLR_EL1", 3, 0, 1, 0, 1, SysReg.RW_EL1, 0)
-                        .withCheck((s, r) -> (((Cpu) s).hcr() & (1L << 21)) != 0 ? SysRegAccess.TRAP_EL2 : SysRegAccess.OK),
+                        .withCheck((s, r) -> (s.hcr() & Hcr.TACR) != 0 ? SysRegAccess.TRAP_EL2 : SysRegAccess.OK),
                 plain("CPACR_EL1", 3, 0, 1, 0, 2, SysReg.RW_EL1, 0),
                 flushing("TTBR0_EL1", 3, 0, 2, 0, 0).withCheck(TVM),
                 flushing("TTBR1_EL1", 3, 0, 2, 0, 1).withCheck(TVM),

@@ -1,4 +1,4 @@
-package org.polyvisor.arm64.internal.cpu;
+package org.polyvisor.arm64.internal.exec;
 
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -7,23 +7,29 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.polyvisor.arm64.internal.cpu.Cpu;
+import org.polyvisor.arm64.internal.cpu.Ec;
+import org.polyvisor.arm64.internal.cpu.Exceptions;
 import org.polyvisor.arm64.internal.decode.Decoder;
 import org.polyvisor.arm64.internal.decode.Encoding;
 import org.polyvisor.arm64.internal.decode.Op;
 import org.polyvisor.arm64.internal.decode.Specializer;
+import org.polyvisor.arm64.internal.mmu.CodePages;
+import org.polyvisor.arm64.internal.mmu.DataAccess;
 
 /**
  * Decoded blocks by physical address, with a direct-mapped cache by virtual PC in front (valid for one TLB
  * generation and EL). Pages holding decoded code are write-protected in the TLB, so guest stores to them take the
  * slow path, which invalidates the blocks they overlap (self-modifying code, loaders).
  */
-public final class BlockCache {
+public final class BlockCache implements CodePages {
     private static final Decoder DECODER = Decoder.a64();
     private static final int MAX_BLOCK = 128;
     private static final int VC_BITS = 12;
     private static final int VC_MASK = (1 << VC_BITS) - 1;
 
     private final Cpu c;
+    private final DataAccess m;
     private final Map<Long, Block> byPa = new HashMap<>();
     private final Map<Long, List<Block>> byPage = new HashMap<>();
     private final long[] vcVa = new long[VC_MASK + 1];
@@ -31,8 +37,9 @@ public final class BlockCache {
     private final Block[] vcBlock = new Block[VC_MASK + 1];
     private long decodedBlocks;
 
-    BlockCache(Cpu c) {
-        this.c = c;
+    BlockCache(Core core) {
+        this.c = core.cpu;
+        this.m = core.mem;
         Arrays.fill(vcVa, -1);
     }
 
@@ -43,7 +50,7 @@ public final class BlockCache {
     /** The block at the current PC, or null when fetching it raised an exception or an exit. */
     public Block lookup(long va) {
         int i = (int) (va >>> 2) & VC_MASK;
-        int key = (c.tlbGen << 1) | c.el;
+        int key = (m.tlbGen << 1) | c.el;
         Block b = vcBlock[i];
         if (b != null && vcVa[i] == va && vcKey[i] == key && b.valid) {
             return b;
@@ -56,7 +63,7 @@ public final class BlockCache {
             Exceptions.takeSync(c, Ec.PC_ALIGN, 0, va, va);
             return null;
         }
-        long pa = c.fetchPa(va);
+        long pa = m.fetchPa(va);
         if (pa < 0) {
             return null;
         }
@@ -77,7 +84,7 @@ public final class BlockCache {
         int n = 0;
         long a = pa;
         while (n < MAX_BLOCK) {
-            int w = (int) c.memory.read(a, 4, ByteOrder.LITTLE_ENDIAN);
+            int w = (int) m.memory.read(a, 4, ByteOrder.LITTLE_ENDIAN);
             Encoding e = DECODER.decode(w);
             int o = e == null ? Op.UNDEF : Specializer.op(e.op(), w);
             code[n] = (o << 24) | (e == null ? 0 : e.packRegs(w));
@@ -96,7 +103,7 @@ public final class BlockCache {
         if (list == null) {
             list = new ArrayList<>();
             byPage.put(ppn, list);
-            c.protectCodePage(ppn);
+            m.protectCodePage(ppn);
         }
         list.add(b);
         decodedBlocks++;
@@ -111,12 +118,13 @@ public final class BlockCache {
         };
     }
 
-    boolean isCodePage(long ppn) {
+    @Override
+    public boolean isCodePage(long ppn) {
         return byPage.containsKey(ppn);
     }
 
-    /** A store hit decoded code: drop every block overlapping [pa, pa+size). */
-    void invalidateRange(long pa, int size) {
+    @Override
+    public void invalidateRange(long pa, int size) {
         List<Block> list = byPage.get(pa >>> 12);
         if (list == null) {
             return;

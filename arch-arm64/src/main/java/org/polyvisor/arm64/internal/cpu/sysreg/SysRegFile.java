@@ -1,4 +1,4 @@
-package org.polyvisor.arm64.internal.sysreg;
+package org.polyvisor.arm64.internal.cpu.sysreg;
 
 import java.util.ArrayList;
 import java.util.Arrays;

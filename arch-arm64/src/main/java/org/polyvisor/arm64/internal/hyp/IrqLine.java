@@ -1,4 +1,4 @@
-package org.polyvisor.arm64.internal.gic;
+package org.polyvisor.arm64.internal.hyp;
 
 /** The interrupt line from a GIC CPU interface to its PE (here: the vCPU's virtual IRQ, HCR_EL2.VI). */
 @FunctionalInterface

@@ -1,4 +1,4 @@
-package org.polyvisor.arm64.internal.cpu;
+package org.polyvisor.arm64.internal.mmu;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -22,17 +22,15 @@ public final class ExclusiveStore {
     private ExclusiveStore() {
     }
 
-    /** Returns true if stored; a translation fault is taken as for a store (then {@link Cpu#fault} is set). */
-    public static boolean store(Cpu c, long va, int size, long expected, long value) {
-        long p = (va & (size - 1)) == 0 ? c.walk.translate(va, Cpu.ACC_W, false) : -1;
-        MemorySegment s = p >= 0 ? c.memory.chunk(p) : null;
+    /** Returns true if stored; a translation fault is taken as for a store (then {@code Cpu.fault} is set). */
+    public static boolean store(DataAccess m, long va, int size, long expected, long value) {
+        long p = (va & (size - 1)) == 0 ? m.walk.translate(va, DataAccess.ACC_W, false) : -1;
+        MemorySegment s = p >= 0 ? m.memory.chunk(p) : null;
         if (s == null) {
-            c.write(va, size, value); // faults (or a device) take the ordinary store path
-            return !c.fault;
+            m.write(va, size, value); // faults (or a device) take the ordinary store path
+            return !m.cpu.fault;
         }
-        if (c.blocks.isCodePage(p >>> 12)) {
-            c.blocks.invalidateRange(p, size);
-        }
+        m.codeWritten(p, size);
         long off = p & GuestMemory.CHUNK_MASK;
         return switch (size) {
             case 4 -> I32.compareAndSet(s, off, (int) expected, (int) value);
@@ -40,7 +38,7 @@ public final class ExclusiveStore {
             default -> {
                 synchronized (NARROW) {
                     long cur = size == 1 ? s.get(ValueLayout.JAVA_BYTE, off) & 0xFF
-                            : s.get(Cpu.S16, off) & 0xFFFF;
+                            : s.get(DataAccess.S16, off) & 0xFFFF;
                     long mask = size == 1 ? 0xFF : 0xFFFF;
                     if (cur != (expected & mask)) {
                         yield false;
@@ -48,7 +46,7 @@ public final class ExclusiveStore {
                     if (size == 1) {
                         s.set(ValueLayout.JAVA_BYTE, off, (byte) value);
                     } else {
-                        s.set(Cpu.S16, off, (short) value);
+                        s.set(DataAccess.S16, off, (short) value);
                     }
                     yield true;
                 }

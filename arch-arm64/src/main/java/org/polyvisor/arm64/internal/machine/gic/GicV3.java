@@ -1,4 +1,7 @@
-package org.polyvisor.arm64.internal.gic;
+package org.polyvisor.arm64.internal.machine.gic;
+
+import org.polyvisor.arm64.internal.hyp.InterruptController;
+import org.polyvisor.arm64.internal.hyp.IrqLine;
 
 import java.util.Arrays;
 
@@ -11,7 +14,7 @@ import org.polyvisor.spi.StateSnapshot;
  * guards everything: interrupts change on slow paths (MMIO, ICC_* accesses, timer edges) only; after every change the
  * affected CPUs' lines are recomputed and pushed to their {@link IrqLine}.
  */
-public final class GicV3 {
+public final class GicV3 implements InterruptController {
     /** QEMU virt's GICv3 has 256 interrupt IDs (GICD_TYPER.ITLinesNumber = 7): 224 SPIs. */
     public static final int SPIS = 224;
     public static final int NR_IRQS = 32 + SPIS;
@@ -81,6 +84,7 @@ public final class GicV3 {
         return ncpu;
     }
 
+    @Override
     public synchronized void connect(int cpu, IrqLine line) {
         lines[cpu] = line;
         update(cpu);
@@ -131,6 +135,7 @@ public final class GicV3 {
     }
 
     /** Drives a level-sensitive PPI or SPI input (the virtual timer, a device). */
+    @Override
     public synchronized void setLevel(int cpu, int intid, boolean high) {
         int r = row(cpu, intid);
         int f = flags[r][intid];

@@ -1,10 +1,9 @@
-package org.polyvisor.arm64.internal.sysreg;
+package org.polyvisor.arm64.internal.cpu.sysreg;
 
 import static org.polyvisor.arm64.spi.SysReg.plain;
 
 import java.util.List;
 
-import org.polyvisor.arm64.internal.cpu.Cpu;
 import org.polyvisor.arm64.spi.SysReg;
 import org.polyvisor.arm64.spi.SysRegAccess;
 import org.polyvisor.arm64.spi.SysRegState;
@@ -29,7 +28,7 @@ public final class TimerRegisters implements SysRegTable {
     }
 
     private static long count(SysRegState s, boolean virtual) {
-        return virtual ? s.virtualCount() : ((Cpu) s).physicalCount();
+        return virtual ? s.virtualCount() : s.physicalCount();
     }
 
     private static List<SysReg> timer(String prefix, int crm, boolean virtual, int el0Bit) {
@@ -46,7 +45,7 @@ public final class TimerRegisters implements SysRegTable {
                         .withWrite((s, v) -> s.setRaw(ctl, v & 3)),
                 plain(cval, 3, 3, 14, crm, 2, SysReg.RW_EL0, 0).withCheck(chk),
                 plain(prefix + "_TVAL_EL0", 3, 3, 14, crm, 0, SysReg.RW_EL0, 0).withCheck(chk)
-                        .withRead(s -> (s.raw(cval) - count(s, virtual)) & Cpu.M32)
+                        .withRead(s -> (s.raw(cval) - count(s, virtual)) & 0xFFFF_FFFFL)
                         .withWrite((s, v) -> s.setRaw(cval, count(s, virtual) + (int) v)));
     }
 
@@ -57,7 +56,7 @@ public final class TimerRegisters implements SysRegTable {
                         .withCheck((s, rd) -> s.currentEl() == 0 && (s.raw("CNTKCTL_EL1") & 3) == 0
                                 ? SysRegAccess.TRAP_EL1 : SysRegAccess.OK),
                 plain("CNTPCT_EL0", 3, 3, 14, 0, 1, SysReg.RO_EL0, 0).withCheck(el0If(0))
-                        .withRead(s -> ((Cpu) s).physicalCount()),
+                        .withRead(s -> s.physicalCount()),
                 plain("CNTVCT_EL0", 3, 3, 14, 0, 2, SysReg.RO_EL0, 0).withCheck(el0If(1))
                         .withRead(SysRegState::virtualCount)));
         r.addAll(timer("CNTP", 2, false, 9));

@@ -1,4 +1,4 @@
-package org.polyvisor.arm64.internal.gic;
+package org.polyvisor.arm64.internal.machine.gic;
 
 import static org.polyvisor.arm64.spi.SysReg.plain;
 

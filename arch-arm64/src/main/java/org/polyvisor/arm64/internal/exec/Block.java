@@ -1,4 +1,4 @@
-package org.polyvisor.arm64.internal.cpu;
+package org.polyvisor.arm64.internal.exec;
 
 /**
  * A decoded basic block: straight-line instructions from one physical page, ending at a branch, an exception-
