@@ -1,17 +1,20 @@
 package org.polyvisor.arm64.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.polyvisor.arm64.internal.hyp.Arm64Exit;
 import org.polyvisor.arm64.internal.hyp.Arm64Vcpu;
 import org.polyvisor.arm64.internal.cpu.sysreg.SysRegFile;
+import org.polyvisor.arm64.testing.Await;
 import org.polyvisor.arm64.testing.CpuHarness;
 import org.polyvisor.spi.Exit;
 
@@ -90,14 +93,21 @@ class VcpuBehaviourTest {
                 h.cpu.pc = entry;
                 Arm64Vcpu v = h.vcpu();
                 // WFI traps (HCR_EL2.TWI) and the WFx handler blocks on the vCPU's wake signal: a kick ends both.
+                AtomicReference<Thread> thread = new AtomicReference<>();
                 CompletableFuture<Exit> f = CompletableFuture.supplyAsync(() -> {
+                    thread.set(Thread.currentThread());
                     Exit e;
                     while ((e = v.run()) instanceof Arm64Exit a && a.exitClass().equals("WFx")) {
                         v.waitForInterrupt(false);
                     }
                     return e;
                 });
-                Thread.sleep(50);
+                if (entry == CpuHarness.RAM + 0x18) {
+                    Await.until("the vCPU to run its loop", () -> v.instructionsRetired() > 1000,
+                            () -> v.instructionsRetired() + " instructions retired");
+                } else {
+                    Await.untilBlocked("the vCPU in WFI", thread);
+                }
                 long t0 = System.nanoTime();
                 v.kick();
                 assertSame(Exit.KICKED, f.get(5, TimeUnit.SECONDS));
@@ -121,7 +131,8 @@ class VcpuBehaviourTest {
             h.cpu.pc = CpuHarness.RAM;
             v.setIrqLine(true);
             CompletableFuture<Exit> masked = CompletableFuture.supplyAsync(v::run);
-            Thread.sleep(50);
+            Await.until("the guest to run with the line high", () -> v.instructionsRetired() > 1000,
+                    () -> v.instructionsRetired() + " instructions retired, done=" + masked.isDone());
             v.kick();
             assertSame(Exit.KICKED, masked.get(5, TimeUnit.SECONDS));
             assertEquals(CpuHarness.RAM, h.cpu.pc);
@@ -129,14 +140,22 @@ class VcpuBehaviourTest {
             v.setIrqLine(false);
             h.cpu.pc = CpuHarness.RAM + 0x40;
             // WFI traps (HCR_EL2.TWI) to the WFx handler, which sleeps until the line rises
+            AtomicReference<Thread> thread = new AtomicReference<>();
             CompletableFuture<Exit> taken = CompletableFuture.supplyAsync(() -> {
+                thread.set(Thread.currentThread());
                 Exit x;
                 while ((x = v.run()) instanceof Arm64Exit a && a.exitClass().equals("WFx")) {
                     v.waitForInterrupt(false);
                 }
                 return x;
             });
-            Thread.sleep(50);
+            // The vCPU really sleeps: its thread blocks, and no instruction retires while no interrupt is pending.
+            Thread vcpuThread = Await.untilBlocked("the vCPU in WFI", thread);
+            long retired = v.instructionsRetired();
+            Await.until("a second look at the sleeping vCPU", () -> Await.blocked(vcpuThread),
+                    () -> "thread state " + vcpuThread.getState());
+            assertEquals(retired, v.instructionsRetired(), "instructions retired while asleep in WFI");
+            assertFalse(taken.isDone(), "WFI returned without an interrupt");
             v.setIrqLine(true);
             Exit e = taken.get(5, TimeUnit.SECONDS);
             assertEquals("HVC64", assertInstanceOf(Arm64Exit.class, e).exitClass());

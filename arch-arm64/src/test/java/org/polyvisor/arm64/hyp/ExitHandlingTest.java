@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.polyvisor.arm64.internal.Arm64Architecture;
@@ -18,6 +19,7 @@ import org.polyvisor.arm64.internal.hyp.DefaultStage2;
 import org.polyvisor.arm64.internal.hyp.PsciHandler;
 import org.polyvisor.arm64.internal.hyp.SysRegTrapHandler;
 import org.polyvisor.arm64.testing.A64;
+import org.polyvisor.arm64.testing.Await;
 import org.polyvisor.arm64.testing.TestMachine;
 import org.polyvisor.spi.Exit;
 import org.polyvisor.spi.ExitAction;
@@ -115,13 +117,15 @@ class ExitHandlingTest {
             Arm64Vcpu v = m.vcpu(0);
             Arm64Exit wfx = assertInstanceOf(Arm64Exit.class, v.run());
             assertEquals("WFx", wfx.exitClass());
+            AtomicReference<Thread> thread = new AtomicReference<>();
             CompletableFuture<Long> cpuNanos = CompletableFuture.supplyAsync(() -> {
+                thread.set(Thread.currentThread());
                 var bean = ManagementFactory.getThreadMXBean();
                 long t0 = bean.getCurrentThreadCpuTime();
                 v.waitForInterrupt(false);
                 return bean.getCurrentThreadCpuTime() - t0;
             });
-            Thread.sleep(300);
+            Await.untilBlocked("the vCPU in WFI", thread);
             assertTrue(!cpuNanos.isDone(), "WFI returned without an interrupt");
             v.kick();
             long used = cpuNanos.get(5, TimeUnit.SECONDS);
@@ -136,9 +140,14 @@ class ExitHandlingTest {
             m.load(TestMachine.RAM, new A64().hvc().code());
             Arm64Vcpu secondary = m.vcpu(1);
             secondary.boot(TestMachine.RAM, false);
-            CompletableFuture<Exit> f = CompletableFuture.supplyAsync(secondary::run);
-            Thread.sleep(100);
+            AtomicReference<Thread> thread = new AtomicReference<>();
+            CompletableFuture<Exit> f = CompletableFuture.supplyAsync(() -> {
+                thread.set(Thread.currentThread());
+                return secondary.run();
+            });
+            Await.untilBlocked("the powered-off vCPU", thread);
             assertTrue(!f.isDone(), "a powered-off vCPU must not run");
+            assertEquals(0, secondary.instructionsRetired(), "a powered-off vCPU retired instructions");
             secondary.kick();
             assertSame(Exit.KICKED, f.get(5, TimeUnit.SECONDS));
         }

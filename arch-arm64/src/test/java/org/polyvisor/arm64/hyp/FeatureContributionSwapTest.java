@@ -20,6 +20,7 @@ import org.polyvisor.arm64.internal.hyp.Arm64Vcpu;
 import org.polyvisor.arm64.spi.Stage2Provider;
 import org.polyvisor.arm64.spi.SysReg;
 import org.polyvisor.arm64.spi.SysRegTable;
+import org.polyvisor.arm64.testing.Await;
 import org.polyvisor.arm64.testing.Guests;
 import org.polyvisor.arm64.testing.HypVm;
 import org.polyvisor.framework.internal.StandaloneContext;
@@ -171,7 +172,7 @@ class FeatureContributionSwapTest {
             arch.addSysRegTable(current);
             int id = startSwapload(mgr, arch, out);
             for (int rev = 2; rev <= 6 && mgr.info(id).state() == VmState.RUNNING; rev++) {
-                Thread.sleep(20);
+                awaitProgress(mgr, id, out);
                 SysRegTable next = feature(rev);
                 arch.addSysRegTable(next); // new revision next to the old one
                 arch.removeSysRegTable(current);
@@ -183,7 +184,9 @@ class FeatureContributionSwapTest {
             VmInfo waiting = mgr.info(id);
             assertEquals(VmState.WAITING, waiting.state(), waiting.toString());
             assertTrue(waiting.error().contains("'test-feature', which is not installed"), waiting.error());
-            Thread.sleep(20);
+            int printed = size(out);
+            assertEquals(VmState.WAITING, mgr.info(id).state(), "the VM keeps waiting for the feature");
+            assertEquals(printed, size(out), "the guest ran without its feature");
             arch.addSysRegTable(feature(7));
             VmInfo info = mgr.awaitTermination(id, 120_000);
             assertEquals(VmState.STOPPED, info.state(), info.error());
@@ -205,7 +208,7 @@ class FeatureContributionSwapTest {
             int id = startSwapload(mgr, arch, out);
             org.polyvisor.arm64.spi.Stage2Provider previous = null;
             for (int rev = 1; rev <= 4; rev++) {
-                Thread.sleep(20);
+                awaitProgress(mgr, id, out);
                 int r = rev;
                 org.polyvisor.arm64.spi.Stage2Provider next = (context, identity) -> {
                     used.add(r); // this revision built a machine's stage 2
@@ -225,6 +228,20 @@ class FeatureContributionSwapTest {
         assertEquals(java.util.Set.of(1, 2, 3, 4), used, "each provider revision built the running VM's stage 2");
         synchronized (out) {
             assertEquals(expected, out.toString(StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    /** Returns once the guest printed more (it ran on the current revision) or its VM is no longer running. */
+    private static void awaitProgress(VmManagerImpl mgr, int id, ByteArrayOutputStream out) {
+        int printed = size(out);
+        Await.until("guest output or the end of the VM",
+                () -> size(out) > printed || mgr.info(id).state() != VmState.RUNNING,
+                () -> size(out) + " bytes of output, VM " + mgr.info(id));
+    }
+
+    private static int size(ByteArrayOutputStream out) {
+        synchronized (out) {
+            return out.size();
         }
     }
 }

@@ -9,6 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -161,16 +164,8 @@ class HostContextPropertyTest {
             SysRegTrapHandler sys = new SysRegTrapHandler();
             // Kicks arrive every 2 ms, as the framework's pause protocol sends them: they end KICK segments (a
             // branch to self) and may also interrupt any other segment, which is one more exit to check.
-            Thread kicker = Thread.ofPlatform().daemon().start(() -> {
-                try {
-                    while (true) {
-                        Thread.sleep(2);
-                        v.kick();
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            ScheduledExecutorService kicker = Executors.newSingleThreadScheduledExecutor();
+            kicker.scheduleAtFixedRate(v::kick, 2, 2, TimeUnit.MILLISECONDS);
             try {
             for (int step = 0; step < 100_000; step++) {
                 int daifBefore = hw.daif;
@@ -216,8 +211,8 @@ class HostContextPropertyTest {
                 break;
             }
             } finally {
-                kicker.interrupt();
-                kicker.join();
+                kicker.shutdownNow();
+                kicker.awaitTermination(5, TimeUnit.SECONDS);
             }
             Map<String, Long> guest = v.registers();
             for (Map.Entry<String, Long> g : guestExpect.entrySet()) {

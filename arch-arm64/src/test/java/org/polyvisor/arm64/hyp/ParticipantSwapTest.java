@@ -3,6 +3,8 @@ package org.polyvisor.arm64.hyp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 import org.junit.jupiter.api.Test;
 import org.polyvisor.arm64.internal.Arm64Architecture;
 import org.polyvisor.arm64.internal.hyp.Arm64Exit;
@@ -10,6 +12,7 @@ import org.polyvisor.arm64.internal.hyp.Arm64Vcpu;
 import org.polyvisor.arm64.spi.PhysicalRegisters;
 import org.polyvisor.arm64.spi.WorldSwitchSession;
 import org.polyvisor.arm64.testing.A64;
+import org.polyvisor.arm64.testing.Await;
 import org.polyvisor.arm64.testing.Guests;
 import org.polyvisor.arm64.testing.HypVm;
 import org.polyvisor.arm64.testing.TestMachine;
@@ -78,7 +81,8 @@ class ParticipantSwapTest {
     @Test
     void leavingParticipantIsExportedBeforeItsUnbindReturns() throws Exception {
         Arm64Architecture arch = new Arm64Architecture();
-        java.util.concurrent.atomic.AtomicInteger exported = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger exported = new AtomicInteger();
+        AtomicInteger switches = new AtomicInteger();
         ModelSpeParticipant p = new ModelSpeParticipant() {
             @Override
             public org.polyvisor.arm64.spi.WorldSwitchSession open(org.polyvisor.arm64.spi.PhysicalRegisters cpu) {
@@ -86,6 +90,7 @@ class ParticipantSwapTest {
                 return new org.polyvisor.arm64.spi.WorldSwitchSession() {
                     @Override
                     public void saveHost(org.polyvisor.arm64.spi.PhysicalRegisters hw) {
+                        switches.incrementAndGet();
                         inner.saveHost(hw);
                     }
 
@@ -114,7 +119,9 @@ class ParticipantSwapTest {
             int id = mgr.create(org.polyvisor.api.VmConfig.of("arm64", 128L << 20, 1,
                     org.polyvisor.arm64.testing.Guests.dir().resolve("hvcbench.elf")));
             mgr.start(id);
-            Thread.sleep(20); // the guest is in its hvc loop: every exit goes through the participant
+            // the guest is in its hvc loop: every exit goes through the participant
+            Await.until("world switches through the participant", () -> switches.get() > 100,
+                    () -> switches.get() + " switches, VM " + mgr.info(id));
             arch.removeParticipant(p);
             assertEquals(1, exported.get(), "the running vCPU parked the leaving participant's state");
             mgr.stop(id);

@@ -2,6 +2,7 @@ package org.polyvisor.arm64.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
+import java.util.concurrent.locks.LockSupport;
 
 import org.polyvisor.api.VmConfig;
 import org.polyvisor.arm64.internal.Arm64Architecture;
@@ -64,16 +65,16 @@ public final class LocalVm implements AutoCloseable {
         long cpuStart = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         this.cpuStart = cpuStart;
         long deadline = start + timeoutMillis * 1_000_000L;
+        // The run loop looks at the clock only when the vCPU leaves run(): one kick at the deadline makes it leave.
         Thread watchdog = Thread.ofPlatform().daemon().start(() -> {
-            try {
-                while (System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                    vcpu.kick();
+            long left;
+            while ((left = deadline - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(left);
+                if (Thread.interrupted()) {
+                    return; // the guest ended first
                 }
-                vcpu.kick();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
+            vcpu.kick();
         });
         try {
             while (true) {
