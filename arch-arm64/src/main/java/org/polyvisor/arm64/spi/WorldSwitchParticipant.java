@@ -10,7 +10,7 @@ import java.util.List;
  * <p>Ordering: entry hooks ({@code saveHost}, {@code loadGuest}) run in ascending {@link #order()}, exit hooks
  * ({@code saveGuest}, {@code restoreHost}) in descending order, so participants nest like a stack; equal orders
  * fall back to the id. Every participant's {@code saveHost} runs after the host system registers are saved and its
- * {@code restoreHost} after they are restored (seed 000: SPE's host save must see the host's own PMSCR_EL1 and its
+ * {@code restoreHost} after they are restored (KVM's nVHE __debug_save_host_buffers_nvhe ordering: SPE's host save must see the host's own PMSCR_EL1 and its
  * restore must run once the host translation regime is live again).
  */
 @org.osgi.annotation.versioning.ConsumerType

@@ -49,7 +49,7 @@ public final class Cpu {
     /** PSTATE.{D,A,I,F} in their SPSR bit positions 9..6. */
     public int daif = DAIF_MASK;
     public static final int DAIF_MASK = 0x3C0;
-    /** SPSR.SS and SPSR.IL (ARM ARM C5.2.18 "SPSR_EL1"). */
+    /** SPSR.SS and SPSR.IL (ARM ARM, "SPSR_EL1"). */
     public static final long SPSR_SS = 1L << 21;
     public static final long SPSR_IL = 1L << 20;
     public boolean ss;

@@ -1,7 +1,7 @@
 package org.polyvisor.arm64.internal.cpu;
 
 /**
- * ESR_ELx layout (ARM ARM D17.2.37 "ESR_EL2"): EC in bits 31:26, IL in bit 25, ISS in 24:0, and the data-abort ISS
+ * ESR_ELx layout (ARM ARM, "ESR_EL2"): EC in bits 31:26, IL in bit 25, ISS in 24:0, and the data-abort ISS
  * fields (ISS encoding for an exception from a Data Abort). The PE encodes with these; the hypervisor layer's
  * syndrome decoder reads with them.
  */

@@ -9,7 +9,7 @@ public final class Halt {
     public static final int NONE = 0;
     /**
      * A synchronous exception was taken to EL2: ESR_EL2, FAR_EL2, HPFAR_EL2 and ELR_EL2 hold its syndrome, fault
-     * addresses and preferred return address (ARM ARM D1.10 "Exception entry").
+     * addresses and preferred return address (ARM ARM, "Exception entry").
      */
     public static final int EL2_EXCEPTION = 1;
 

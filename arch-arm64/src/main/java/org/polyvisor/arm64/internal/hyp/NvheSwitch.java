@@ -46,7 +46,7 @@ final class NvheSwitch extends WorldSwitch {
             ctxt.save(hw, hostCtxt);        // __sysreg_save_state_nvhe(host_ctxt)
         }
         hw.hostDirty = false;               // participants' writes from here on dirty it again
-        participantsSaveHost();             // __debug_save_host_buffers_nvhe: after the host sysregs (seed 000)
+        participantsSaveHost();             // __debug_save_host_buffers_nvhe: after the host sysregs
         activateTraps(saveHost);            // __activate_traps, __load_stage2, __timer_enable_traps
         ctxt.restore(hw, guestCtxt);        // __sysreg_restore_state_nvhe(guest_ctxt)
         participantsLoadGuest();            // __debug_switch_to_guest

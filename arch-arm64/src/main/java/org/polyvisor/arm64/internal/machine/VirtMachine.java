@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.polyvisor.api.GuestPhysicalAddress;
 import org.polyvisor.api.VmConfig;
@@ -60,7 +63,7 @@ public final class VirtMachine implements Machine, VcpuDirectory {
     private final int vmid;
     private final DefaultStage2 stage2;
     /** Names of the feature system-register tables this machine was built with (recorded in its state). */
-    private final java.util.Set<String> featureTables = new java.util.TreeSet<>();
+    private final Set<String> featureTables = new TreeSet<>();
     private static final String SYSREG_TABLE_PREFIX = "sysregs.";
     private final Map<String, Map<Integer, StateSnapshot>> parked = new HashMap<>();
 
@@ -115,7 +118,7 @@ public final class VirtMachine implements Machine, VcpuDirectory {
         participants.listen(onParticipantsChanged);
         // Exits resolved inside run() still show in pv:exits, next to the ones the framework dispatches.
         stage2.countFaultsIn(context.exitCounter("hyp.STAGE2_FAULT"));
-        java.util.concurrent.atomic.LongAdder irq = context.exitCounter("hyp.IRQ");
+        LongAdder irq = context.exitCounter("hyp.IRQ");
         for (Arm64Vcpu v : vcpus) {
             v.countIrqExitsIn(irq);
         }
@@ -176,15 +179,15 @@ public final class VirtMachine implements Machine, VcpuDirectory {
     /** The physical CPU as the host kernel left it before its first KVM_RUN. */
     private void hostDefaults(PhysicalCpu hw) {
         boolean vhe = hostModel == HostModel.VHE;
-        hw.write("HCR_EL2", vhe ? org.polyvisor.arm64.internal.hyp.HypConstants.HCR_HOST_VHE_FLAGS
-                : org.polyvisor.arm64.internal.hyp.HypConstants.HCR_HOST_NVHE_FLAGS);
-        hw.write("MDCR_EL2", vhe ? org.polyvisor.arm64.internal.hyp.HypConstants.MDCR_HOST_VHE
-                : org.polyvisor.arm64.internal.hyp.HypConstants.MDCR_HOST_NVHE);
-        hw.write("CPTR_EL2", vhe ? org.polyvisor.arm64.internal.hyp.HypConstants.CPTR_HOST_VHE
-                : org.polyvisor.arm64.internal.hyp.HypConstants.CPTR_HOST_NVHE);
+        hw.write("HCR_EL2", vhe ? HypConstants.HCR_HOST_VHE_FLAGS
+                : HypConstants.HCR_HOST_NVHE_FLAGS);
+        hw.write("MDCR_EL2", vhe ? HypConstants.MDCR_HOST_VHE
+                : HypConstants.MDCR_HOST_NVHE);
+        hw.write("CPTR_EL2", vhe ? HypConstants.CPTR_HOST_VHE
+                : HypConstants.CPTR_HOST_NVHE);
         hw.write("VTTBR_EL2", 0);
         hw.write("CNTVOFF_EL2", 0);
-        hw.write("VBAR_EL2", vhe ? 0xFFFF_8000_0801_0800L : org.polyvisor.arm64.internal.hyp.HypConstants.HYP_VECTORS);
+        hw.write("VBAR_EL2", vhe ? 0xFFFF_8000_0801_0800L : HypConstants.HYP_VECTORS);
     }
 
     public HostModel hostModel() {

@@ -13,7 +13,7 @@ import org.polyvisor.arm64.internal.decode.Op;
 
 /**
  * A stage-2 data abort on a device IPA, taken to EL2 with the syndrome the hardware derives from the faulting
- * instruction (ARM ARM D17.2.37, ISS encoding for an exception from a Data Abort): ISV, SAS, SSE, SRT, SF, AR, WnR.
+ * instruction (ARM ARM, "ISS encoding for an exception from a Data Abort"): ISV, SAS, SSE, SRT, SF, AR, WnR.
  * Forms without a valid syndrome (pairs, writeback, exclusives) are reported with ISV = 0; the hypervisor decides.
  */
 final class DeviceAbort {

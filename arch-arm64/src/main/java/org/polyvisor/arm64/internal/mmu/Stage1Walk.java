@@ -19,6 +19,8 @@ final class Stage1Walk {
     static final long STAGE2_EXIT = -4;
 
     private static final long OA_MASK = 0x0000_FFFF_FFFF_F000L;
+    /** Block/page descriptor AF, the access flag (ARM ARM, "Block descriptor and Page descriptor formats"). */
+    private static final long DESC_AF = 1L << 10;
 
     private final DataAccess m;
     private final Cpu c;
@@ -121,8 +123,8 @@ final class Stage1Walk {
                 table = desc & OA_MASK & ~((1L << granuleBits) - 1);
                 level++;
             }
-            if ((desc & (1L << 10)) == 0) {
-                return fault(0x08, level);
+            if ((desc & DESC_AF) == 0) {
+                return fault(0x08, level); // access flag fault
             }
             long blockMask = (1L << shift) - 1;
             ipa = (desc & OA_MASK & ~blockMask) | (va & blockMask);

@@ -1,6 +1,6 @@
 package org.polyvisor.arm64.internal.cpu.sysreg;
 
-/** HCR_EL2 fields (ARM ARM D17.2.48 "HCR_EL2, Hypervisor Configuration Register"), as masks. */
+/** HCR_EL2 fields (ARM ARM, "HCR_EL2, Hypervisor Configuration Register"), as masks. */
 public final class Hcr {
     public static final long VM = 1L << 0;
     public static final long SWIO = 1L << 1;

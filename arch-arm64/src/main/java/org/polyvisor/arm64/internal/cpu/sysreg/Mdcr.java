@@ -1,6 +1,6 @@
 package org.polyvisor.arm64.internal.cpu.sysreg;
 
-/** MDCR_EL2 fields (ARM ARM D17.3.13 "MDCR_EL2, Monitor Debug Configuration Register (EL2)"), as masks. */
+/** MDCR_EL2 fields (ARM ARM, "MDCR_EL2, Monitor Debug Configuration Register (EL2)"), as masks. */
 public final class Mdcr {
     /** HPMN: the number of event counters EL1 and EL0 may use. */
     public static final long HPMN_MASK = 0x1F;

@@ -1,6 +1,6 @@
 package org.polyvisor.arm64.internal.cpu.sysreg;
 
-/** SCTLR_EL1 fields the model looks at (ARM ARM D17.2.118 "SCTLR_EL1, System Control Register (EL1)"), as masks. */
+/** SCTLR_EL1 fields the model looks at (ARM ARM, "SCTLR_EL1, System Control Register (EL1)"), as masks. */
 public final class Sctlr {
     /** Stage-1 MMU enable. */
     public static final long M = 1L << 0;

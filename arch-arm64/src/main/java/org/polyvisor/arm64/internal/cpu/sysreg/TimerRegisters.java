@@ -2,6 +2,7 @@ package org.polyvisor.arm64.internal.cpu.sysreg;
 
 import static org.polyvisor.arm64.spi.SysReg.plain;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.polyvisor.arm64.spi.SysReg;
@@ -51,7 +52,7 @@ public final class TimerRegisters implements SysRegTable {
 
     @Override
     public List<SysReg> registers() {
-        List<SysReg> r = new java.util.ArrayList<>(List.of(
+        List<SysReg> r = new ArrayList<>(List.of(
                 plain("CNTFRQ_EL0", 3, 3, 14, 0, 0, SysReg.RO_EL0, FREQUENCY)
                         .withCheck((s, rd) -> s.currentEl() == 0 && (s.raw("CNTKCTL_EL1") & 3) == 0
                                 ? SysRegAccess.TRAP_EL1 : SysRegAccess.OK),

@@ -1,5 +1,7 @@
 package org.polyvisor.arm64.internal.machine.gic;
 
+import java.util.Arrays;
+
 import org.polyvisor.spi.MmioDevice;
 
 /**
@@ -7,6 +9,10 @@ import org.polyvisor.spi.MmioDevice;
  * affinity and the Last bit, WAKER) and SGI_base (the SGI/PPI banks of that CPU).
  */
 public final class GicRedistributors implements MmioDevice {
+    /** GICR_TYPER fields (GICv3 architecture specification, GICR_TYPER): CommonLPIAff = 0b01, Last, PLPIS. */
+    private static final long TYPER_COMMON_LPI_AFF = 1L << 24;
+    private static final long TYPER_LAST = 1L << 4;
+    private static final long TYPER_PLPIS = 1L << 0;
     public static final long BASE = 0x080A_0000L;
     public static final long STRIDE = 0x2_0000L;
 
@@ -16,7 +22,7 @@ public final class GicRedistributors implements MmioDevice {
     public GicRedistributors(GicV3 gic) {
         this.gic = gic;
         this.asleep = new boolean[gic.cpuCount()];
-        java.util.Arrays.fill(asleep, true);
+        Arrays.fill(asleep, true);
     }
 
     public long size() {
@@ -40,8 +46,8 @@ public final class GicRedistributors implements MmioDevice {
         }
         if (off == 0x0008 || off == 0x000C) {
             // TYPER (64-bit) as QEMU reads it: Affinity_Value [63:32], CommonLPIAff, Processor_Number, Last, PLPIS
-            long typer = ((long) cpu << 32) | (1L << 24) | ((long) cpu << 8) | (cpu == gic.cpuCount() - 1 ? 1 << 4 : 0)
-                    | 1;
+            long typer = ((long) cpu << 32) | TYPER_COMMON_LPI_AFF | ((long) cpu << 8)
+                    | (cpu == gic.cpuCount() - 1 ? TYPER_LAST : 0) | TYPER_PLPIS;
             return off == 0x0008 ? (size == 8 ? typer : typer & 0xFFFF_FFFFL) : typer >>> 32;
         }
         if (off == 0x0014) { // WAKER: ProcessorSleep (1), ChildrenAsleep (2)

@@ -3,8 +3,10 @@ package org.polyvisor.arm64.internal.machine.gic;
 import org.polyvisor.arm64.internal.hyp.InterruptController;
 import org.polyvisor.arm64.internal.hyp.IrqLine;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
+import org.polyvisor.spi.StateIncompatibleException;
 import org.polyvisor.spi.StateSnapshot;
 
 /**
@@ -315,7 +317,7 @@ public final class GicV3 implements InterruptController {
     public synchronized void importState(StateSnapshot s) {
         s.requireKind("gicv3", 1);
         if (s.value("cpus") != ncpu) {
-            throw new org.polyvisor.spi.StateIncompatibleException("gicv3 snapshot has " + s.value("cpus")
+            throw new StateIncompatibleException("gicv3 snapshot has " + s.value("cpus")
                     + " CPUs, this machine " + ncpu);
         }
         enableGrp0 = s.value("enableGrp0") != 0;
@@ -340,13 +342,13 @@ public final class GicV3 implements InterruptController {
     }
 
     private static byte[] toBytes(int[] a) {
-        java.nio.ByteBuffer bb = java.nio.ByteBuffer.allocate(a.length * 4);
+        ByteBuffer bb = ByteBuffer.allocate(a.length * 4);
         bb.asIntBuffer().put(a);
         return bb.array();
     }
 
     private static void fromBytes(byte[] b, int[] a) {
         Arrays.fill(a, 0);
-        java.nio.ByteBuffer.wrap(b).asIntBuffer().get(a, 0, Math.min(a.length, b.length / 4));
+        ByteBuffer.wrap(b).asIntBuffer().get(a, 0, Math.min(a.length, b.length / 4));
     }
 }

@@ -1,4 +1,4 @@
-package org.polyvisor.arm64.cpu;
+package org.polyvisor.arm64.hyp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package org.polyvisor.arm64.gic;
+package org.polyvisor.arm64.machine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
