@@ -1,6 +1,5 @@
 package org.polyvisor.arm64.internal.cpu;
 
-
 /**
  * The EL1 virtual timer of one vCPU as an interrupt source: its output is asserted while CNTV_CTL_EL0.ENABLE = 1,
  * IMASK = 0 and CNTVCT (= CNTPCT - CNTVOFF, 62.5 MHz from the host's nanoTime) has reached CNTV_CVAL_EL0; the GIC

@@ -8,20 +8,14 @@ import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 
-import org.polyvisor.api.GuestPhysicalAddress;
 import org.polyvisor.arm64.internal.cpu.Cpu;
 import org.polyvisor.arm64.internal.cpu.Exceptions;
 import org.polyvisor.arm64.internal.cpu.Halt;
 import org.polyvisor.arm64.internal.cpu.VirtualTimer;
 import org.polyvisor.arm64.internal.exec.Core;
-import org.polyvisor.arm64.internal.mmu.DataAccess;
-import org.polyvisor.arm64.spi.SysReg;
-import org.polyvisor.spi.AccessType;
 import org.polyvisor.spi.Exit;
-import org.polyvisor.spi.FaultKind;
 import org.polyvisor.spi.Mmu;
 import org.polyvisor.spi.StateSnapshot;
-import org.polyvisor.spi.Translation;
 import org.polyvisor.spi.Vcpu;
 import org.polyvisor.spi.WakeSignal;
 
@@ -372,19 +366,8 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
     public StateSnapshot exportState() {
         StateSnapshot.Builder b = StateSnapshot.builder(STATE_KIND, STATE_VERSION);
         sw.put();
-        sw.withGuestView(() -> {
-            cpu.syncSp();
-            for (int i = 0; i < 31; i++) {
-                b.value("x" + i, cpu.x[i]);
-            }
-            b.value("sp_el0", cpu.spEl0).value("sp_el1", cpu.spEl1).value("pc", cpu.pc).value("pstate", cpu.pstate());
-            for (SysReg r : cpu.regs.all()) {
-                if (r.op0() != 1) { // SYS operations (DC, IC, TLBI, AT) hold no state
-                    b.value(r.name(), cpu.sys[cpu.regs.index(r.name())]);
-                }
-            }
-        });
-        b.value("excl.addr", cpu.exclAddr).value("excl.size", cpu.exclSize).value("excl.val", cpu.exclVal);
+        sw.withGuestView(() -> CpuSnapshot.export(cpu, b));
+        CpuSnapshot.exportMonitor(cpu, b);
         mmio.export(b);
         power.export(b);
         b.value("retired", cpu.retired)
@@ -397,26 +380,8 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
     public void importState(StateSnapshot state) {
         state.requireKind(STATE_KIND, STATE_VERSION);
         sw.put();
-        sw.withGuestView(() -> {
-            for (int i = 0; i < 31; i++) {
-                cpu.x[i] = state.value("x" + i);
-            }
-            for (SysReg r : cpu.regs.all()) {
-                if (r.op0() != 1) { // registers a newer model added keep their reset value
-                    cpu.sys[cpu.regs.index(r.name())] = state.value(r.name(), r.reset());
-                }
-            }
-            cpu.spEl0 = state.value("sp_el0");
-            cpu.spEl1 = state.value("sp_el1");
-            long pstate = state.value("pstate");
-            // setPstate switches banks from the current ones: make the current bank hold what the snapshot says
-            cpu.x[33] = (cpu.el == 0 || !cpu.spSel) ? cpu.spEl0 : cpu.spEl1;
-            cpu.setPstate(pstate);
-            cpu.pc = state.value("pc");
-        });
-        cpu.exclAddr = state.value("excl.addr", -1);
-        cpu.exclSize = (int) state.value("excl.size", 0);
-        cpu.exclVal = state.value("excl.val", 0);
+        sw.withGuestView(() -> CpuSnapshot.restore(cpu, state));
+        CpuSnapshot.restoreMonitor(cpu, state);
         mmio.importFrom(state);
         power.importFrom(state);
         if (state.version() >= 2) {
@@ -436,22 +401,7 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
     @Override
     public Map<String, Long> registers() {
         Map<String, Long> m = new LinkedHashMap<>();
-        sw.withGuestView(() -> {
-            cpu.syncSp();
-            for (int i = 0; i < 31; i++) {
-                m.put("x" + i, cpu.x[i]);
-            }
-            m.put("sp_el0", cpu.spEl0);
-            m.put("sp_el1", cpu.spEl1);
-            m.put("pc", cpu.pc);
-            m.put("pstate", cpu.pstate());
-            m.put("CurrentEL", (long) cpu.el);
-            for (SysReg r : cpu.regs.all()) {
-                if (r.op0() != 1 && r.read() == null) {
-                    m.put(r.name(), cpu.sys[cpu.regs.index(r.name())]);
-                }
-            }
-        });
+        sw.withGuestView(() -> CpuSnapshot.registers(cpu, m));
         m.put("power", (long) power.state());
         m.put("irq.line", irqLine ? 1L : 0L);
         m.put("hyp.irq_exits", irqExits); // exits resolved inside run() (timer, interrupt line, kick): not in pv:exits
@@ -469,28 +419,7 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
 
     @Override
     public Mmu mmu() {
-        return (address, access, privileged) -> {
-            int acc = access == AccessType.READ ? DataAccess.ACC_R
-                    : access == AccessType.WRITE ? DataAccess.ACC_W : DataAccess.ACC_X;
-            long[] res = new long[2];
-            sw.withGuestView(() -> {
-                res[0] = core.mem.probe(address.value(), acc, !privileged);
-                res[1] = core.mem.probeFaultStatus();
-            });
-            long p = res[0];
-            if (p >= 0) {
-                return new Translation.Mapped(new GuestPhysicalAddress(p), 4096);
-            }
-            int fsc = (int) res[1];
-            FaultKind k = switch (fsc & 0x3C) {
-                case 0x00 -> FaultKind.ADDRESS_SIZE;
-                case 0x04 -> FaultKind.TRANSLATION;
-                case 0x08 -> FaultKind.ACCESS_FLAG;
-                case 0x0C -> FaultKind.PERMISSION;
-                default -> FaultKind.EXTERNAL;
-            };
-            return new Translation.Fault(k, fsc & 3, "FSC 0x" + Integer.toHexString(fsc));
-        };
+        return new GuestMmu(core, sw);
     }
 
     @Override

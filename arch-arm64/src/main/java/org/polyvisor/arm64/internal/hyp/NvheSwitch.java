@@ -3,7 +3,6 @@ package org.polyvisor.arm64.internal.hyp;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
-
 /**
  * The non-VHE world switch (arch/arm64/kvm/hyp/nvhe/switch.c): the host kernel runs at EL1 and shares the EL1
  * register bank with the guest, so every entry saves the host's EL1 state and every exit restores it. The host

@@ -3,7 +3,6 @@ package org.polyvisor.arm64.internal.hyp;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
-
 /**
  * The VHE world switch (arch/arm64/kvm/hyp/vhe/switch.c): the host kernel runs at EL2 with HCR_EL2.E2H, so its own
  * registers are EL2 ones the guest never uses; the guest's EL1 state is loaded at vcpu_load and saved at vcpu_put,

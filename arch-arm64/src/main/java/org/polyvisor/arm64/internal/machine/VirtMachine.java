@@ -179,12 +179,9 @@ public final class VirtMachine implements Machine, VcpuDirectory {
     /** The physical CPU as the host kernel left it before its first KVM_RUN. */
     private void hostDefaults(PhysicalCpu hw) {
         boolean vhe = hostModel == HostModel.VHE;
-        hw.write("HCR_EL2", vhe ? HypConstants.HCR_HOST_VHE_FLAGS
-                : HypConstants.HCR_HOST_NVHE_FLAGS);
-        hw.write("MDCR_EL2", vhe ? HypConstants.MDCR_HOST_VHE
-                : HypConstants.MDCR_HOST_NVHE);
-        hw.write("CPTR_EL2", vhe ? HypConstants.CPTR_HOST_VHE
-                : HypConstants.CPTR_HOST_NVHE);
+        hw.write("HCR_EL2", vhe ? HypConstants.HCR_HOST_VHE_FLAGS : HypConstants.HCR_HOST_NVHE_FLAGS);
+        hw.write("MDCR_EL2", vhe ? HypConstants.MDCR_HOST_VHE : HypConstants.MDCR_HOST_NVHE);
+        hw.write("CPTR_EL2", vhe ? HypConstants.CPTR_HOST_VHE : HypConstants.CPTR_HOST_NVHE);
         hw.write("VTTBR_EL2", 0);
         hw.write("CNTVOFF_EL2", 0);
         hw.write("VBAR_EL2", vhe ? 0xFFFF_8000_0801_0800L : HypConstants.HYP_VECTORS);
