@@ -1,11 +1,13 @@
 package org.polyvisor.arm64.spi;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * The view of a vCPU that system-register hooks need: current EL, raw register storage, the PSTATE fields that are
  * system registers (NZCV, DAIF, SPSel, SP_EL0), the controls access checks look at (HCR_EL2, SCTLR_EL1), counters,
  * and the cache and translation operations (DC ZVA, AT, IC, TLBI).
  */
-@org.osgi.annotation.versioning.ProviderType
+@ProviderType
 public interface SysRegState {
     /** Current exception level, 0 or 1 (EL2 is the hypervisor model itself). */
     int currentEl();

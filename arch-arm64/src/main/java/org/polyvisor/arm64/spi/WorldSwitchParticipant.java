@@ -2,6 +2,8 @@ package org.polyvisor.arm64.spi;
 
 import java.util.List;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 /**
  * A feature's part in the arm64 world switch (SPE, per-VM stage 2, third-party state), registered as an OSGi service.
  * The hypervisor opens one {@link WorldSwitchSession} per vCPU and calls its hooks at fixed points of the sequence,
@@ -13,7 +15,7 @@ import java.util.List;
  * {@code restoreHost} after they are restored (KVM's nVHE __debug_save_host_buffers_nvhe ordering: SPE's host save must see the host's own PMSCR_EL1 and its
  * restore must run once the host translation regime is live again).
  */
-@org.osgi.annotation.versioning.ConsumerType
+@ConsumerType
 public interface WorldSwitchParticipant {
     /** Service property carrying the participant id (informational; {@link #id()} is authoritative). */
     String PROPERTY = "polyvisor.arm64.participant";

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.nio.ByteOrder;
 import java.util.List;
 
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.polyvisor.arm64.internal.cpu.sysreg.SysRegFile;
 import org.polyvisor.arm64.internal.hyp.Arm64Exit;
@@ -80,8 +81,8 @@ class SpiContributionTest {
         }, SysRegFile.cortexA57())) {
             h.memory.write(backing + 8, 8, 77, ByteOrder.LITTLE_ENDIAN);
             h.cpu.x[1] = window + 8;
-            var exit = org.junit.jupiter.api.Assertions.assertInstanceOf(
-                    org.polyvisor.arm64.internal.hyp.Arm64Exit.class, h.run(0xf9400020, 0xd4000002)); // ldr x0,[x1]; hvc
+            var exit = Assertions.assertInstanceOf(
+                    Arm64Exit.class, h.run(0xf9400020, 0xd4000002)); // ldr x0,[x1]; hvc
             assertEquals("DABT_LOW", exit.exitClass());
             assertEquals(window >>> 8, exit.hpfar(), "HPFAR_EL2 holds IPA[47:12] at [43:4]");
             assertEquals(window + 8, exit.far());
@@ -89,7 +90,7 @@ class SpiContributionTest {
             mapped[0] = true;
             generation[0]++;
             h.core.mem.checkStage2Generation();
-            assertEquals("HVC64", ((org.polyvisor.arm64.internal.hyp.Arm64Exit) h.runToExit()).exitClass());
+            assertEquals("HVC64", ((Arm64Exit) h.runToExit()).exitClass());
             assertEquals(77, h.x(0));
         }
     }

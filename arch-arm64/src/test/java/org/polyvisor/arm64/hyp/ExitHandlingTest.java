@@ -160,7 +160,7 @@ class ExitHandlingTest {
             m.load(TestMachine.RAM, new A64().mov(0, 0x8400_0000L).word(0xD400_0022).mov(0, 0x8400_0000L).smc()
                     .hvc().code());
             Arm64Vcpu v = m.vcpu(0);
-            org.polyvisor.arm64.internal.hyp.PsciHandler psci = new org.polyvisor.arm64.internal.hyp.PsciHandler();
+            PsciHandler psci = new PsciHandler();
             Arm64Exit hvc1 = assertInstanceOf(Arm64Exit.class, v.run());
             assertEquals(1, hvc1.esr() & 0xFFFF);
             psci.handle(m.exitContext(v), hvc1);
@@ -188,7 +188,7 @@ class ExitHandlingTest {
             assertEquals(0x4008_0000L, (long) v.registers().get("TTBR0_EL1"), "the trapped write was emulated");
             assertEquals("HVC64", assertInstanceOf(Arm64Exit.class, v.run()).exitClass());
             // MSR SCTLR_EL1, x2 with M and C set (Rt = 2): kvm_toggle_cache stops trapping
-            v.cpu().x[2] = org.polyvisor.arm64.internal.cpu.sysreg.El1Registers.SCTLR_RESET | 0b101;
+            v.cpu().x[2] = El1Registers.SCTLR_RESET | 0b101;
             int iss = (3 << 20) | (0 << 17) | (0 << 14) | (1 << 10) | (2 << 5) | (0 << 1);
             sys.handle(m.exitContext(v), new Arm64Exit("SYS64", (0x18L << 26) | iss, 0, 0));
             assertEquals(0, v.worldSwitch().traps().hcr() & tvm, "TVM cleared once MMU and caches are on");

@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.junit.jupiter.api.Test;
 import org.polyvisor.api.VmConfig;
@@ -25,8 +27,11 @@ import org.polyvisor.arm64.testing.Guests;
 import org.polyvisor.arm64.testing.HypVm;
 import org.polyvisor.framework.internal.StandaloneContext;
 import org.polyvisor.framework.internal.VmManagerImpl;
+import org.polyvisor.memory.GuestMemory;
+import org.polyvisor.spi.ConsoleSink;
 import org.polyvisor.spi.Machine;
 import org.polyvisor.spi.MachineContext;
+import org.polyvisor.spi.MmioBus;
 import org.polyvisor.spi.StateIncompatibleException;
 import org.polyvisor.spi.StateSnapshot;
 
@@ -81,17 +86,17 @@ class FeatureContributionSwapTest {
         }
 
         @Override
-        public org.polyvisor.memory.GuestMemory memory() {
+        public GuestMemory memory() {
             return inner.memory();
         }
 
         @Override
-        public org.polyvisor.spi.MmioBus mmio() {
+        public MmioBus mmio() {
             return inner.mmio();
         }
 
         @Override
-        public org.polyvisor.spi.ConsoleSink console() {
+        public ConsoleSink console() {
             return inner.console();
         }
 
@@ -202,15 +207,15 @@ class FeatureContributionSwapTest {
     void machinesFollowTheStage2ProviderThroughRevisions() throws Exception {
         String expected = Files.readString(Guests.dir().resolve("swapload.expected"), StandardCharsets.ISO_8859_1);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        java.util.Set<Integer> used = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Set<Integer> used = ConcurrentHashMap.newKeySet();
         try (VmManagerImpl mgr = new VmManagerImpl()) {
             Arm64Architecture arch = new Arm64Architecture(null, List.of());
             int id = startSwapload(mgr, arch, out);
-            org.polyvisor.arm64.spi.Stage2Provider previous = null;
+            Stage2Provider previous = null;
             for (int rev = 1; rev <= 4; rev++) {
                 awaitProgress(mgr, id, out);
                 int r = rev;
-                org.polyvisor.arm64.spi.Stage2Provider next = (context, identity) -> {
+                Stage2Provider next = (context, identity) -> {
                     used.add(r); // this revision built a machine's stage 2
                     return identity;
                 };
@@ -225,7 +230,7 @@ class FeatureContributionSwapTest {
             VmInfo info = mgr.awaitTermination(id, 120_000);
             assertEquals(VmState.STOPPED, info.state(), info.error());
         }
-        assertEquals(java.util.Set.of(1, 2, 3, 4), used, "each provider revision built the running VM's stage 2");
+        assertEquals(Set.of(1, 2, 3, 4), used, "each provider revision built the running VM's stage 2");
         synchronized (out) {
             assertEquals(expected, out.toString(StandardCharsets.ISO_8859_1));
         }

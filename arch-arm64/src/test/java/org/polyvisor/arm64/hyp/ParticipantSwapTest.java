@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
+import org.polyvisor.api.VmConfig;
 import org.polyvisor.arm64.internal.Arm64Architecture;
 import org.polyvisor.arm64.internal.hyp.Arm64Exit;
 import org.polyvisor.arm64.internal.hyp.Arm64Vcpu;
@@ -16,6 +17,8 @@ import org.polyvisor.arm64.testing.Await;
 import org.polyvisor.arm64.testing.Guests;
 import org.polyvisor.arm64.testing.HypVm;
 import org.polyvisor.arm64.testing.TestMachine;
+import org.polyvisor.framework.internal.VmManagerImpl;
+import org.polyvisor.spi.Exit;
 import org.polyvisor.spi.StateSnapshot;
 
 /**
@@ -26,10 +29,10 @@ class ParticipantSwapTest {
     /** Runs n HVC exits; the kicks a participant change sends (so vCPUs reconcile promptly) are skipped. */
     private static void exits(Arm64Vcpu v, int n) {
         for (int i = 0; i < n; i++) {
-            org.polyvisor.spi.Exit e;
+            Exit e;
             do {
                 e = v.run();
-            } while (e instanceof org.polyvisor.spi.Exit.Kicked);
+            } while (e instanceof Exit.Kicked);
             assertEquals("HVC64", assertInstanceOf(Arm64Exit.class, e).exitClass());
         }
     }
@@ -85,17 +88,17 @@ class ParticipantSwapTest {
         AtomicInteger switches = new AtomicInteger();
         ModelSpeParticipant p = new ModelSpeParticipant() {
             @Override
-            public org.polyvisor.arm64.spi.WorldSwitchSession open(org.polyvisor.arm64.spi.PhysicalRegisters cpu) {
-                org.polyvisor.arm64.spi.WorldSwitchSession inner = super.open(cpu);
-                return new org.polyvisor.arm64.spi.WorldSwitchSession() {
+            public WorldSwitchSession open(PhysicalRegisters cpu) {
+                WorldSwitchSession inner = super.open(cpu);
+                return new WorldSwitchSession() {
                     @Override
-                    public void saveHost(org.polyvisor.arm64.spi.PhysicalRegisters hw) {
+                    public void saveHost(PhysicalRegisters hw) {
                         switches.incrementAndGet();
                         inner.saveHost(hw);
                     }
 
                     @Override
-                    public void restoreHost(org.polyvisor.arm64.spi.PhysicalRegisters hw) {
+                    public void restoreHost(PhysicalRegisters hw) {
                         inner.restoreHost(hw);
                     }
 
@@ -113,11 +116,11 @@ class ParticipantSwapTest {
             }
         };
         arch.addParticipant(p);
-        try (org.polyvisor.framework.internal.VmManagerImpl mgr = new org.polyvisor.framework.internal.VmManagerImpl()) {
+        try (VmManagerImpl mgr = new VmManagerImpl()) {
             mgr.addArchitecture(arch);
-            org.polyvisor.arm64.testing.HypVm.registerHandlers(mgr);
-            int id = mgr.create(org.polyvisor.api.VmConfig.of("arm64", 128L << 20, 1,
-                    org.polyvisor.arm64.testing.Guests.dir().resolve("hvcbench.elf")));
+            HypVm.registerHandlers(mgr);
+            int id = mgr.create(VmConfig.of("arm64", 128L << 20, 1,
+                    Guests.dir().resolve("hvcbench.elf")));
             mgr.start(id);
             // the guest is in its hvc loop: every exit goes through the participant
             Await.until("world switches through the participant", () -> switches.get() > 100,

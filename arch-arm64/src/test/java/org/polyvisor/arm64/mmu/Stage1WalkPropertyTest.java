@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.ByteOrder;
 import java.util.HashMap;
 import java.util.Map;
-
-import org.polyvisor.arm64.internal.cpu.Cpu;
-import org.polyvisor.arm64.internal.mmu.DataAccess;
-import org.polyvisor.arm64.testing.CpuHarness;
+import java.util.Random;
 
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
+import org.polyvisor.arm64.internal.cpu.Cpu;
+import org.polyvisor.arm64.internal.mmu.DataAccess;
+import org.polyvisor.arm64.testing.CpuHarness;
 
 /**
  * The stage-1 walk against an independent table builder: for each granule, random VA pages mapped to random PA
@@ -71,7 +71,7 @@ class Stage1WalkPropertyTest {
         int granuleBits = new int[] {12, 14, 16}[granule];
         int tg0 = new int[] {0, 2, 1}[granule];
         int inputSize = new int[] {39, 36, 42}[granule];
-        java.util.Random r = new java.util.Random(seed);
+        Random r = new Random(seed);
         try (CpuHarness h = new CpuHarness()) {
             Tables t = new Tables(h, granuleBits, inputSize);
             Map<Long, Long> mapped = new HashMap<>();

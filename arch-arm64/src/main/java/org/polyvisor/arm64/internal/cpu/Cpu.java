@@ -49,6 +49,8 @@ public final class Cpu {
     /** PSTATE.{D,A,I,F} in their SPSR bit positions 9..6. */
     public int daif = DAIF_MASK;
     public static final int DAIF_MASK = 0x3C0;
+    /** PSTATE.I: IRQs masked. */
+    public static final int DAIF_I = 0x80;
     /** SPSR.SS and SPSR.IL (ARM ARM, "SPSR_EL1"). */
     public static final long SPSR_SS = 1L << 21;
     public static final long SPSR_IL = 1L << 20;

@@ -43,11 +43,7 @@ public final class BlockCache implements CodePages {
         Arrays.fill(vcVa, -1);
     }
 
-    public Decoder decoder() {
-        return DECODER;
-    }
-
-    /** The block at the current PC, or null when fetching it raised an exception or an exit. */
+    /** The block at the current PC, or null when fetching it raised an exception (to EL1 or EL2). */
     public Block lookup(long va) {
         int i = (int) (va >>> 2) & VC_MASK;
         int key = (m.tlbGen << 1) | c.el;

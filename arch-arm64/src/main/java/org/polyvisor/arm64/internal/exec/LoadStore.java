@@ -15,7 +15,7 @@ import org.polyvisor.arm64.internal.decode.Bits;
 
 /**
  * Loads and stores: single registers in every addressing mode, literal loads, pairs, exclusives and
- * acquire/release. A faulting access has already taken its exception (or left an exit) when the memory helper
+ * acquire/release. A faulting access has already taken its exception (to EL1, or to EL2) when the memory helper
  * returns; the handler then returns {@link Cpu#EXC} without touching registers, so the instruction is restartable.
  */
 public final class LoadStore {

@@ -206,7 +206,7 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
 
     /** Checked by the interpreter at every block boundary: no allocation, a few field reads. */
     private boolean stopRequested() {
-        if (attention || (viLoaded && (cpu.daif & HypConstants.DAIF_I) == 0)) {
+        if (attention || (viLoaded && (cpu.daif & Cpu.DAIF_I) == 0)) {
             return true;
         }
         if (--poll < 0) {
@@ -221,12 +221,12 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
 
     @Override
     public boolean wantsEntry(Cpu c) {
-        return !attention && !timerFired && viLoaded && (c.daif & HypConstants.DAIF_I) == 0;
+        return !attention && !timerFired && viLoaded && (c.daif & Cpu.DAIF_I) == 0;
     }
 
     @Override
     public void takeIfUnmasked(Cpu c) {
-        if ((c.daif & HypConstants.DAIF_I) == 0 && c.el <= 1) {
+        if ((c.daif & Cpu.DAIF_I) == 0 && c.el <= 1) {
             Exceptions.takeIrq(c);
         }
     }

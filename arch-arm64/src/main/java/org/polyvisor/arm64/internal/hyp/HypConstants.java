@@ -16,15 +16,9 @@ public final class HypConstants {
     public static final long HCR_HOST_VHE_FLAGS = Hcr.RW | Hcr.TGE | Hcr.E2H;
     /** HCR_HOST_NVHE_FLAGS: RW|API|APK|ATA. */
     public static final long HCR_HOST_NVHE_FLAGS = Hcr.RW | Hcr.API | Hcr.APK | Hcr.ATA;
-    public static final long HCR_E2H = Hcr.E2H;
-    /** Trap writes to the EL1 virtual-memory controls: vcpu_reset_hcr sets it on CPUs without FEAT_S2FWB. */
-    public static final long HCR_TVM = Hcr.TVM;
-    public static final long HCR_VI = Hcr.VI;
-    public static final long HCR_IMO = Hcr.IMO;
 
     /** MDCR_GUEST_FLAGS_DEFAULT: TPM|TPMS|TTRF|TPMCR|TDRA|TDOSA (E2PB = 0: guest SPE buffer accesses trap). */
     public static final long MDCR_GUEST_FLAGS = Mdcr.TPM | Mdcr.TPMS | Mdcr.TTRF | Mdcr.TPMCR | Mdcr.TDRA | Mdcr.TDOSA;
-    public static final long MDCR_HPMN_MASK = Mdcr.HPMN_MASK;
     /** A host's MDCR_EL2: all 6 counters to EL1 (HPMN = 6), and on nVHE the SPE buffer owned by EL1 (E2PB = 0b11). */
     public static final long MDCR_HOST_NVHE = 6 | Mdcr.E2PB_EL1;
     public static final long MDCR_HOST_VHE = 6;
@@ -44,9 +38,5 @@ public final class HypConstants {
     /** Addresses of KVM's hyp vectors and the host kernel's vectors in the modelled host (only compared, never run). */
     public static final long HYP_VECTORS = 0xFFFF_8000_1000_0800L;
 
-    public static final int DAIF_MASK = 0x3C0;
     public static final int DAIF_PROCCTX_NOIRQ = 0xC0;
-    public static final int DAIF_D = 0x200;
-    public static final int DAIF_A = 0x100;
-    public static final int DAIF_I = 0x80;
 }

@@ -3,6 +3,8 @@ package org.polyvisor.arm64.internal.hyp;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
+import org.polyvisor.arm64.internal.cpu.Cpu;
+
 /**
  * The non-VHE world switch (arch/arm64/kvm/hyp/nvhe/switch.c): the host kernel runs at EL1 and shares the EL1
  * register bank with the guest, so every entry saves the host's EL1 state and every exit restores it. The host
@@ -34,7 +36,7 @@ final class NvheSwitch extends WorldSwitch {
         // kvm_call_hyp(__kvm_vcpu_run): HVC from the host kernel at EL1h.
         cpu.sys[iElr2] = HOST_RETURN_PC;
         cpu.sys[iSpsr2] = hw.daif | SPSR_EL1H;
-        hw.daif = HypConstants.DAIF_MASK;
+        hw.daif = Cpu.DAIF_MASK;
         hostElr2 = cpu.sys[iElr2]; // host_ctxt's EL2 return state
         hostSpsr2 = cpu.sys[iSpsr2];
 
@@ -61,7 +63,7 @@ final class NvheSwitch extends WorldSwitch {
         // ERET to the host: its EL2 return state, then PSTATE (and so DAIF) from SPSR_EL2.
         cpu.sys[iElr2] = hostElr2;
         cpu.sys[iSpsr2] = hostSpsr2;
-        hw.daif = (int) hostSpsr2 & HypConstants.DAIF_MASK;
+        hw.daif = (int) hostSpsr2 & Cpu.DAIF_MASK;
         return halt;
     }
 

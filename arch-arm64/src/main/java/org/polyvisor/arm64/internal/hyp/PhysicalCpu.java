@@ -145,7 +145,7 @@ public final class PhysicalCpu implements PhysicalRegisters {
             return;
         }
         switch (slot) {
-            case DAIF -> daif = (int) value & HypConstants.DAIF_MASK;
+            case DAIF -> daif = (int) value & Cpu.DAIF_MASK;
             case SP_EL0 -> {
                 cpu.syncSp();
                 cpu.spEl0 = value;

@@ -4,6 +4,7 @@ import org.osgi.service.component.annotations.Component;
 import org.polyvisor.arm64.internal.cpu.Cpu;
 import org.polyvisor.arm64.internal.cpu.Esr;
 import org.polyvisor.arm64.internal.cpu.Exceptions;
+import org.polyvisor.arm64.internal.cpu.sysreg.Hcr;
 import org.polyvisor.arm64.internal.cpu.sysreg.Sctlr;
 import org.polyvisor.arm64.internal.exec.Core;
 import org.polyvisor.arm64.spi.SysReg;
@@ -69,7 +70,7 @@ public final class SysRegTrapHandler implements ExitHandler {
             if (r.name().equals("SCTLR_EL1") && (v & SCTLR_M_C) == SCTLR_M_C) {
                 // kvm_toggle_cache: MMU and caches on, stop trapping VM register writes (the guest view's HCR_EL2 is
                 // the vCPU's trap configuration, kept when the view ends)
-                cpu.sys[cpu.iHcr] &= ~HypConstants.HCR_TVM;
+                cpu.sys[cpu.iHcr] &= ~Hcr.TVM;
             }
         }
         cpu.pc += 4;

@@ -3,6 +3,8 @@ package org.polyvisor.arm64.internal.hyp;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
+import org.polyvisor.arm64.internal.cpu.Cpu;
+
 /**
  * The VHE world switch (arch/arm64/kvm/hyp/vhe/switch.c): the host kernel runs at EL2 with HCR_EL2.E2H, so its own
  * registers are EL2 ones the guest never uses; the guest's EL1 state is loaded at vcpu_load and saved at vcpu_put,
@@ -38,7 +40,7 @@ final class VheSwitch extends WorldSwitch {
 
     @Override
     public int run(BooleanSupplier stop) {
-        hw.daif = HypConstants.DAIF_MASK;    // local_daif_mask()
+        hw.daif = Cpu.DAIF_MASK;    // local_daif_mask()
 
         // __kvm_vcpu_run_vhe
         boolean saveHost = hw.hostDirty;     // lazy: see NvheSwitch

@@ -6,6 +6,7 @@ import java.util.function.BooleanSupplier;
 
 import org.polyvisor.arm64.internal.cpu.Cpu;
 import org.polyvisor.arm64.internal.cpu.Halt;
+import org.polyvisor.arm64.internal.cpu.sysreg.Hcr;
 import org.polyvisor.arm64.internal.exec.Core;
 import org.polyvisor.arm64.spi.WorldSwitchSession;
 
@@ -161,7 +162,7 @@ public abstract class WorldSwitch {
         // that context already, so the ERET is implicit and only the exit below records them in EL2 registers.
         int halt;
         while (true) {
-            if ((cpu.sys[cpu.iHcr] & HypConstants.HCR_VI) != 0) {
+            if ((cpu.sys[cpu.iHcr] & Hcr.VI) != 0) {
                 virq.takeIfUnmasked(cpu);
             }
             halt = core.run(stop);
@@ -175,7 +176,7 @@ public abstract class WorldSwitch {
         }
         exitElr = cpu.sys[iElr2];
         cpu.sys[iSpsr2] = cpu.pstate();
-        hw.daif = HypConstants.DAIF_MASK;
+        hw.daif = Cpu.DAIF_MASK;
         return halt;
     }
 
