@@ -127,4 +127,18 @@ class GicV3Test {
         redist.write(0x14, 4, 0);
         assertEquals(0, redist.read(0x14, 4));
     }
+
+    /**
+     * A machine rebuilt (bundle swap, snapshot restore) between a guest's WAKER write and its ChildrenAsleep poll: the
+     * woken redistributor stays awake, else the guest's gic_cpu_init polls forever.
+     */
+    @Test
+    void wakerStateSurvivesASnapshot() {
+        redist.write(GicRedistributors.STRIDE + 0x14, 4, 0); // CPU 1: ProcessorSleep = 0
+        GicV3 rebuilt = new GicV3(2);
+        rebuilt.importState(gic.exportState());
+        GicRedistributors rebuiltRedist = new GicRedistributors(rebuilt);
+        assertEquals(6, rebuiltRedist.read(0x14, 4), "CPU 0 was never woken");
+        assertEquals(0, rebuiltRedist.read(GicRedistributors.STRIDE + 0x14, 4), "CPU 1 stays awake");
+    }
 }

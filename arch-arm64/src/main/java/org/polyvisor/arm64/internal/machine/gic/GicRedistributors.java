@@ -1,7 +1,5 @@
 package org.polyvisor.arm64.internal.machine.gic;
 
-import java.util.Arrays;
-
 import org.polyvisor.spi.MmioDevice;
 
 /**
@@ -17,12 +15,9 @@ public final class GicRedistributors implements MmioDevice {
     public static final long STRIDE = 0x2_0000L;
 
     private final GicV3 gic;
-    private final boolean[] asleep;
 
     public GicRedistributors(GicV3 gic) {
         this.gic = gic;
-        this.asleep = new boolean[gic.cpuCount()];
-        Arrays.fill(asleep, true);
     }
 
     public long size() {
@@ -51,9 +46,7 @@ public final class GicRedistributors implements MmioDevice {
             return off == 0x0008 ? (size == 8 ? typer : typer & 0xFFFF_FFFFL) : typer >>> 32;
         }
         if (off == 0x0014) { // WAKER: ProcessorSleep (1), ChildrenAsleep (2)
-            synchronized (asleep) {
-                return asleep[cpu] ? 6 : 0;
-            }
+            return gic.processorSleep(cpu) ? 6 : 0;
         }
         if (off == 0xFFE8) {
             return 0x3B;
@@ -68,9 +61,7 @@ public final class GicRedistributors implements MmioDevice {
         if (off >= 0x1_0000) {
             IrqRegisters.write(gic, cpu, off - 0x1_0000, size, value, 0, 31);
         } else if (off == 0x0014) {
-            synchronized (asleep) {
-                asleep[cpu] = (value & 2) != 0;
-            }
+            gic.setProcessorSleep(cpu, (value & 2) != 0);
         }
     }
 }

@@ -61,6 +61,12 @@ public final class GicV3 implements InterruptController {
         final int[] activePrio = new int[32];
         int depth;
         boolean line;
+        /**
+         * GICR_WAKER.ProcessorSleep (ChildrenAsleep follows it at once): redistributor state, so it is part of the
+         * snapshot; a machine rebuilt between a guest's WAKER write and its ChildrenAsleep poll must not put the
+         * redistributor back to sleep (the guest would poll forever).
+         */
+        boolean processorSleep = true;
 
         int runningPriority() {
             return depth == 0 ? IDLE_PRIORITY + 1 : activePrio[depth - 1];
@@ -84,6 +90,15 @@ public final class GicV3 implements InterruptController {
 
     public int cpuCount() {
         return ncpu;
+    }
+
+    /** GICR_WAKER.ProcessorSleep of a CPU's redistributor. */
+    public synchronized boolean processorSleep(int cpu) {
+        return cpus[cpu].processorSleep;
+    }
+
+    public synchronized void setProcessorSleep(int cpu, boolean sleep) {
+        cpus[cpu].processorSleep = sleep;
     }
 
     @Override
@@ -304,7 +319,8 @@ public final class GicV3 implements InterruptController {
         for (int c = 0; c < ncpu; c++) {
             CpuIf ci = cpus[c];
             StateSnapshot.Builder cb = StateSnapshot.builder("gicv3.cpu", 1).value("pmr", ci.pmr)
-                    .flag("grpen0", ci.grpen0).flag("grpen1", ci.grpen1).value("bpr1", ci.bpr1).value("depth", ci.depth);
+                    .flag("grpen0", ci.grpen0).flag("grpen1", ci.grpen1).value("bpr1", ci.bpr1).value("depth", ci.depth)
+                    .flag("waker.processorSleep", ci.processorSleep);
             for (int d = 0; d < ci.depth; d++) {
                 cb.value("active." + d + ".intid", ci.activeIntid[d]).value("active." + d + ".prio", ci.activePrio[d]);
             }
@@ -330,6 +346,8 @@ public final class GicV3 implements InterruptController {
             ci.grpen1 = cs.value("grpen1") != 0;
             ci.bpr1 = (int) cs.value("bpr1");
             ci.depth = (int) cs.value("depth");
+            // snapshots from before the WAKER state was recorded: the guest had woken its redistributor long before
+            ci.processorSleep = cs.value("waker.processorSleep", 0) != 0;
             for (int d = 0; d < ci.depth; d++) {
                 ci.activeIntid[d] = (int) cs.value("active." + d + ".intid");
                 ci.activePrio[d] = (int) cs.value("active." + d + ".prio");
