@@ -1,5 +1,7 @@
 package org.polyvisor.arm64.spi;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * The registers of the modelled physical CPU that a vCPU's world switch runs on, as a world-switch participant sees
  * them. While the guest runs, registers the guest shares with the host (the EL1 bank on a non-VHE host, HCR_EL2,
@@ -7,7 +9,7 @@ package org.polyvisor.arm64.spi;
  * far (see {@link WorldSwitchSession}). Registers are addressed by architectural name; look a slot up once with
  * {@link #slot(String)} and use {@link #get(int)}/{@link #set(int, long)} on the exit path, which must not allocate.
  */
-@org.osgi.annotation.versioning.ProviderType
+@ProviderType
 public interface PhysicalRegisters {
     /** True when the host runs with FEAT_VHE in use (HCR_EL2.E2H = 1, host kernel at EL2). */
     boolean vhe();

@@ -1,10 +1,12 @@
 package org.polyvisor.arm64.spi;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 /**
  * Stage-2 translation (IPA to PA) for one VM, supplied by the hypervisor layer. The CPU model calls it on a TLB miss
  * only, never per instruction, and caches the result until {@link #generation()} changes.
  */
-@org.osgi.annotation.versioning.ConsumerType
+@ConsumerType
 public interface Stage2 {
     /** Result of {@link #translate} when the IPA is not mapped: the CPU raises a stage-2 abort to EL2. */
     long FAULT = -1L;

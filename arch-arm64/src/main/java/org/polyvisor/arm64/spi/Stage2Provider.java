@@ -1,12 +1,13 @@
 package org.polyvisor.arm64.spi;
 
+import org.osgi.annotation.versioning.ConsumerType;
 import org.polyvisor.spi.MachineContext;
 
 /**
  * A service that supplies stage 2 for new arm64 VMs (for example the per-VM stage-2 feature). Without one, RAM is
  * mapped 1:1 and every other IPA faults to the hypervisor layer (device MMIO or an external abort).
  */
-@org.osgi.annotation.versioning.ConsumerType
+@ConsumerType
 public interface Stage2Provider {
     /**
      * Stage 2 for a VM being created.

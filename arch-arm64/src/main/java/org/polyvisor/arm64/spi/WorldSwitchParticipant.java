@@ -2,6 +2,8 @@ package org.polyvisor.arm64.spi;
 
 import java.util.List;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 /**
  * A feature's part in the arm64 world switch (SPE, per-VM stage 2, third-party state), registered as an OSGi service.
  * The hypervisor opens one {@link WorldSwitchSession} per vCPU and calls its hooks at fixed points of the sequence,
@@ -10,10 +12,10 @@ import java.util.List;
  * <p>Ordering: entry hooks ({@code saveHost}, {@code loadGuest}) run in ascending {@link #order()}, exit hooks
  * ({@code saveGuest}, {@code restoreHost}) in descending order, so participants nest like a stack; equal orders
  * fall back to the id. Every participant's {@code saveHost} runs after the host system registers are saved and its
- * {@code restoreHost} after they are restored (seed 000: SPE's host save must see the host's own PMSCR_EL1 and its
+ * {@code restoreHost} after they are restored (KVM's nVHE __debug_save_host_buffers_nvhe ordering: SPE's host save must see the host's own PMSCR_EL1 and its
  * restore must run once the host translation regime is live again).
  */
-@org.osgi.annotation.versioning.ConsumerType
+@ConsumerType
 public interface WorldSwitchParticipant {
     /** Service property carrying the participant id (informational; {@link #id()} is authoritative). */
     String PROPERTY = "polyvisor.arm64.participant";

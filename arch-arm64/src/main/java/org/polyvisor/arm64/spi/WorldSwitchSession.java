@@ -1,5 +1,6 @@
 package org.polyvisor.arm64.spi;
 
+import org.osgi.annotation.versioning.ConsumerType;
 import org.polyvisor.spi.StateSnapshot;
 
 /**
@@ -7,7 +8,7 @@ import org.polyvisor.spi.StateSnapshot;
  * must not allocate, log or block. A session that saves something on entry must restore it on exit: the hypervisor's
  * property tests compare the host context before and after every round trip.
  */
-@org.osgi.annotation.versioning.ConsumerType
+@ConsumerType
 public interface WorldSwitchSession {
     /** After the host's system registers were saved into the host context, before any guest state is loaded. */
     default void saveHost(PhysicalRegisters cpu) {

@@ -4,5 +4,5 @@
  * their own host and guest state at defined points of the hypervisor's world switch).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.2.0")
+@org.osgi.annotation.versioning.Version("0.3.0")
 package org.polyvisor.arm64.spi;

@@ -3,20 +3,22 @@ package org.polyvisor.arm64.bench;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.polyvisor.arm64.internal.Arm64Architecture;
+import org.polyvisor.arm64.internal.hyp.Arm64Vcpu;
 import org.polyvisor.arm64.internal.hyp.PsciHandler;
-import org.polyvisor.arm64.internal.machine.Arm64Vcpu;
 import org.polyvisor.arm64.testing.Guests;
+import org.polyvisor.arm64.testing.HypVm;
 import org.polyvisor.arm64.testing.TestMachine;
 import org.polyvisor.elf.ElfImage;
 import org.polyvisor.spi.Exit;
 import org.polyvisor.spi.ExitAction;
 import org.polyvisor.spi.ExitContext;
-import org.polyvisor.arm64.testing.HypVm;
 
 /**
  * Exit round trips per second (not a test): guests/arm64/hvcbench.elf makes 2,000,000 PSCI_VERSION calls with
@@ -37,7 +39,7 @@ public final class ExitBenchmark {
         boolean qemu = Guests.qemuInstalled();
         String[] names = {"polyvisor host=vhe", "polyvisor host=nvhe", "arch-arm64 only (no framework) host=vhe",
             "arch-arm64 only (no framework) host=nvhe", "qemu-system-aarch64 (TCG, answers PSCI itself)"};
-        java.util.Map<String, List<Double>> rates = new java.util.LinkedHashMap<>();
+        Map<String, List<Double>> rates = new LinkedHashMap<>();
         for (String n : names) {
             rates.put(n, new ArrayList<>());
         }

@@ -1,5 +1,6 @@
 package org.polyvisor.arm64.bench;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,7 +55,7 @@ public final class MipsBenchmark {
                 p = new ProcessBuilder("qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a57", "-nographic",
                         "-nic", "none", "-kernel", elf.toString()).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 return -1;
             }
             if (!p.waitFor(60, TimeUnit.SECONDS)) {

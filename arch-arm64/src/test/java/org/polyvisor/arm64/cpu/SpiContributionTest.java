@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.nio.ByteOrder;
 import java.util.List;
 
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
-import org.polyvisor.arm64.internal.sysreg.SysRegFile;
+import org.polyvisor.arm64.internal.cpu.sysreg.SysRegFile;
+import org.polyvisor.arm64.internal.hyp.Arm64Exit;
 import org.polyvisor.arm64.spi.Stage2;
 import org.polyvisor.arm64.spi.SysReg;
 import org.polyvisor.arm64.spi.SysRegTable;
@@ -79,16 +81,16 @@ class SpiContributionTest {
         }, SysRegFile.cortexA57())) {
             h.memory.write(backing + 8, 8, 77, ByteOrder.LITTLE_ENDIAN);
             h.cpu.x[1] = window + 8;
-            var exit = org.junit.jupiter.api.Assertions.assertInstanceOf(
-                    org.polyvisor.arm64.internal.cpu.Arm64Exit.class, h.run(0xf9400020, 0xd4000002)); // ldr x0,[x1]; hvc
+            var exit = Assertions.assertInstanceOf(
+                    Arm64Exit.class, h.run(0xf9400020, 0xd4000002)); // ldr x0,[x1]; hvc
             assertEquals("DABT_LOW", exit.exitClass());
             assertEquals(window >>> 8, exit.hpfar(), "HPFAR_EL2 holds IPA[47:12] at [43:4]");
             assertEquals(window + 8, exit.far());
             assertEquals(CpuHarness.RAM, h.cpu.pc, "the faulting load will run again");
             mapped[0] = true;
             generation[0]++;
-            h.cpu.checkStage2Generation();
-            assertEquals("HVC64", ((org.polyvisor.arm64.internal.cpu.Arm64Exit) h.runToExit()).exitClass());
+            h.core.mem.checkStage2Generation();
+            assertEquals("HVC64", ((Arm64Exit) h.runToExit()).exitClass());
             assertEquals(77, h.x(0));
         }
     }

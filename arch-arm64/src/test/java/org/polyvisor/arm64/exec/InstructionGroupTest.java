@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import org.junit.jupiter.api.Test;
-import org.polyvisor.arm64.internal.cpu.Arm64Exit;
+import org.polyvisor.arm64.internal.hyp.Arm64Exit;
 import org.polyvisor.arm64.testing.CpuHarness;
 import org.polyvisor.spi.Exit;
 

@@ -14,6 +14,7 @@ import org.polyvisor.api.VmConfig;
 import org.polyvisor.api.VmInfo;
 import org.polyvisor.api.VmState;
 import org.polyvisor.arm64.internal.Arm64Architecture;
+import org.polyvisor.arm64.testing.Await;
 import org.polyvisor.arm64.testing.Guests;
 import org.polyvisor.arm64.testing.HypVm;
 import org.polyvisor.framework.internal.VmManagerImpl;
@@ -43,7 +44,11 @@ class ArchitectureSwapTest {
                 mgr.start(id);
                 int swaps = 0;
                 while (swaps < 5 && mgr.info(id).state() == VmState.RUNNING) {
-                    Thread.sleep(1);
+                    // swap once the guest made progress on the current bundle (or it ended)
+                    int printed = size(out);
+                    Await.until("guest output or the end of the VM",
+                            () -> size(out) > printed || mgr.info(id).state() != VmState.RUNNING,
+                            () -> size(out) + " bytes of output, VM " + mgr.info(id));
                     mgr.removeArchitecture(arch);
                     arch = new Arm64Architecture();
                     mgr.addArchitecture(arch);
@@ -56,6 +61,12 @@ class ArchitectureSwapTest {
         }
         synchronized (out) {
             assertEquals(expected, out.toString(StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    private static int size(ByteArrayOutputStream out) {
+        synchronized (out) {
+            return out.size();
         }
     }
 }

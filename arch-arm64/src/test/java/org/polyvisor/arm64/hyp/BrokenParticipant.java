@@ -1,5 +1,7 @@
 package org.polyvisor.arm64.hyp;
 
+import java.util.List;
+
 import org.polyvisor.arm64.spi.PhysicalRegisters;
 import org.polyvisor.arm64.spi.WorldSwitchParticipant;
 import org.polyvisor.arm64.spi.WorldSwitchSession;
@@ -18,8 +20,8 @@ public class BrokenParticipant implements WorldSwitchParticipant {
     }
 
     @Override
-    public java.util.List<String> hostRegisters() {
-        return java.util.List.of("PMSCR_EL1");
+    public List<String> hostRegisters() {
+        return List.of("PMSCR_EL1");
     }
 
     @Override

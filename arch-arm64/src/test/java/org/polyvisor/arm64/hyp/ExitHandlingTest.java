@@ -8,14 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.polyvisor.arm64.internal.Arm64Architecture;
-import org.polyvisor.arm64.internal.cpu.Arm64Exit;
+import org.polyvisor.arm64.internal.cpu.sysreg.El1Registers;
+import org.polyvisor.arm64.internal.hyp.Arm64Exit;
+import org.polyvisor.arm64.internal.hyp.Arm64Vcpu;
 import org.polyvisor.arm64.internal.hyp.DefaultStage2;
+import org.polyvisor.arm64.internal.hyp.PsciHandler;
 import org.polyvisor.arm64.internal.hyp.SysRegTrapHandler;
-import org.polyvisor.arm64.internal.machine.Arm64Vcpu;
 import org.polyvisor.arm64.testing.A64;
+import org.polyvisor.arm64.testing.Await;
 import org.polyvisor.arm64.testing.TestMachine;
 import org.polyvisor.spi.Exit;
 import org.polyvisor.spi.ExitAction;
@@ -113,13 +117,15 @@ class ExitHandlingTest {
             Arm64Vcpu v = m.vcpu(0);
             Arm64Exit wfx = assertInstanceOf(Arm64Exit.class, v.run());
             assertEquals("WFx", wfx.exitClass());
+            AtomicReference<Thread> thread = new AtomicReference<>();
             CompletableFuture<Long> cpuNanos = CompletableFuture.supplyAsync(() -> {
+                thread.set(Thread.currentThread());
                 var bean = ManagementFactory.getThreadMXBean();
                 long t0 = bean.getCurrentThreadCpuTime();
                 v.waitForInterrupt(false);
                 return bean.getCurrentThreadCpuTime() - t0;
             });
-            Thread.sleep(300);
+            Await.untilBlocked("the vCPU in WFI", thread);
             assertTrue(!cpuNanos.isDone(), "WFI returned without an interrupt");
             v.kick();
             long used = cpuNanos.get(5, TimeUnit.SECONDS);
@@ -134,9 +140,14 @@ class ExitHandlingTest {
             m.load(TestMachine.RAM, new A64().hvc().code());
             Arm64Vcpu secondary = m.vcpu(1);
             secondary.boot(TestMachine.RAM, false);
-            CompletableFuture<Exit> f = CompletableFuture.supplyAsync(secondary::run);
-            Thread.sleep(100);
+            AtomicReference<Thread> thread = new AtomicReference<>();
+            CompletableFuture<Exit> f = CompletableFuture.supplyAsync(() -> {
+                thread.set(Thread.currentThread());
+                return secondary.run();
+            });
+            Await.untilBlocked("the powered-off vCPU", thread);
             assertTrue(!f.isDone(), "a powered-off vCPU must not run");
+            assertEquals(0, secondary.instructionsRetired(), "a powered-off vCPU retired instructions");
             secondary.kick();
             assertSame(Exit.KICKED, f.get(5, TimeUnit.SECONDS));
         }
@@ -149,7 +160,7 @@ class ExitHandlingTest {
             m.load(TestMachine.RAM, new A64().mov(0, 0x8400_0000L).word(0xD400_0022).mov(0, 0x8400_0000L).smc()
                     .hvc().code());
             Arm64Vcpu v = m.vcpu(0);
-            org.polyvisor.arm64.internal.hyp.PsciHandler psci = new org.polyvisor.arm64.internal.hyp.PsciHandler();
+            PsciHandler psci = new PsciHandler();
             Arm64Exit hvc1 = assertInstanceOf(Arm64Exit.class, v.run());
             assertEquals(1, hvc1.esr() & 0xFFFF);
             psci.handle(m.exitContext(v), hvc1);
@@ -177,7 +188,7 @@ class ExitHandlingTest {
             assertEquals(0x4008_0000L, (long) v.registers().get("TTBR0_EL1"), "the trapped write was emulated");
             assertEquals("HVC64", assertInstanceOf(Arm64Exit.class, v.run()).exitClass());
             // MSR SCTLR_EL1, x2 with M and C set (Rt = 2): kvm_toggle_cache stops trapping
-            v.cpu().x[2] = org.polyvisor.arm64.internal.sysreg.El1Registers.SCTLR_RESET | 0b101;
+            v.cpu().x[2] = El1Registers.SCTLR_RESET | 0b101;
             int iss = (3 << 20) | (0 << 17) | (0 << 14) | (1 << 10) | (2 << 5) | (0 << 1);
             sys.handle(m.exitContext(v), new Arm64Exit("SYS64", (0x18L << 26) | iss, 0, 0));
             assertEquals(0, v.worldSwitch().traps().hcr() & tvm, "TVM cleared once MMU and caches are on");

@@ -4,11 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
 
+import com.sun.management.ThreadMXBean;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.polyvisor.arm64.internal.Arm64Architecture;
+import org.polyvisor.arm64.internal.hyp.Arm64Vcpu;
 import org.polyvisor.arm64.internal.hyp.PsciHandler;
-import org.polyvisor.arm64.internal.machine.Arm64Vcpu;
 import org.polyvisor.arm64.testing.A64;
 import org.polyvisor.arm64.testing.TestMachine;
 import org.polyvisor.spi.Exit;
@@ -28,7 +29,7 @@ class ExitPathAllocationTest {
             Arm64Vcpu v = m.vcpu(0);
             PsciHandler psci = new PsciHandler();
             ExitContext ctx = m.exitContext(v);
-            var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            var bean = (ThreadMXBean) ManagementFactory.getThreadMXBean();
             for (int i = 0; i < 300_000; i++) {
                 psci.handle(ctx, (Exit.ArchExit) v.run());
             }

@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.junit.jupiter.api.Test;
 import org.polyvisor.api.VmConfig;
@@ -16,15 +18,20 @@ import org.polyvisor.api.VmInfo;
 import org.polyvisor.api.VmState;
 import org.polyvisor.arm64.internal.Arm64Architecture;
 import org.polyvisor.arm64.internal.cpu.Cpu;
-import org.polyvisor.arm64.internal.machine.Arm64Vcpu;
+import org.polyvisor.arm64.internal.hyp.Arm64Vcpu;
+import org.polyvisor.arm64.spi.Stage2Provider;
 import org.polyvisor.arm64.spi.SysReg;
 import org.polyvisor.arm64.spi.SysRegTable;
+import org.polyvisor.arm64.testing.Await;
 import org.polyvisor.arm64.testing.Guests;
 import org.polyvisor.arm64.testing.HypVm;
 import org.polyvisor.framework.internal.StandaloneContext;
 import org.polyvisor.framework.internal.VmManagerImpl;
+import org.polyvisor.memory.GuestMemory;
+import org.polyvisor.spi.ConsoleSink;
 import org.polyvisor.spi.Machine;
 import org.polyvisor.spi.MachineContext;
+import org.polyvisor.spi.MmioBus;
 import org.polyvisor.spi.StateIncompatibleException;
 import org.polyvisor.spi.StateSnapshot;
 
@@ -79,17 +86,17 @@ class FeatureContributionSwapTest {
         }
 
         @Override
-        public org.polyvisor.memory.GuestMemory memory() {
+        public GuestMemory memory() {
             return inner.memory();
         }
 
         @Override
-        public org.polyvisor.spi.MmioBus mmio() {
+        public MmioBus mmio() {
             return inner.mmio();
         }
 
         @Override
-        public org.polyvisor.spi.ConsoleSink console() {
+        public ConsoleSink console() {
             return inner.console();
         }
 
@@ -170,7 +177,7 @@ class FeatureContributionSwapTest {
             arch.addSysRegTable(current);
             int id = startSwapload(mgr, arch, out);
             for (int rev = 2; rev <= 6 && mgr.info(id).state() == VmState.RUNNING; rev++) {
-                Thread.sleep(20);
+                awaitProgress(mgr, id, out);
                 SysRegTable next = feature(rev);
                 arch.addSysRegTable(next); // new revision next to the old one
                 arch.removeSysRegTable(current);
@@ -182,7 +189,9 @@ class FeatureContributionSwapTest {
             VmInfo waiting = mgr.info(id);
             assertEquals(VmState.WAITING, waiting.state(), waiting.toString());
             assertTrue(waiting.error().contains("'test-feature', which is not installed"), waiting.error());
-            Thread.sleep(20);
+            int printed = size(out);
+            assertEquals(VmState.WAITING, mgr.info(id).state(), "the VM keeps waiting for the feature");
+            assertEquals(printed, size(out), "the guest ran without its feature");
             arch.addSysRegTable(feature(7));
             VmInfo info = mgr.awaitTermination(id, 120_000);
             assertEquals(VmState.STOPPED, info.state(), info.error());
@@ -198,15 +207,15 @@ class FeatureContributionSwapTest {
     void machinesFollowTheStage2ProviderThroughRevisions() throws Exception {
         String expected = Files.readString(Guests.dir().resolve("swapload.expected"), StandardCharsets.ISO_8859_1);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        java.util.Set<Integer> used = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Set<Integer> used = ConcurrentHashMap.newKeySet();
         try (VmManagerImpl mgr = new VmManagerImpl()) {
             Arm64Architecture arch = new Arm64Architecture(null, List.of());
             int id = startSwapload(mgr, arch, out);
-            org.polyvisor.arm64.spi.Stage2Provider previous = null;
+            Stage2Provider previous = null;
             for (int rev = 1; rev <= 4; rev++) {
-                Thread.sleep(20);
+                awaitProgress(mgr, id, out);
                 int r = rev;
-                org.polyvisor.arm64.spi.Stage2Provider next = (context, identity) -> {
+                Stage2Provider next = (context, identity) -> {
                     used.add(r); // this revision built a machine's stage 2
                     return identity;
                 };
@@ -221,9 +230,23 @@ class FeatureContributionSwapTest {
             VmInfo info = mgr.awaitTermination(id, 120_000);
             assertEquals(VmState.STOPPED, info.state(), info.error());
         }
-        assertEquals(java.util.Set.of(1, 2, 3, 4), used, "each provider revision built the running VM's stage 2");
+        assertEquals(Set.of(1, 2, 3, 4), used, "each provider revision built the running VM's stage 2");
         synchronized (out) {
             assertEquals(expected, out.toString(StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    /** Returns once the guest printed more (it ran on the current revision) or its VM is no longer running. */
+    private static void awaitProgress(VmManagerImpl mgr, int id, ByteArrayOutputStream out) {
+        int printed = size(out);
+        Await.until("guest output or the end of the VM",
+                () -> size(out) > printed || mgr.info(id).state() != VmState.RUNNING,
+                () -> size(out) + " bytes of output, VM " + mgr.info(id));
+    }
+
+    private static int size(ByteArrayOutputStream out) {
+        synchronized (out) {
+            return out.size();
         }
     }
 }

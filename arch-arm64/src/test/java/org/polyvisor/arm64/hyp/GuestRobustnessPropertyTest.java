@@ -10,11 +10,12 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.From;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.Size;
 import org.polyvisor.arm64.internal.Arm64Architecture;
+import org.polyvisor.arm64.internal.hyp.Arm64Vcpu;
 import org.polyvisor.arm64.internal.hyp.PsciHandler;
 import org.polyvisor.arm64.internal.hyp.SysRegTrapHandler;
-import org.polyvisor.arm64.internal.machine.Arm64Vcpu;
 import org.polyvisor.arm64.testing.A64;
 import org.polyvisor.arm64.testing.TestMachine;
 import org.polyvisor.spi.Exit;
@@ -32,10 +33,10 @@ class GuestRobustnessPropertyTest {
         Arbitrary<Integer> gicOrUart = Arbitraries.of(0x0800_0000, 0x0800_0100, 0x0800_0200, 0x0800_0400, 0x0800_6100,
                 0x080A_0014, 0x080B_0100, 0x080B_0200, 0x080C_0000, 0x0900_0000, 0x0900_0030);
         return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(5, sys),
-                net.jqwik.api.Tuple.of(1, Arbitraries.of(0xD400_0002, 0xD400_0003, 0xD503_207F)),
-                net.jqwik.api.Tuple.of(2, gicOrUart.map(a -> -a - 1)), // marker: becomes mov x3, a; str w1, [x3]
-                net.jqwik.api.Tuple.of(2, Arbitraries.integers()));
+                Tuple.of(5, sys),
+                Tuple.of(1, Arbitraries.of(0xD400_0002, 0xD400_0003, 0xD503_207F)),
+                Tuple.of(2, gicOrUart.map(a -> -a - 1)), // marker: becomes mov x3, a; str w1, [x3]
+                Tuple.of(2, Arbitraries.integers()));
     }
 
     @Property(tries = 60)

@@ -3,12 +3,22 @@ package org.polyvisor.arm64.hyp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 import org.junit.jupiter.api.Test;
+import org.polyvisor.api.VmConfig;
 import org.polyvisor.arm64.internal.Arm64Architecture;
-import org.polyvisor.arm64.internal.cpu.Arm64Exit;
-import org.polyvisor.arm64.internal.machine.Arm64Vcpu;
+import org.polyvisor.arm64.internal.hyp.Arm64Exit;
+import org.polyvisor.arm64.internal.hyp.Arm64Vcpu;
+import org.polyvisor.arm64.spi.PhysicalRegisters;
+import org.polyvisor.arm64.spi.WorldSwitchSession;
 import org.polyvisor.arm64.testing.A64;
+import org.polyvisor.arm64.testing.Await;
+import org.polyvisor.arm64.testing.Guests;
+import org.polyvisor.arm64.testing.HypVm;
 import org.polyvisor.arm64.testing.TestMachine;
+import org.polyvisor.framework.internal.VmManagerImpl;
+import org.polyvisor.spi.Exit;
 import org.polyvisor.spi.StateSnapshot;
 
 /**
@@ -19,10 +29,10 @@ class ParticipantSwapTest {
     /** Runs n HVC exits; the kicks a participant change sends (so vCPUs reconcile promptly) are skipped. */
     private static void exits(Arm64Vcpu v, int n) {
         for (int i = 0; i < n; i++) {
-            org.polyvisor.spi.Exit e;
+            Exit e;
             do {
                 e = v.run();
-            } while (e instanceof org.polyvisor.spi.Exit.Kicked);
+            } while (e instanceof Exit.Kicked);
             assertEquals("HVC64", assertInstanceOf(Arm64Exit.class, e).exitClass());
         }
     }
@@ -74,19 +84,21 @@ class ParticipantSwapTest {
     @Test
     void leavingParticipantIsExportedBeforeItsUnbindReturns() throws Exception {
         Arm64Architecture arch = new Arm64Architecture();
-        java.util.concurrent.atomic.AtomicInteger exported = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger exported = new AtomicInteger();
+        AtomicInteger switches = new AtomicInteger();
         ModelSpeParticipant p = new ModelSpeParticipant() {
             @Override
-            public org.polyvisor.arm64.spi.WorldSwitchSession open(org.polyvisor.arm64.spi.PhysicalRegisters cpu) {
-                org.polyvisor.arm64.spi.WorldSwitchSession inner = super.open(cpu);
-                return new org.polyvisor.arm64.spi.WorldSwitchSession() {
+            public WorldSwitchSession open(PhysicalRegisters cpu) {
+                WorldSwitchSession inner = super.open(cpu);
+                return new WorldSwitchSession() {
                     @Override
-                    public void saveHost(org.polyvisor.arm64.spi.PhysicalRegisters hw) {
+                    public void saveHost(PhysicalRegisters hw) {
+                        switches.incrementAndGet();
                         inner.saveHost(hw);
                     }
 
                     @Override
-                    public void restoreHost(org.polyvisor.arm64.spi.PhysicalRegisters hw) {
+                    public void restoreHost(PhysicalRegisters hw) {
                         inner.restoreHost(hw);
                     }
 
@@ -104,13 +116,15 @@ class ParticipantSwapTest {
             }
         };
         arch.addParticipant(p);
-        try (org.polyvisor.framework.internal.VmManagerImpl mgr = new org.polyvisor.framework.internal.VmManagerImpl()) {
+        try (VmManagerImpl mgr = new VmManagerImpl()) {
             mgr.addArchitecture(arch);
-            org.polyvisor.arm64.testing.HypVm.registerHandlers(mgr);
-            int id = mgr.create(org.polyvisor.api.VmConfig.of("arm64", 128L << 20, 1,
-                    org.polyvisor.arm64.testing.Guests.dir().resolve("hvcbench.elf")));
+            HypVm.registerHandlers(mgr);
+            int id = mgr.create(VmConfig.of("arm64", 128L << 20, 1,
+                    Guests.dir().resolve("hvcbench.elf")));
             mgr.start(id);
-            Thread.sleep(20); // the guest is in its hvc loop: every exit goes through the participant
+            // the guest is in its hvc loop: every exit goes through the participant
+            Await.until("world switches through the participant", () -> switches.get() > 100,
+                    () -> switches.get() + " switches, VM " + mgr.info(id));
             arch.removeParticipant(p);
             assertEquals(1, exported.get(), "the running vCPU parked the leaving participant's state");
             mgr.stop(id);

@@ -3,7 +3,7 @@ package org.polyvisor.arm64.testing;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.polyvisor.arm64.internal.sysreg.SysRegFile;
+import org.polyvisor.arm64.internal.cpu.sysreg.SysRegFile;
 import org.polyvisor.arm64.spi.SysReg;
 
 /** A tiny A64 assembler for tests that write guest code directly (encodings from the Arm ARM / Linux sysreg.h). */

@@ -1,44 +1,63 @@
 package org.polyvisor.arm64.testing;
 
 import java.nio.ByteOrder;
+import java.util.function.LongPredicate;
+import java.util.function.UnaryOperator;
 
 import org.polyvisor.api.GuestPhysicalAddress;
 import org.polyvisor.arm64.internal.cpu.Cpu;
-import org.polyvisor.arm64.internal.exec.Interpreter;
+import org.polyvisor.arm64.internal.cpu.Halt;
+import org.polyvisor.arm64.internal.cpu.sysreg.SysRegFile;
+import org.polyvisor.arm64.internal.exec.Core;
+import org.polyvisor.arm64.internal.hyp.Arm64Vcpu;
 import org.polyvisor.arm64.internal.hyp.DefaultStage2;
-import org.polyvisor.arm64.internal.sysreg.SysRegFile;
+import org.polyvisor.arm64.internal.hyp.GuestExits;
+import org.polyvisor.arm64.internal.hyp.MmioSyndrome;
+import org.polyvisor.arm64.internal.machine.gic.GicV3;
+import org.polyvisor.arm64.spi.Stage2;
 import org.polyvisor.memory.GuestMemory;
 import org.polyvisor.spi.Exit;
 
-/** A bare CPU over 1 MiB of RAM at 0x4000_0000 for instruction-level tests: code at the RAM base, run to an exit. */
+/**
+ * A bare PE over 1 MiB of RAM at 0x4000_0000 for instruction-level tests: code at the RAM base, run until it takes
+ * an exception to EL2, which the hypervisor layer's {@link GuestExits} turns into the exit the test looks at.
+ */
 public final class CpuHarness implements AutoCloseable {
     public static final long RAM = 0x4000_0000L;
     public final GuestMemory memory = new GuestMemory();
+    public final Core core;
     public final Cpu cpu;
+    private final GuestExits exits;
 
     public CpuHarness() {
         this(null, SysRegFile.cortexA57());
     }
 
     /** With a stage 2 built over the identity one (null: identity) and a given register file. */
-    public CpuHarness(java.util.function.UnaryOperator<org.polyvisor.arm64.spi.Stage2> stage2, SysRegFile regs) {
+    public CpuHarness(UnaryOperator<Stage2> stage2, SysRegFile regs) {
         this(stage2, regs, ipa -> false);
     }
 
     /** With a device predicate (IPAs for which stage-2 faults become MMIO exits). */
-    public CpuHarness(java.util.function.UnaryOperator<org.polyvisor.arm64.spi.Stage2> stage2, SysRegFile regs,
-                      java.util.function.LongPredicate isDevice) {
+    public CpuHarness(UnaryOperator<Stage2> stage2, SysRegFile regs, LongPredicate isDevice) {
         memory.addSlot(0, new GuestPhysicalAddress(RAM), 1 << 20, false);
-        org.polyvisor.arm64.spi.Stage2 identity = new DefaultStage2(memory);
-        cpu = new Cpu(memory, stage2 == null ? identity : stage2.apply(identity), isDevice, regs);
+        Stage2 identity = new DefaultStage2(memory);
+        core = new Core(memory, stage2 == null ? identity : stage2.apply(identity), isDevice, regs);
+        cpu = core.cpu;
+        exits = new GuestExits(cpu, isDevice, new MmioSyndrome(cpu));
         cpu.pc = RAM;
+    }
+
+    /** A stand-alone vCPU around this PE (VHE host, a one-CPU GICv3, no participants). */
+    public Arm64Vcpu vcpu() {
+        return new Arm64Vcpu(0, core, new GicV3(1));
     }
 
     public CpuHarness load(long address, int... words) {
         for (int i = 0; i < words.length; i++) {
             memory.write(address + 4L * i, 4, words[i], ByteOrder.LITTLE_ENDIAN);
         }
-        cpu.blocks.invalidateAll(); // written behind the CPU's back, like a loader: drop decoded blocks
+        core.blocks.invalidateAll(); // written behind the CPU's back, like a loader: drop decoded blocks
         return this;
     }
 
@@ -51,11 +70,11 @@ public final class CpuHarness implements AutoCloseable {
 
     public Exit runToExit() {
         int[] budget = {100_000};
-        Exit e = Interpreter.run(cpu, () -> --budget[0] < 0);
-        if (e == null) {
+        int halt = core.run(() -> --budget[0] < 0);
+        if (halt == Halt.NONE) {
             throw new AssertionError("no exit within the block budget; pc=0x" + Long.toHexString(cpu.pc));
         }
-        return e;
+        return exits.decode(cpu.sys[cpu.iElr2]);
     }
 
     public long x(int i) {

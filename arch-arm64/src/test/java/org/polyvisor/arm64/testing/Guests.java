@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -23,7 +24,7 @@ public final class Guests {
      * Hypervisor-layer guests (GICv3, PSCI SMP) with their vCPU count: QEMU runs them with
      * {@code -M virt,gic-version=3 -smp N}, Polyvisor with the same number of vCPUs.
      */
-    public static final java.util.Map<String, Integer> HYP_GUESTS = java.util.Map.of("psci", 2, "smp", 4,
+    public static final Map<String, Integer> HYP_GUESTS = Map.of("psci", 2, "smp", 4,
             "gictimer", 1, "mmio", 1, "wfi", 2, "swapsmp", 4);
 
     private Guests() {

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import org.polyvisor.api.VmConfig;
 import org.polyvisor.api.VmInfo;
+import org.polyvisor.api.VmState;
 import org.polyvisor.arm64.internal.Arm64Architecture;
 import org.polyvisor.arm64.internal.hyp.PsciHandler;
 import org.polyvisor.arm64.internal.hyp.SysRegTrapHandler;
@@ -63,7 +64,7 @@ public final class HypVm {
                 mgr.start(id);
                 VmInfo info = mgr.awaitTermination(id, timeoutMillis);
                 Map<String, Long> exits = mgr.exitCounts(id);
-                if (info.state() == org.polyvisor.api.VmState.RUNNING) {
+                if (info.state() == VmState.RUNNING) {
                     mgr.stop(id);
                 }
                 synchronized (out) {

@@ -1,21 +1,25 @@
 package org.polyvisor.arm64.testing;
 
 import java.io.ByteArrayOutputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 
 import org.polyvisor.api.VmConfig;
 import org.polyvisor.arm64.internal.Arm64Architecture;
 import org.polyvisor.arm64.internal.hyp.PsciHandler;
 import org.polyvisor.arm64.internal.hyp.SysRegTrapHandler;
 import org.polyvisor.arm64.internal.hyp.WfxHandler;
-import org.polyvisor.spi.ExitHandler;
 import org.polyvisor.elf.ElfImage;
+import org.polyvisor.framework.internal.StandaloneContext;
 import org.polyvisor.memory.GuestMemory;
 import org.polyvisor.spi.Exit;
 import org.polyvisor.spi.ExitAction;
 import org.polyvisor.spi.ExitContext;
+import org.polyvisor.spi.ExitHandler;
 import org.polyvisor.spi.Machine;
-import org.polyvisor.framework.internal.StandaloneContext;
 import org.polyvisor.spi.MachineContext;
 import org.polyvisor.spi.Vcpu;
 
@@ -58,22 +62,22 @@ public final class LocalVm implements AutoCloseable {
         Vcpu vcpu = machine.vcpu(0);
         // The arm64 exit handlers, as the framework's whiteboard would dispatch them.
         ExitHandler psci = new PsciHandler();
-        java.util.Map<String, ExitHandler> handlers = java.util.Map.of("HVC64", psci, "SMC64", psci,
+        Map<String, ExitHandler> handlers = Map.of("HVC64", psci, "SMC64", psci,
                 "SYS64", new SysRegTrapHandler(), "WFx", new WfxHandler());
         long start = System.nanoTime();
-        long cpuStart = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        long cpuStart = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         this.cpuStart = cpuStart;
         long deadline = start + timeoutMillis * 1_000_000L;
+        // The run loop looks at the clock only when the vCPU leaves run(): one kick at the deadline makes it leave.
         Thread watchdog = Thread.ofPlatform().daemon().start(() -> {
-            try {
-                while (System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                    vcpu.kick();
+            long left;
+            while ((left = deadline - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(left);
+                if (Thread.interrupted()) {
+                    return; // the guest ended first
                 }
-                vcpu.kick();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
+            vcpu.kick();
         });
         try {
             while (true) {
@@ -118,9 +122,9 @@ public final class LocalVm implements AutoCloseable {
     }
 
     private Result result(int status, String failure, Vcpu vcpu, long start) {
-        return new Result(out.toString(java.nio.charset.StandardCharsets.ISO_8859_1), status, failure,
+        return new Result(out.toString(StandardCharsets.ISO_8859_1), status, failure,
                 vcpu.instructionsRetired(), System.nanoTime() - start,
-                java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart);
+                ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart);
     }
 
     private ExitContext exitContext(Vcpu vcpu) {
@@ -141,7 +145,7 @@ public final class LocalVm implements AutoCloseable {
             }
 
             @Override
-            public org.polyvisor.spi.MachineContext machineContext() {
+            public MachineContext machineContext() {
                 return context;
             }
         };

@@ -2,13 +2,15 @@ package org.polyvisor.arm64.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 
 import org.polyvisor.api.VmConfig;
 import org.polyvisor.arm64.internal.Arm64Architecture;
-import org.polyvisor.arm64.internal.machine.Arm64Vcpu;
+import org.polyvisor.arm64.internal.hyp.Arm64Vcpu;
 import org.polyvisor.arm64.internal.machine.VirtMachine;
-import org.polyvisor.spi.Machine;
 import org.polyvisor.framework.internal.StandaloneContext;
+import org.polyvisor.spi.ExitContext;
+import org.polyvisor.spi.Machine;
 import org.polyvisor.spi.MachineContext;
 import org.polyvisor.spi.MmioBus;
 import org.polyvisor.spi.Vcpu;
@@ -47,7 +49,7 @@ public final class TestMachine implements AutoCloseable {
     }
 
     public String console() {
-        return out.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+        return out.toString(StandardCharsets.ISO_8859_1);
     }
 
     /** Writes instruction words at {@code addr} and makes vCPU 0 start there. */
@@ -63,9 +65,9 @@ public final class TestMachine implements AutoCloseable {
         return (int) context.memory().read(addr, 4, ByteOrder.LITTLE_ENDIAN);
     }
 
-    public org.polyvisor.spi.ExitContext exitContext(Vcpu v) {
+    public ExitContext exitContext(Vcpu v) {
         Machine m = machine;
-        return new org.polyvisor.spi.ExitContext() {
+        return new ExitContext() {
             @Override
             public int vmId() {
                 return 1;

@@ -5,6 +5,7 @@ import static org.polyvisor.arm64.internal.decode.Bits.sext;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
  * The A64 base instruction set (ARMv8.0, as Cortex-A57 implements it) as a table, one entry per encoding, grouped
@@ -52,20 +53,20 @@ public final class A64Table {
             long[] m = Bits.decodeBitMasks(f(w, 22, 22), f(w, 15, 10), f(w, 21, 16), true, sf(w) ? 64 : 32);
             return m == null ? 0 : m[0];
         };
-        java.util.function.IntPredicate logicOk = w -> (sf(w) || !Bits.bit(w, 22))
+        IntPredicate logicOk = w -> (sf(w) || !Bits.bit(w, 22))
                 && Bits.decodeBitMasks(f(w, 22, 22), f(w, 15, 10), f(w, 21, 16), true, sf(w) ? 64 : 32) != null;
         t.add(Encoding.of("AND_imm", "sf 00 100100 N immr imms Rn Rd", Op.LOGIC_IMM).regs("d=s").valid(logicOk).imm(bitmask));
         t.add(Encoding.of("ORR_imm", "sf 01 100100 N immr imms Rn Rd", Op.LOGIC_IMM).regs("d=s").valid(logicOk).imm(bitmask));
         t.add(Encoding.of("EOR_imm", "sf 10 100100 N immr imms Rn Rd", Op.LOGIC_IMM).regs("d=s").valid(logicOk).imm(bitmask));
         t.add(Encoding.of("ANDS_imm", "sf 11 100100 N immr imms Rn Rd", Op.LOGIC_IMM).valid(logicOk).imm(bitmask));
 
-        java.util.function.IntPredicate hwOk = w -> sf(w) || !Bits.bit(w, 22);
+        IntPredicate hwOk = w -> sf(w) || !Bits.bit(w, 22);
         Encoding.Imm wide = w -> (long) f(w, 20, 5) << (16 * f(w, 22, 21));
         t.add(Encoding.of("MOVN", "sf 00 100101 hw imm16 Rd", Op.MOVN).valid(hwOk).imm(wide));
         t.add(Encoding.of("MOVZ", "sf 10 100101 hw imm16 Rd", Op.MOVZ).valid(hwOk).imm(wide));
         t.add(Encoding.of("MOVK", "sf 11 100101 hw imm16 Rd", Op.MOVK).valid(hwOk).imm(wide));
 
-        java.util.function.IntPredicate bfOk = w -> (Bits.bit(w, 22) == sf(w))
+        IntPredicate bfOk = w -> (Bits.bit(w, 22) == sf(w))
                 && (sf(w) || (f(w, 21, 16) < 32 && f(w, 15, 10) < 32));
         t.add(Encoding.of("SBFM", "sf 00 100110 N immr imms Rn Rd", Op.SBFM).valid(bfOk));
         t.add(Encoding.of("BFM", "sf 01 100110 N immr imms Rn Rd", Op.BFM).valid(bfOk));
@@ -148,12 +149,12 @@ public final class A64Table {
         }
 
         // Single register, every addressing mode. opc: 00 store, 01 load, 10 load signed to 64, 11 signed to 32.
-        java.util.function.IntPredicate signedOk = w -> {
+        IntPredicate signedOk = w -> {
             int size = f(w, 31, 30);
             int opc = f(w, 23, 22);
             return size < 2 || (size == 2 && opc == 2);
         };
-        java.util.function.IntPredicate regOk = w -> Bits.bit(w, 14); // option must be x1x (UXTW, LSL, SXTW, SXTX)
+        IntPredicate regOk = w -> Bits.bit(w, 14); // option must be x1x (UXTW, LSL, SXTW, SXTX)
         Encoding.Imm uimm = w -> (long) f(w, 21, 10) << f(w, 31, 30);
         Encoding.Imm imm9 = w -> sext(f(w, 20, 12), 9);
         t.add(Encoding.of("STR_uimm", "size 111 0 01 00 imm12 Rn Rt", Op.LDST_UIMM).regs("d=r n=s").imm(uimm));

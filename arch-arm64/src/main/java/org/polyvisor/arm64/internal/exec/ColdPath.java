@@ -6,6 +6,7 @@ import static org.polyvisor.arm64.internal.cpu.Cpu.NEXT;
 import org.polyvisor.arm64.internal.cpu.Cpu;
 import org.polyvisor.arm64.internal.cpu.Exceptions;
 import org.polyvisor.arm64.internal.decode.Op;
+import org.polyvisor.arm64.internal.mmu.DataAccess;
 
 /**
  * Handlers for instructions that are rare in hot loops (system, exclusives, exception generation, FP traps), kept
@@ -15,17 +16,19 @@ final class ColdPath {
     private ColdPath() {
     }
 
-    static int exec(Cpu c, int op, int w, int rg, long imm) {
+    static int exec(Core k, int op, int w, int rg, long imm) {
+        Cpu c = k.cpu;
+        DataAccess mem = k.mem;
         return switch (op) {
             case Op.ERET -> Exceptions.eret(c);
-            case Op.LDX -> LoadStore.ldx(c, w, rg);
-            case Op.STX -> LoadStore.stx(c, w, rg);
-            case Op.LDXP -> LoadStore.ldxp(c, w, rg);
-            case Op.STXP -> LoadStore.stxp(c, w, rg);
-            case Op.LDAR -> LoadStore.ldar(c, w, rg);
-            case Op.STLR -> LoadStore.stlr(c, w, rg);
-            case Op.MRS -> SystemInsns.mrs(c, w, rg, imm);
-            case Op.MSR_REG, Op.SYS -> SystemInsns.msr(c, w, rg, imm);
+            case Op.LDX -> LoadStore.ldx(c, mem, w, rg);
+            case Op.STX -> LoadStore.stx(c, mem, w, rg);
+            case Op.LDXP -> LoadStore.ldxp(c, mem, w, rg);
+            case Op.STXP -> LoadStore.stxp(c, mem, w, rg);
+            case Op.LDAR -> LoadStore.ldar(c, mem, w, rg);
+            case Op.STLR -> LoadStore.stlr(c, mem, w, rg);
+            case Op.MRS -> SystemInsns.mrs(k, w, rg, imm);
+            case Op.MSR_REG, Op.SYS -> SystemInsns.msr(k, w, rg, imm);
             case Op.MSR_IMM -> SystemInsns.msrImm(c, w);
             case Op.HINT -> SystemInsns.hint(c, w);
             case Op.CLREX -> {

@@ -6,16 +6,15 @@ import static org.polyvisor.arm64.internal.cpu.Cpu.NEXT;
 
 import java.util.function.BooleanSupplier;
 
-import org.polyvisor.arm64.internal.cpu.Block;
-import org.polyvisor.arm64.internal.cpu.BlockView;
 import org.polyvisor.arm64.internal.cpu.Cpu;
 import org.polyvisor.arm64.internal.cpu.Ec;
 import org.polyvisor.arm64.internal.cpu.Exceptions;
+import org.polyvisor.arm64.internal.cpu.Halt;
 import org.polyvisor.arm64.internal.decode.Op;
-import org.polyvisor.spi.Exit;
+import org.polyvisor.arm64.internal.mmu.DataAccess;
 
 /**
- * The interpreter: runs decoded blocks until an exit is pending or a stop is requested. Per instruction it does one
+ * The interpreter: runs decoded blocks until the PE halts or a stop is requested. Per instruction it does one
  * switch and one (usually inlined) handler; the PC is stored only by instructions that read it or may fault;
  * translation, decoding and exceptions happen at block boundaries or on slow paths. Rare instructions go through
  * {@link ColdPath}.
@@ -25,28 +24,29 @@ public final class Interpreter {
     }
 
     /**
-     * Runs until an exit is pending (returned) or {@code stop} answers true at a block boundary (returns null). At
-     * least one chain of blocks runs per call, so a condition that keeps {@code stop} true (an IRQ the guest has
-     * masked) cannot starve the guest.
+     * Runs until the PE halts ({@link Halt}: returned and cleared) or {@code stop} answers true at a block boundary
+     * (returns {@link Halt#NONE}). At least one chain of blocks runs per call, so a condition that keeps {@code stop}
+     * true (an IRQ the guest has masked) cannot starve the guest.
      */
-    public static Exit run(Cpu c, BooleanSupplier stop) {
+    static int run(Core k, BooleanSupplier stop) {
+        Cpu c = k.cpu;
         while (true) {
-            Exit e = c.pendingExit;
-            if (e != null) {
-                c.pendingExit = null;
-                return e;
+            int h = c.halt;
+            if (h != Halt.NONE) {
+                c.halt = Halt.NONE;
+                return h;
             }
             if (c.il) { // PSTATE.IL after an illegal exception return
                 Exceptions.takeSync(c, Ec.ILLEGAL_STATE, 0, 0, c.pc);
             } else {
-                Block b = c.blocks.lookup(c.pc);
+                Block b = k.blocks.lookup(c.pc);
                 if (b != null) {
-                    execBlocks(c, b, CHAIN);
+                    execBlocks(k, b, CHAIN);
                 }
                 c.fault = false;
             }
-            if (c.pendingExit == null && stop.getAsBoolean()) {
-                return null;
+            if (c.halt == Halt.NONE && stop.getAsBoolean()) {
+                return Halt.NONE;
             }
         }
     }
@@ -56,15 +56,18 @@ public final class Interpreter {
 
     /**
      * Runs up to {@code budget} blocks, going from one block to the next without returning to the run loop, and
-     * stops early at an exception, an exit or a PSTATE.IL.
+     * stops early at an exception, a halt or a PSTATE.IL.
      */
-    static void execBlocks(Cpu c, Block first, int budget) {
+    static void execBlocks(Core k, Block first, int budget) {
+        Cpu c = k.cpu;
+        DataAccess mem = k.mem;
+        BlockCache blocks = k.blocks;
         Block b = first;
         while (true) {
-            if (!execBlock(c, b) || --budget <= 0 || c.pendingExit != null || c.il) {
+            if (!execBlock(k, c, mem, b) || --budget <= 0 || c.halt != Halt.NONE || c.il) {
                 return;
             }
-            b = c.blocks.lookup(c.pc);
+            b = blocks.lookup(c.pc);
             if (b == null) {
                 return;
             }
@@ -72,7 +75,7 @@ public final class Interpreter {
     }
 
     /** Runs one block; false when an instruction raised an exception (the PC is then at the vector). */
-    static boolean execBlock(Cpu c, Block b) {
+    static boolean execBlock(Core k, Cpu c, DataAccess mem, Block b) {
         int[] codes = BlockView.codes(b);
         int[] words = BlockView.words(b);
         long[] imms = BlockView.imms(b);
@@ -164,127 +167,127 @@ public final class Interpreter {
                 }
                 case Op.LD_UIMM_B -> {
                     c.pc = pc;
-                    yield LoadStoreFast.ldUimmB(c, rg, imm);
+                    yield LoadStoreFast.ldUimmB(c, mem, rg, imm);
                 }
                 case Op.ST_UIMM_B -> {
                     c.pc = pc;
-                    yield LoadStoreFast.stUimmB(c, rg, imm);
+                    yield LoadStoreFast.stUimmB(c, mem, rg, imm);
                 }
                 case Op.LD_WB_B -> {
                     c.pc = pc;
-                    yield LoadStoreFast.ldWbB(c, w, rg, imm);
+                    yield LoadStoreFast.ldWbB(c, mem, w, rg, imm);
                 }
                 case Op.ST_WB_B -> {
                     c.pc = pc;
-                    yield LoadStoreFast.stWbB(c, w, rg, imm);
+                    yield LoadStoreFast.stWbB(c, mem, w, rg, imm);
                 }
                 case Op.LD_REG_B -> {
                     c.pc = pc;
-                    yield LoadStoreFast.ldRegB(c, w, rg);
+                    yield LoadStoreFast.ldRegB(c, mem, w, rg);
                 }
                 case Op.ST_REG_B -> {
                     c.pc = pc;
-                    yield LoadStoreFast.stRegB(c, w, rg);
+                    yield LoadStoreFast.stRegB(c, mem, w, rg);
                 }
                 case Op.LD_UIMM_H -> {
                     c.pc = pc;
-                    yield LoadStoreFast.ldUimmH(c, rg, imm);
+                    yield LoadStoreFast.ldUimmH(c, mem, rg, imm);
                 }
                 case Op.ST_UIMM_H -> {
                     c.pc = pc;
-                    yield LoadStoreFast.stUimmH(c, rg, imm);
+                    yield LoadStoreFast.stUimmH(c, mem, rg, imm);
                 }
                 case Op.LD_WB_H -> {
                     c.pc = pc;
-                    yield LoadStoreFast.ldWbH(c, w, rg, imm);
+                    yield LoadStoreFast.ldWbH(c, mem, w, rg, imm);
                 }
                 case Op.ST_WB_H -> {
                     c.pc = pc;
-                    yield LoadStoreFast.stWbH(c, w, rg, imm);
+                    yield LoadStoreFast.stWbH(c, mem, w, rg, imm);
                 }
                 case Op.LD_REG_H -> {
                     c.pc = pc;
-                    yield LoadStoreFast.ldRegH(c, w, rg);
+                    yield LoadStoreFast.ldRegH(c, mem, w, rg);
                 }
                 case Op.ST_REG_H -> {
                     c.pc = pc;
-                    yield LoadStoreFast.stRegH(c, w, rg);
+                    yield LoadStoreFast.stRegH(c, mem, w, rg);
                 }
                 case Op.LD_UIMM_W -> {
                     c.pc = pc;
-                    yield LoadStoreFast.ldUimmW(c, rg, imm);
+                    yield LoadStoreFast.ldUimmW(c, mem, rg, imm);
                 }
                 case Op.ST_UIMM_W -> {
                     c.pc = pc;
-                    yield LoadStoreFast.stUimmW(c, rg, imm);
+                    yield LoadStoreFast.stUimmW(c, mem, rg, imm);
                 }
                 case Op.LD_WB_W -> {
                     c.pc = pc;
-                    yield LoadStoreFast.ldWbW(c, w, rg, imm);
+                    yield LoadStoreFast.ldWbW(c, mem, w, rg, imm);
                 }
                 case Op.ST_WB_W -> {
                     c.pc = pc;
-                    yield LoadStoreFast.stWbW(c, w, rg, imm);
+                    yield LoadStoreFast.stWbW(c, mem, w, rg, imm);
                 }
                 case Op.LD_REG_W -> {
                     c.pc = pc;
-                    yield LoadStoreFast.ldRegW(c, w, rg);
+                    yield LoadStoreFast.ldRegW(c, mem, w, rg);
                 }
                 case Op.ST_REG_W -> {
                     c.pc = pc;
-                    yield LoadStoreFast.stRegW(c, w, rg);
+                    yield LoadStoreFast.stRegW(c, mem, w, rg);
                 }
                 case Op.LD_UIMM_X -> {
                     c.pc = pc;
-                    yield LoadStoreFast.ldUimmX(c, rg, imm);
+                    yield LoadStoreFast.ldUimmX(c, mem, rg, imm);
                 }
                 case Op.ST_UIMM_X -> {
                     c.pc = pc;
-                    yield LoadStoreFast.stUimmX(c, rg, imm);
+                    yield LoadStoreFast.stUimmX(c, mem, rg, imm);
                 }
                 case Op.LD_WB_X -> {
                     c.pc = pc;
-                    yield LoadStoreFast.ldWbX(c, w, rg, imm);
+                    yield LoadStoreFast.ldWbX(c, mem, w, rg, imm);
                 }
                 case Op.ST_WB_X -> {
                     c.pc = pc;
-                    yield LoadStoreFast.stWbX(c, w, rg, imm);
+                    yield LoadStoreFast.stWbX(c, mem, w, rg, imm);
                 }
                 case Op.LD_REG_X -> {
                     c.pc = pc;
-                    yield LoadStoreFast.ldRegX(c, w, rg);
+                    yield LoadStoreFast.ldRegX(c, mem, w, rg);
                 }
                 case Op.ST_REG_X -> {
                     c.pc = pc;
-                    yield LoadStoreFast.stRegX(c, w, rg);
+                    yield LoadStoreFast.stRegX(c, mem, w, rg);
                 }
                 case Op.LDST_UIMM -> {
                     c.pc = pc;
-                    yield LoadStore.uimm(c, w, rg, imm);
+                    yield LoadStore.uimm(c, mem, w, rg, imm);
                 }
                 case Op.LDST_IMM9 -> {
                     c.pc = pc;
-                    yield LoadStore.imm9(c, w, rg, imm);
+                    yield LoadStore.imm9(c, mem, w, rg, imm);
                 }
                 case Op.LDST_IMM9_WB -> {
                     c.pc = pc;
-                    yield LoadStore.imm9Writeback(c, w, rg, imm);
+                    yield LoadStore.imm9Writeback(c, mem, w, rg, imm);
                 }
                 case Op.LDST_REG -> {
                     c.pc = pc;
-                    yield LoadStore.reg(c, w, rg);
+                    yield LoadStore.reg(c, mem, w, rg);
                 }
                 case Op.LDR_LIT -> {
                     c.pc = pc;
-                    yield LoadStore.literal(c, w, rg, imm);
+                    yield LoadStore.literal(c, mem, w, rg, imm);
                 }
                 case Op.LDSTP -> {
                     c.pc = pc;
-                    yield LoadStore.pair(c, w, rg, imm);
+                    yield LoadStore.pair(c, mem, w, rg, imm);
                 }
                 default -> {
                     c.pc = pc;
-                    yield ColdPath.exec(c, rg >>> 24, w, rg, imm);
+                    yield ColdPath.exec(k, rg >>> 24, w, rg, imm);
                 }
                 case Op.UNDEF -> {
                     c.pc = pc;

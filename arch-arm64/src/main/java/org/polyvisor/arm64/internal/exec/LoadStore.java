@@ -9,11 +9,13 @@ import static org.polyvisor.arm64.internal.exec.DataImm.m;
 import static org.polyvisor.arm64.internal.exec.DataImm.n;
 
 import org.polyvisor.arm64.internal.cpu.Cpu;
+import org.polyvisor.arm64.internal.mmu.DataAccess;
+import org.polyvisor.arm64.internal.mmu.ExclusiveStore;
 import org.polyvisor.arm64.internal.decode.Bits;
 
 /**
  * Loads and stores: single registers in every addressing mode, literal loads, pairs, exclusives and
- * acquire/release. A faulting access has already taken its exception (or left an exit) when the memory helper
+ * acquire/release. A faulting access has already taken its exception (to EL1, or to EL2) when the memory helper
  * returns; the handler then returns {@link Cpu#EXC} without touching registers, so the instruction is restartable.
  */
 public final class LoadStore {
@@ -24,35 +26,35 @@ public final class LoadStore {
      * One access: opc 0 store, 1 load zero-extended, 2 load sign-extended to 64, 3 sign-extended to 32 bits. Loads
      * and stores are separate small methods so that HotSpot inlines them into the interpreter loop.
      */
-    private static int access(Cpu c, long addr, int size, int opc, int rt, boolean unpriv) {
+    private static int access(Cpu c, DataAccess mem, long addr, int size, int opc, int rt, boolean unpriv) {
         if (unpriv) {
-            return accessUnpriv(c, addr, size, opc, rt);
+            return accessUnpriv(c, mem, addr, size, opc, rt);
         }
-        return opc == 0 ? store(c, addr, size, c.x[rt]) : load(c, addr, (size << 2) | opc, rt);
+        return opc == 0 ? store(c, mem, addr, size, c.x[rt]) : load(c, mem, addr, (size << 2) | opc, rt);
     }
 
-    private static int store(Cpu c, long addr, int size, long v) {
+    private static int store(Cpu c, DataAccess mem, long addr, int size, long v) {
         switch (size) {
-            case 0 -> c.write8(addr, v);
-            case 1 -> c.write16(addr, v);
-            case 2 -> c.write32(addr, v);
-            default -> c.write64(addr, v);
+            case 0 -> mem.write8(addr, v);
+            case 1 -> mem.write16(addr, v);
+            case 2 -> mem.write32(addr, v);
+            default -> mem.write64(addr, v);
         }
         return c.fault ? EXC : NEXT;
     }
 
     /** kind = size:opc with opc != 0. */
-    private static int load(Cpu c, long addr, int kind, int rt) {
+    private static int load(Cpu c, DataAccess mem, long addr, int kind, int rt) {
         long v = switch (kind) {
-            case 1 -> c.read8(addr);
-            case 5 -> c.read16(addr);
-            case 9 -> c.read32(addr);
-            case 13 -> c.read64(addr);
-            case 2 -> (byte) c.read8(addr);
-            case 3 -> (byte) c.read8(addr) & M32;
-            case 6 -> (short) c.read16(addr);
-            case 7 -> (short) c.read16(addr) & M32;
-            default -> (int) c.read32(addr); // 10: LDRSW
+            case 1 -> mem.read8(addr);
+            case 5 -> mem.read16(addr);
+            case 9 -> mem.read32(addr);
+            case 13 -> mem.read64(addr);
+            case 2 -> (byte) mem.read8(addr);
+            case 3 -> (byte) mem.read8(addr) & M32;
+            case 6 -> (short) mem.read16(addr);
+            case 7 -> (short) mem.read16(addr) & M32;
+            default -> (int) mem.read32(addr); // 10: LDRSW
         };
         if (c.fault) {
             return EXC;
@@ -61,13 +63,13 @@ public final class LoadStore {
         return NEXT;
     }
 
-    private static int accessUnpriv(Cpu c, long addr, int size, int opc, int rt) {
+    private static int accessUnpriv(Cpu c, DataAccess mem, long addr, int size, int opc, int rt) {
         int bytes = 1 << size;
         if (opc == 0) {
-            c.writeUnpriv(addr, bytes, c.x[rt]);
+            mem.writeUnpriv(addr, bytes, c.x[rt]);
             return c.fault ? EXC : NEXT;
         }
-        long v = c.readUnpriv(addr, bytes);
+        long v = mem.readUnpriv(addr, bytes);
         if (c.fault) {
             return EXC;
         }
@@ -81,39 +83,39 @@ public final class LoadStore {
         return NEXT;
     }
 
-    public static int uimm(Cpu c, int w, int regs, long imm) {
-        return access(c, c.x[n(regs)] + imm, w >>> 30, Bits.f(w, 23, 22), d(regs), false);
+    public static int uimm(Cpu c, DataAccess mem, int w, int regs, long imm) {
+        return access(c, mem, c.x[n(regs)] + imm, w >>> 30, Bits.f(w, 23, 22), d(regs), false);
     }
 
     /** Unscaled (LDUR/STUR) and unprivileged (LDTR/STTR) forms. */
-    public static int imm9(Cpu c, int w, int regs, long imm) {
+    public static int imm9(Cpu c, DataAccess mem, int w, int regs, long imm) {
         boolean unpriv = Bits.f(w, 11, 10) == 2;
-        return access(c, c.x[n(regs)] + imm, w >>> 30, Bits.f(w, 23, 22), d(regs), unpriv);
+        return access(c, mem, c.x[n(regs)] + imm, w >>> 30, Bits.f(w, 23, 22), d(regs), unpriv);
     }
 
     /** Pre-index (bits 11:10 = 11) and post-index (01) forms with base writeback. */
-    public static int imm9Writeback(Cpu c, int w, int regs, long imm) {
+    public static int imm9Writeback(Cpu c, DataAccess mem, int w, int regs, long imm) {
         int rn = n(regs);
         long base = c.x[rn];
         boolean pre = Bits.bit(w, 11);
         long addr = pre ? base + imm : base;
-        int r = access(c, addr, w >>> 30, Bits.f(w, 23, 22), d(regs), false);
+        int r = access(c, mem, addr, w >>> 30, Bits.f(w, 23, 22), d(regs), false);
         if (r == NEXT) {
             c.x[rn] = base + imm;
         }
         return r;
     }
 
-    public static int reg(Cpu c, int w, int regs) {
+    public static int reg(Cpu c, DataAccess mem, int w, int regs) {
         int size = w >>> 30;
         long offset = DataReg.extend(c.x[m(regs)], Bits.f(w, 15, 13), Bits.bit(w, 12) ? size : 0);
-        return access(c, c.x[n(regs)] + offset, size, Bits.f(w, 23, 22), d(regs), false);
+        return access(c, mem, c.x[n(regs)] + offset, size, Bits.f(w, 23, 22), d(regs), false);
     }
 
-    public static int literal(Cpu c, int w, int regs, long imm) {
+    public static int literal(Cpu c, DataAccess mem, int w, int regs, long imm) {
         int opc = w >>> 30;
         long addr = c.pc + imm;
-        long v = opc == 1 ? c.read64(addr) : c.read32(addr);
+        long v = opc == 1 ? mem.read64(addr) : mem.read32(addr);
         if (c.fault) {
             return EXC;
         }
@@ -125,7 +127,7 @@ public final class LoadStore {
     }
 
     /** STP/LDP/LDPSW/STNP/LDNP in offset, pre- and post-index forms. */
-    public static int pair(Cpu c, int w, int regs, long imm) {
+    public static int pair(Cpu c, DataAccess mem, int w, int regs, long imm) {
         int opc = w >>> 30;
         int bytes = opc == 2 ? 8 : 4;
         int index = Bits.f(w, 25, 23);
@@ -133,11 +135,11 @@ public final class LoadStore {
         long base = c.x[rn];
         long addr = index == 1 ? base : base + imm;
         if (Bits.bit(w, 22)) {
-            long v1 = c.read(addr, bytes);
+            long v1 = mem.read(addr, bytes);
             if (c.fault) {
                 return EXC;
             }
-            long v2 = c.read(addr + bytes, bytes);
+            long v2 = mem.read(addr + bytes, bytes);
             if (c.fault) {
                 return EXC;
             }
@@ -150,11 +152,11 @@ public final class LoadStore {
         } else {
             long v1 = c.x[d(regs)];
             long v2 = c.x[a(regs)];
-            c.write(addr, bytes, v1);
+            mem.write(addr, bytes, v1);
             if (c.fault) {
                 return EXC;
             }
-            c.write(addr + bytes, bytes, v2);
+            mem.write(addr + bytes, bytes, v2);
             if (c.fault) {
                 return EXC;
             }
@@ -165,10 +167,10 @@ public final class LoadStore {
         return NEXT;
     }
 
-    public static int ldx(Cpu c, int w, int regs) {
+    public static int ldx(Cpu c, DataAccess mem, int w, int regs) {
         int bytes = 1 << (w >>> 30);
         long addr = c.x[n(regs)];
-        long v = c.read(addr, bytes);
+        long v = mem.read(addr, bytes);
         if (c.fault) {
             return EXC;
         }
@@ -179,13 +181,12 @@ public final class LoadStore {
         return NEXT;
     }
 
-    public static int stx(Cpu c, int w, int regs) {
+    public static int stx(Cpu c, DataAccess mem, int w, int regs) {
         int bytes = 1 << (w >>> 30);
         long addr = c.x[n(regs)];
         int status = 1;
         if (c.exclAddr == addr && c.exclSize == bytes) {
-            boolean stored = org.polyvisor.arm64.internal.cpu.ExclusiveStore.store(c, addr, bytes, c.exclVal,
-                    c.x[d(regs)]);
+            boolean stored = ExclusiveStore.store(mem, addr, bytes, c.exclVal, c.x[d(regs)]);
             if (c.fault) {
                 return EXC;
             }
@@ -196,14 +197,14 @@ public final class LoadStore {
         return NEXT;
     }
 
-    public static int ldxp(Cpu c, int w, int regs) {
+    public static int ldxp(Cpu c, DataAccess mem, int w, int regs) {
         int bytes = Bits.bit(w, 30) ? 8 : 4;
         long addr = c.x[n(regs)];
-        long v1 = c.read(addr, bytes);
+        long v1 = mem.read(addr, bytes);
         if (c.fault) {
             return EXC;
         }
-        long v2 = c.read(addr + bytes, bytes);
+        long v2 = mem.read(addr + bytes, bytes);
         if (c.fault) {
             return EXC;
         }
@@ -214,16 +215,16 @@ public final class LoadStore {
         return NEXT;
     }
 
-    public static int stxp(Cpu c, int w, int regs) {
+    public static int stxp(Cpu c, DataAccess mem, int w, int regs) {
         int bytes = Bits.bit(w, 30) ? 8 : 4;
         long addr = c.x[n(regs)];
         int status = 1;
         if (c.exclAddr == addr && c.exclSize == bytes * 2) {
-            c.write(addr, bytes, c.x[d(regs)]);
+            mem.write(addr, bytes, c.x[d(regs)]);
             if (c.fault) {
                 return EXC;
             }
-            c.write(addr + bytes, bytes, c.x[a(regs)]);
+            mem.write(addr + bytes, bytes, c.x[a(regs)]);
             if (c.fault) {
                 return EXC;
             }
@@ -234,11 +235,11 @@ public final class LoadStore {
         return NEXT;
     }
 
-    public static int ldar(Cpu c, int w, int regs) {
-        return access(c, c.x[n(regs)], w >>> 30, 1, d(regs), false);
+    public static int ldar(Cpu c, DataAccess mem, int w, int regs) {
+        return access(c, mem, c.x[n(regs)], w >>> 30, 1, d(regs), false);
     }
 
-    public static int stlr(Cpu c, int w, int regs) {
-        return access(c, c.x[n(regs)], w >>> 30, 0, d(regs), false);
+    public static int stlr(Cpu c, DataAccess mem, int w, int regs) {
+        return access(c, mem, c.x[n(regs)], w >>> 30, 0, d(regs), false);
     }
 }

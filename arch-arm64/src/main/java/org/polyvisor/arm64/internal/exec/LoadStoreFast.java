@@ -7,6 +7,7 @@ import static org.polyvisor.arm64.internal.exec.DataImm.m;
 import static org.polyvisor.arm64.internal.exec.DataImm.n;
 
 import org.polyvisor.arm64.internal.cpu.Cpu;
+import org.polyvisor.arm64.internal.mmu.DataAccess;
 import org.polyvisor.arm64.internal.decode.Bits;
 
 /**
@@ -18,12 +19,12 @@ public final class LoadStoreFast {
     private LoadStoreFast() {
     }
 
-    private static long regOffset(Cpu c, int w, int regs, int size) {
+    private static long regOffset(Cpu c, DataAccess mem, int w, int regs, int size) {
         return DataReg.extend(c.x[m(regs)], Bits.f(w, 15, 13), Bits.bit(w, 12) ? size : 0);
     }
 
-    public static int ldUimmB(Cpu c, int regs, long imm) {
-        long v = c.read8(c.x[n(regs)] + imm);
+    public static int ldUimmB(Cpu c, DataAccess mem, int regs, long imm) {
+        long v = mem.read8(c.x[n(regs)] + imm);
         if (c.fault) {
             return EXC;
         }
@@ -31,15 +32,15 @@ public final class LoadStoreFast {
         return NEXT;
     }
 
-    public static int stUimmB(Cpu c, int regs, long imm) {
-        c.write8(c.x[n(regs)] + imm, c.x[d(regs)]);
+    public static int stUimmB(Cpu c, DataAccess mem, int regs, long imm) {
+        mem.write8(c.x[n(regs)] + imm, c.x[d(regs)]);
         return c.fault ? EXC : NEXT;
     }
 
-    public static int ldWbB(Cpu c, int w, int regs, long imm) {
+    public static int ldWbB(Cpu c, DataAccess mem, int w, int regs, long imm) {
         int rn = n(regs);
         long base = c.x[rn];
-        long v = c.read8((w & (1 << 11)) != 0 ? base + imm : base);
+        long v = mem.read8((w & (1 << 11)) != 0 ? base + imm : base);
         if (c.fault) {
             return EXC;
         }
@@ -48,10 +49,10 @@ public final class LoadStoreFast {
         return NEXT;
     }
 
-    public static int stWbB(Cpu c, int w, int regs, long imm) {
+    public static int stWbB(Cpu c, DataAccess mem, int w, int regs, long imm) {
         int rn = n(regs);
         long base = c.x[rn];
-        c.write8((w & (1 << 11)) != 0 ? base + imm : base, c.x[d(regs)]);
+        mem.write8((w & (1 << 11)) != 0 ? base + imm : base, c.x[d(regs)]);
         if (c.fault) {
             return EXC;
         }
@@ -59,8 +60,8 @@ public final class LoadStoreFast {
         return NEXT;
     }
 
-    public static int ldRegB(Cpu c, int w, int regs) {
-        long v = c.read8(c.x[n(regs)] + regOffset(c, w, regs, 0));
+    public static int ldRegB(Cpu c, DataAccess mem, int w, int regs) {
+        long v = mem.read8(c.x[n(regs)] + regOffset(c, mem, w, regs, 0));
         if (c.fault) {
             return EXC;
         }
@@ -68,13 +69,13 @@ public final class LoadStoreFast {
         return NEXT;
     }
 
-    public static int stRegB(Cpu c, int w, int regs) {
-        c.write8(c.x[n(regs)] + regOffset(c, w, regs, 0), c.x[d(regs)]);
+    public static int stRegB(Cpu c, DataAccess mem, int w, int regs) {
+        mem.write8(c.x[n(regs)] + regOffset(c, mem, w, regs, 0), c.x[d(regs)]);
         return c.fault ? EXC : NEXT;
     }
 
-    public static int ldUimmH(Cpu c, int regs, long imm) {
-        long v = c.read16(c.x[n(regs)] + imm);
+    public static int ldUimmH(Cpu c, DataAccess mem, int regs, long imm) {
+        long v = mem.read16(c.x[n(regs)] + imm);
         if (c.fault) {
             return EXC;
         }
@@ -82,15 +83,15 @@ public final class LoadStoreFast {
         return NEXT;
     }
 
-    public static int stUimmH(Cpu c, int regs, long imm) {
-        c.write16(c.x[n(regs)] + imm, c.x[d(regs)]);
+    public static int stUimmH(Cpu c, DataAccess mem, int regs, long imm) {
+        mem.write16(c.x[n(regs)] + imm, c.x[d(regs)]);
         return c.fault ? EXC : NEXT;
     }
 
-    public static int ldWbH(Cpu c, int w, int regs, long imm) {
+    public static int ldWbH(Cpu c, DataAccess mem, int w, int regs, long imm) {
         int rn = n(regs);
         long base = c.x[rn];
-        long v = c.read16((w & (1 << 11)) != 0 ? base + imm : base);
+        long v = mem.read16((w & (1 << 11)) != 0 ? base + imm : base);
         if (c.fault) {
             return EXC;
         }
@@ -99,10 +100,10 @@ public final class LoadStoreFast {
         return NEXT;
     }
 
-    public static int stWbH(Cpu c, int w, int regs, long imm) {
+    public static int stWbH(Cpu c, DataAccess mem, int w, int regs, long imm) {
         int rn = n(regs);
         long base = c.x[rn];
-        c.write16((w & (1 << 11)) != 0 ? base + imm : base, c.x[d(regs)]);
+        mem.write16((w & (1 << 11)) != 0 ? base + imm : base, c.x[d(regs)]);
         if (c.fault) {
             return EXC;
         }
@@ -110,8 +111,8 @@ public final class LoadStoreFast {
         return NEXT;
     }
 
-    public static int ldRegH(Cpu c, int w, int regs) {
-        long v = c.read16(c.x[n(regs)] + regOffset(c, w, regs, 1));
+    public static int ldRegH(Cpu c, DataAccess mem, int w, int regs) {
+        long v = mem.read16(c.x[n(regs)] + regOffset(c, mem, w, regs, 1));
         if (c.fault) {
             return EXC;
         }
@@ -119,13 +120,13 @@ public final class LoadStoreFast {
         return NEXT;
     }
 
-    public static int stRegH(Cpu c, int w, int regs) {
-        c.write16(c.x[n(regs)] + regOffset(c, w, regs, 1), c.x[d(regs)]);
+    public static int stRegH(Cpu c, DataAccess mem, int w, int regs) {
+        mem.write16(c.x[n(regs)] + regOffset(c, mem, w, regs, 1), c.x[d(regs)]);
         return c.fault ? EXC : NEXT;
     }
 
-    public static int ldUimmW(Cpu c, int regs, long imm) {
-        long v = c.read32(c.x[n(regs)] + imm);
+    public static int ldUimmW(Cpu c, DataAccess mem, int regs, long imm) {
+        long v = mem.read32(c.x[n(regs)] + imm);
         if (c.fault) {
             return EXC;
         }
@@ -133,15 +134,15 @@ public final class LoadStoreFast {
         return NEXT;
     }
 
-    public static int stUimmW(Cpu c, int regs, long imm) {
-        c.write32(c.x[n(regs)] + imm, c.x[d(regs)]);
+    public static int stUimmW(Cpu c, DataAccess mem, int regs, long imm) {
+        mem.write32(c.x[n(regs)] + imm, c.x[d(regs)]);
         return c.fault ? EXC : NEXT;
     }
 
-    public static int ldWbW(Cpu c, int w, int regs, long imm) {
+    public static int ldWbW(Cpu c, DataAccess mem, int w, int regs, long imm) {
         int rn = n(regs);
         long base = c.x[rn];
-        long v = c.read32((w & (1 << 11)) != 0 ? base + imm : base);
+        long v = mem.read32((w & (1 << 11)) != 0 ? base + imm : base);
         if (c.fault) {
             return EXC;
         }
@@ -150,10 +151,10 @@ public final class LoadStoreFast {
         return NEXT;
     }
 
-    public static int stWbW(Cpu c, int w, int regs, long imm) {
+    public static int stWbW(Cpu c, DataAccess mem, int w, int regs, long imm) {
         int rn = n(regs);
         long base = c.x[rn];
-        c.write32((w & (1 << 11)) != 0 ? base + imm : base, c.x[d(regs)]);
+        mem.write32((w & (1 << 11)) != 0 ? base + imm : base, c.x[d(regs)]);
         if (c.fault) {
             return EXC;
         }
@@ -161,8 +162,8 @@ public final class LoadStoreFast {
         return NEXT;
     }
 
-    public static int ldRegW(Cpu c, int w, int regs) {
-        long v = c.read32(c.x[n(regs)] + regOffset(c, w, regs, 2));
+    public static int ldRegW(Cpu c, DataAccess mem, int w, int regs) {
+        long v = mem.read32(c.x[n(regs)] + regOffset(c, mem, w, regs, 2));
         if (c.fault) {
             return EXC;
         }
@@ -170,13 +171,13 @@ public final class LoadStoreFast {
         return NEXT;
     }
 
-    public static int stRegW(Cpu c, int w, int regs) {
-        c.write32(c.x[n(regs)] + regOffset(c, w, regs, 2), c.x[d(regs)]);
+    public static int stRegW(Cpu c, DataAccess mem, int w, int regs) {
+        mem.write32(c.x[n(regs)] + regOffset(c, mem, w, regs, 2), c.x[d(regs)]);
         return c.fault ? EXC : NEXT;
     }
 
-    public static int ldUimmX(Cpu c, int regs, long imm) {
-        long v = c.read64(c.x[n(regs)] + imm);
+    public static int ldUimmX(Cpu c, DataAccess mem, int regs, long imm) {
+        long v = mem.read64(c.x[n(regs)] + imm);
         if (c.fault) {
             return EXC;
         }
@@ -184,15 +185,15 @@ public final class LoadStoreFast {
         return NEXT;
     }
 
-    public static int stUimmX(Cpu c, int regs, long imm) {
-        c.write64(c.x[n(regs)] + imm, c.x[d(regs)]);
+    public static int stUimmX(Cpu c, DataAccess mem, int regs, long imm) {
+        mem.write64(c.x[n(regs)] + imm, c.x[d(regs)]);
         return c.fault ? EXC : NEXT;
     }
 
-    public static int ldWbX(Cpu c, int w, int regs, long imm) {
+    public static int ldWbX(Cpu c, DataAccess mem, int w, int regs, long imm) {
         int rn = n(regs);
         long base = c.x[rn];
-        long v = c.read64((w & (1 << 11)) != 0 ? base + imm : base);
+        long v = mem.read64((w & (1 << 11)) != 0 ? base + imm : base);
         if (c.fault) {
             return EXC;
         }
@@ -201,10 +202,10 @@ public final class LoadStoreFast {
         return NEXT;
     }
 
-    public static int stWbX(Cpu c, int w, int regs, long imm) {
+    public static int stWbX(Cpu c, DataAccess mem, int w, int regs, long imm) {
         int rn = n(regs);
         long base = c.x[rn];
-        c.write64((w & (1 << 11)) != 0 ? base + imm : base, c.x[d(regs)]);
+        mem.write64((w & (1 << 11)) != 0 ? base + imm : base, c.x[d(regs)]);
         if (c.fault) {
             return EXC;
         }
@@ -212,8 +213,8 @@ public final class LoadStoreFast {
         return NEXT;
     }
 
-    public static int ldRegX(Cpu c, int w, int regs) {
-        long v = c.read64(c.x[n(regs)] + regOffset(c, w, regs, 3));
+    public static int ldRegX(Cpu c, DataAccess mem, int w, int regs) {
+        long v = mem.read64(c.x[n(regs)] + regOffset(c, mem, w, regs, 3));
         if (c.fault) {
             return EXC;
         }
@@ -221,8 +222,8 @@ public final class LoadStoreFast {
         return NEXT;
     }
 
-    public static int stRegX(Cpu c, int w, int regs) {
-        c.write64(c.x[n(regs)] + regOffset(c, w, regs, 3), c.x[d(regs)]);
+    public static int stRegX(Cpu c, DataAccess mem, int w, int regs) {
+        mem.write64(c.x[n(regs)] + regOffset(c, mem, w, regs, 3), c.x[d(regs)]);
         return c.fault ? EXC : NEXT;
     }
 }

@@ -8,6 +8,8 @@ import static org.polyvisor.arm64.internal.exec.DataImm.d;
 import org.polyvisor.arm64.internal.cpu.Cpu;
 import org.polyvisor.arm64.internal.cpu.Ec;
 import org.polyvisor.arm64.internal.cpu.Exceptions;
+import org.polyvisor.arm64.internal.cpu.sysreg.Hcr;
+import org.polyvisor.arm64.internal.cpu.sysreg.Sctlr;
 import org.polyvisor.arm64.internal.decode.Bits;
 import org.polyvisor.arm64.spi.SysReg;
 import org.polyvisor.arm64.spi.SysRegAccess;
@@ -41,34 +43,36 @@ public final class SystemInsns {
         return EXC;
     }
 
-    public static int mrs(Cpu c, int w, int regs, long key) {
+    public static int mrs(Core k, int w, int regs, long key) {
+        Cpu c = k.cpu;
         int idx = c.regs.indexOfKey((int) key);
         if (idx < 0) {
             return Exceptions.undefined(c);
         }
         SysReg r = c.regs.get(idx);
-        SysRegAccess a = c.regs.check(c, r, true);
+        SysRegAccess a = c.regs.check(k, r, true);
         if (a != SysRegAccess.OK) {
             return denied(c, w, a);
         }
-        c.x[d(regs)] = r.read() != null ? r.read().read(c) : c.sys[idx];
+        c.x[d(regs)] = r.read() != null ? r.read().read(k) : c.sys[idx];
         return NEXT;
     }
 
     /** MSR (register) and SYS: both write the descriptor with the value of Rt. */
-    public static int msr(Cpu c, int w, int regs, long key) {
+    public static int msr(Core k, int w, int regs, long key) {
+        Cpu c = k.cpu;
         int idx = c.regs.indexOfKey((int) key);
         if (idx < 0) {
             return Exceptions.undefined(c);
         }
         SysReg r = c.regs.get(idx);
-        SysRegAccess a = c.regs.check(c, r, false);
+        SysRegAccess a = c.regs.check(k, r, false);
         if (a != SysRegAccess.OK) {
             return denied(c, w, a);
         }
         long v = c.x[d(regs)];
         if (r.write() != null) {
-            r.write().write(c, v);
+            r.write().write(k, v);
             if (c.fault) {
                 return EXC;
             }
@@ -89,7 +93,7 @@ public final class SystemInsns {
             c.setElSp(c.el, (crm & 1) != 0);
             return NEXT;
         }
-        if (c.el == 0 && (c.sctlr() & (1 << 9)) == 0) { // SCTLR_EL1.UMA
+        if (c.el == 0 && (c.sctlr() & Sctlr.UMA) == 0) {
             Exceptions.takeSync(c, Ec.SYS64, sysIss(w), 0, c.pc);
             return EXC;
         }
@@ -107,12 +111,12 @@ public final class SystemInsns {
         if (hint == 2 || hint == 3) {
             boolean wfe = hint == 2;
             long hcr = c.hcr();
-            if (c.el == 0 && ((c.sctlr() >>> (wfe ? 18 : 16)) & 1) == 0) { // SCTLR_EL1.nTWE / nTWI
+            if (c.el == 0 && (c.sctlr() & (wfe ? Sctlr.NTWE : Sctlr.NTWI)) == 0) {
                 Exceptions.takeSync(c, Ec.WFX, wfe ? 1 : 0, 0, c.pc);
                 return EXC;
             }
-            if ((hcr & (1L << (wfe ? 14 : 13))) != 0) {
-                Exceptions.toEl2(c, Ec.WFX, (1 << 24) | (0xE << 20) | (wfe ? 1 : 0), 0, 0, c.pc + 4);
+            if ((hcr & (wfe ? Hcr.TWE : Hcr.TWI)) != 0) {
+                Exceptions.toEl2(c, Ec.WFX, (1 << 24) | (0xE << 20) | (wfe ? 1 : 0), 0, 0, c.pc + 4); // CV=1, COND=AL
                 return JUMP;
             }
         }
@@ -125,7 +129,7 @@ public final class SystemInsns {
     }
 
     public static int hvc(Cpu c, int w) {
-        if (c.el == 0 || (c.hcr() & (1L << 29)) != 0) { // HCR_EL2.HCD disables HVC
+        if (c.el == 0 || (c.hcr() & Hcr.HCD) != 0) { // HCR_EL2.HCD disables HVC
             return Exceptions.undefined(c);
         }
         Exceptions.toEl2(c, Ec.HVC64, Bits.f(w, 20, 5), 0, 0, c.pc + 4);
@@ -134,7 +138,7 @@ public final class SystemInsns {
 
     /** SMC: trapped to EL2 by HCR_EL2.TSC (return address is the SMC itself); UNDEFINED otherwise (no EL3). */
     public static int smc(Cpu c, int w) {
-        if (c.el == 1 && (c.hcr() & (1L << 19)) != 0) {
+        if (c.el == 1 && (c.hcr() & Hcr.TSC) != 0) {
             Exceptions.toEl2(c, Ec.SMC64, Bits.f(w, 20, 5), 0, 0, c.pc);
             return EXC;
         }

@@ -2,13 +2,15 @@ package org.polyvisor.arm64.internal.hyp;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.polyvisor.arm64.spi.Stage2;
 import org.polyvisor.memory.GuestMemory;
 import org.polyvisor.memory.MemorySlot;
 
 /**
- * Stage 2 as KVM had it before per-VM VTCR (seed 001): a fixed 40-bit IPA space with a 4K granule (VTCR_EL2 =
+ * Stage 2 as KVM had it before the per-VM IPA size series (Linux 4.20, "kvm: arm64: Dynamic & 52bit IPA
+ * support"): a fixed 40-bit IPA space with a 4K granule (VTCR_EL2 =
  * {@link HypConstants#VTCR_40BIT_4K}). RAM pages are mapped on their first stage-2 fault (user_mem_abort), which the
  * hypervisor resolves without leaving the vCPU's run loop; an IPA beyond 40 bits, or one that is neither RAM nor a
  * device, stays unmapped and the guest gets an external abort. Device IPAs are never mapped, so accesses to them
@@ -24,7 +26,7 @@ public final class DefaultStage2 implements Stage2 {
     private final AtomicLongArray mapped;
     private final AtomicLong faults = new AtomicLong();
     /** pv:exits counter (hyp.STAGE2_FAULT) when the VM manager provides one. */
-    private java.util.concurrent.atomic.LongAdder faultCounter = new java.util.concurrent.atomic.LongAdder();
+    private LongAdder faultCounter = new LongAdder();
 
     public DefaultStage2(GuestMemory memory) {
         this.memory = memory;
@@ -65,7 +67,7 @@ public final class DefaultStage2 implements Stage2 {
     }
 
     /** Where stage-2 faults resolved by mapping RAM are counted for pv:exits. */
-    public void countFaultsIn(java.util.concurrent.atomic.LongAdder counter) {
+    public void countFaultsIn(LongAdder counter) {
         faultCounter = counter;
     }
 

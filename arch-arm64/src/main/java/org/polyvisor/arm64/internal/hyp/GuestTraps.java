@@ -1,5 +1,8 @@
 package org.polyvisor.arm64.internal.hyp;
 
+import org.polyvisor.arm64.internal.cpu.sysreg.Hcr;
+import org.polyvisor.arm64.internal.cpu.sysreg.Mdcr;
+
 /**
  * The EL2 configuration a guest runs under, as KVM computes it per vCPU (vcpu_reset_hcr, kvm_arm_setup_debug,
  * the VMID and the stage-2 root): values in the order of {@link SysRegGroups#TRAPS}. The virtual IRQ line is
@@ -19,8 +22,8 @@ public final class GuestTraps {
     public GuestTraps(HostModel model, int vmid, long cntvoff) {
         // vcpu_reset_hcr: the guest flags, E2H on a VHE host, and TVM (a Cortex-A57 host has no stage-2 FWB) until the
         // guest turns its MMU and caches on (kvm_toggle_cache, see SysRegTrapHandler)
-        values[HCR] = HypConstants.HCR_GUEST_FLAGS | HypConstants.HCR_TVM
-                | (model == HostModel.VHE ? HypConstants.HCR_E2H : 0);
+        values[HCR] = HypConstants.HCR_GUEST_FLAGS | Hcr.TVM
+                | (model == HostModel.VHE ? Hcr.E2H : 0);
         values[MDCR] = HypConstants.MDCR_GUEST_FLAGS;
         values[CPTR] = HypConstants.CPTR_GUEST;
         values[CNTHCTL] = HypConstants.CNTHCTL_GUEST;
@@ -30,12 +33,12 @@ public final class GuestTraps {
 
     /** kvm_arm_setup_debug: the guest gets the host's HPMN (counters EL1 may use) on top of the trap bits. */
     public void inheritHpmn(long hostMdcr) {
-        values[MDCR] = HypConstants.MDCR_GUEST_FLAGS | (hostMdcr & HypConstants.MDCR_HPMN_MASK);
+        values[MDCR] = HypConstants.MDCR_GUEST_FLAGS | (hostMdcr & Mdcr.HPMN_MASK);
     }
 
     /** Raises or lowers the virtual IRQ line (HCR_EL2.VI) for the next entry. */
     public void setVirtualIrq(boolean asserted) {
-        values[HCR] = asserted ? values[HCR] | HypConstants.HCR_VI : values[HCR] & ~HypConstants.HCR_VI;
+        values[HCR] = asserted ? values[HCR] | Hcr.VI : values[HCR] & ~Hcr.VI;
     }
 
     public long hcr() {

@@ -1,27 +1,26 @@
 package org.polyvisor.arm64.internal.hyp;
 
+import org.polyvisor.arm64.internal.cpu.sysreg.Hcr;
+import org.polyvisor.arm64.internal.cpu.sysreg.Mdcr;
+
 /** KVM's EL2 constants (arch/arm64/include/asm/kvm_arm.h, daifflags.h) as the world switch uses them. */
 public final class HypConstants {
     private HypConstants() {
     }
 
     /** HCR_GUEST_FLAGS: TSC|TSW|TWE|TWI|VM|BSU_IS|FB|TACR|AMO|SWIO|TIDCP|RW|TLOR|FMO|IMO|PTW|TID3|TID2. */
-    public static final long HCR_GUEST_FLAGS = 0x0000_0008_807E_663FL;
+    public static final long HCR_GUEST_FLAGS = Hcr.TSC | Hcr.TSW | Hcr.TWE | Hcr.TWI | Hcr.VM | Hcr.BSU_IS | Hcr.FB
+            | Hcr.TACR | Hcr.AMO | Hcr.SWIO | Hcr.TIDCP | Hcr.RW | Hcr.TLOR | Hcr.FMO | Hcr.IMO | Hcr.PTW | Hcr.TID3
+            | Hcr.TID2;
     /** HCR_HOST_VHE_FLAGS: RW|TGE|E2H. */
-    public static final long HCR_HOST_VHE_FLAGS = 0x4_8800_0000L;
+    public static final long HCR_HOST_VHE_FLAGS = Hcr.RW | Hcr.TGE | Hcr.E2H;
     /** HCR_HOST_NVHE_FLAGS: RW|API|APK|ATA. */
-    public static final long HCR_HOST_NVHE_FLAGS = 0x0100_0300_8000_0000L;
-    public static final long HCR_E2H = 1L << 34;
-    /** Trap writes to the EL1 virtual-memory controls: vcpu_reset_hcr sets it on CPUs without FEAT_S2FWB. */
-    public static final long HCR_TVM = 1L << 26;
-    public static final long HCR_VI = 1L << 7;
-    public static final long HCR_IMO = 1L << 4;
+    public static final long HCR_HOST_NVHE_FLAGS = Hcr.RW | Hcr.API | Hcr.APK | Hcr.ATA;
 
     /** MDCR_GUEST_FLAGS_DEFAULT: TPM|TPMS|TTRF|TPMCR|TDRA|TDOSA (E2PB = 0: guest SPE buffer accesses trap). */
-    public static final long MDCR_GUEST_FLAGS = 0x84C60L;
-    public static final long MDCR_HPMN_MASK = 0x1F;
+    public static final long MDCR_GUEST_FLAGS = Mdcr.TPM | Mdcr.TPMS | Mdcr.TTRF | Mdcr.TPMCR | Mdcr.TDRA | Mdcr.TDOSA;
     /** A host's MDCR_EL2: all 6 counters to EL1 (HPMN = 6), and on nVHE the SPE buffer owned by EL1 (E2PB = 0b11). */
-    public static final long MDCR_HOST_NVHE = 6 | (3L << 12);
+    public static final long MDCR_HOST_NVHE = 6 | Mdcr.E2PB_EL1;
     public static final long MDCR_HOST_VHE = 6;
 
     /** CPTR_EL2 while a guest runs (nVHE layout: TFP clear so FP/SIMD is not trapped to EL2, RES1 bits). */
@@ -39,9 +38,5 @@ public final class HypConstants {
     /** Addresses of KVM's hyp vectors and the host kernel's vectors in the modelled host (only compared, never run). */
     public static final long HYP_VECTORS = 0xFFFF_8000_1000_0800L;
 
-    public static final int DAIF_MASK = 0x3C0;
     public static final int DAIF_PROCCTX_NOIRQ = 0xC0;
-    public static final int DAIF_D = 0x200;
-    public static final int DAIF_A = 0x100;
-    public static final int DAIF_I = 0x80;
 }

@@ -2,12 +2,15 @@ package org.polyvisor.arm64.internal.hyp;
 
 import org.polyvisor.api.GuestPhysicalAddress;
 import org.polyvisor.arm64.internal.cpu.Cpu;
+import org.polyvisor.arm64.internal.cpu.Esr;
 import org.polyvisor.arm64.internal.decode.Bits;
 import org.polyvisor.spi.Exit;
+import org.polyvisor.spi.StateSnapshot;
 
 /**
  * MMIO emulation from a data abort's syndrome, as KVM's io_mem_abort/decode_hsr and kvm_handle_mmio_return do it:
  * the access comes from ESR_EL2 (ISV, SAS, SSE, SRT, SF, WnR) and HPFAR_EL2/FAR_EL2, never from the instruction.
+ * This is the only reader of the data-abort syndrome; the PE ({@code mmu.DeviceAbort}) only writes it.
  * An abort without a valid syndrome (ISV = 0: pairs, writeback forms, exclusives) cannot be emulated and fails the VM
  * with a message saying so.
  */
@@ -30,19 +33,18 @@ public final class MmioSyndrome {
     /** Turns the stage-2 abort just taken into the framework's MMIO exit; {@code elr} is the faulting PC. */
     public Exit decode(Cpu c, long elr) {
         long esr = c.sys[iEsr2];
-        int iss = (int) esr & 0x1FF_FFFF;
-        long ipa = ((c.sys[iHpfar2] & ~0xFL) << 8) | (c.sys[iFar2] & 0xFFF);
-        c.mmio.pendingRead = false; // the CPU model's own record is not used: the syndrome is authoritative
-        if (!Bits.bit(iss, 24)) {
+        int iss = Esr.iss(esr);
+        long ipa = Esr.faultIpa(c.sys[iHpfar2], c.sys[iFar2]);
+        if ((iss & Esr.ISS_ISV) == 0) {
             return new Exit.Failure("data abort on device IPA 0x" + Long.toHexString(ipa) + " at PC 0x"
-                    + Long.toHexString(elr) + " has no valid syndrome (ISV=0, ESR_EL2=0x" + Long.toHexString(esr)
-                    + "): the access cannot be emulated");
+                    + Long.toHexString(elr) + " by an instruction without a valid syndrome (ISV=0, ESR_EL2=0x"
+                    + Long.toHexString(esr) + "): the access cannot be emulated");
         }
-        size = 1 << ((iss >>> 22) & 3);
-        sse = Bits.bit(iss, 21);
-        srt = (iss >>> 16) & 31;
-        sf = Bits.bit(iss, 15);
-        boolean write = Bits.bit(iss, 6);
+        size = 1 << ((iss >>> Esr.ISS_SAS_SHIFT) & 3);
+        sse = (iss & Esr.ISS_SSE) != 0;
+        srt = (iss >>> Esr.ISS_SRT_SHIFT) & 31;
+        sf = (iss & Esr.ISS_SF) != 0;
+        boolean write = (iss & Esr.ISS_WNR) != 0;
         if (write) {
             long v = srt == 31 ? 0 : c.x[srt];
             if (size < 8) {
@@ -81,12 +83,12 @@ public final class MmioSyndrome {
         return pendingRead;
     }
 
-    public void export(org.polyvisor.spi.StateSnapshot.Builder b) {
+    public void export(StateSnapshot.Builder b) {
         b.flag("mmio.pendingRead", pendingRead).value("mmio.srt", srt).value("mmio.size", size).flag("mmio.sse", sse)
                 .flag("mmio.sf", sf);
     }
 
-    public void importFrom(org.polyvisor.spi.StateSnapshot s) {
+    public void importFrom(StateSnapshot s) {
         pendingRead = s.value("mmio.pendingRead", 0) != 0;
         srt = (int) s.value("mmio.srt", 0);
         size = (int) s.value("mmio.size", 1);

@@ -3,7 +3,7 @@ package org.polyvisor.arm64.internal.hyp;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
-import org.polyvisor.spi.Exit;
+import org.polyvisor.arm64.internal.cpu.Cpu;
 
 /**
  * The non-VHE world switch (arch/arm64/kvm/hyp/nvhe/switch.c): the host kernel runs at EL1 and shares the EL1
@@ -32,11 +32,11 @@ final class NvheSwitch extends WorldSwitch {
     }
 
     @Override
-    public Exit run(BooleanSupplier stop) {
+    public int run(BooleanSupplier stop) {
         // kvm_call_hyp(__kvm_vcpu_run): HVC from the host kernel at EL1h.
         cpu.sys[iElr2] = HOST_RETURN_PC;
         cpu.sys[iSpsr2] = hw.daif | SPSR_EL1H;
-        hw.daif = HypConstants.DAIF_MASK;
+        hw.daif = Cpu.DAIF_MASK;
         hostElr2 = cpu.sys[iElr2]; // host_ctxt's EL2 return state
         hostSpsr2 = cpu.sys[iSpsr2];
 
@@ -47,12 +47,12 @@ final class NvheSwitch extends WorldSwitch {
             ctxt.save(hw, hostCtxt);        // __sysreg_save_state_nvhe(host_ctxt)
         }
         hw.hostDirty = false;               // participants' writes from here on dirty it again
-        participantsSaveHost();             // __debug_save_host_buffers_nvhe: after the host sysregs (seed 000)
+        participantsSaveHost();             // __debug_save_host_buffers_nvhe: after the host sysregs
         activateTraps(saveHost);            // __activate_traps, __load_stage2, __timer_enable_traps
         ctxt.restore(hw, guestCtxt);        // __sysreg_restore_state_nvhe(guest_ctxt)
         participantsLoadGuest();            // __debug_switch_to_guest
 
-        Exit exit = guestEnter(stop);       // __guest_enter .. __guest_exit
+        int halt = guestEnter(stop);        // __guest_enter .. __guest_exit
 
         ctxt.save(hw, guestCtxt);           // __sysreg_save_state_nvhe(guest_ctxt)
         participantsSaveGuest();            // __debug_switch_to_host (guest side)
@@ -63,8 +63,8 @@ final class NvheSwitch extends WorldSwitch {
         // ERET to the host: its EL2 return state, then PSTATE (and so DAIF) from SPSR_EL2.
         cpu.sys[iElr2] = hostElr2;
         cpu.sys[iSpsr2] = hostSpsr2;
-        hw.daif = (int) hostSpsr2 & HypConstants.DAIF_MASK;
-        return exit;
+        hw.daif = (int) hostSpsr2 & Cpu.DAIF_MASK;
+        return halt;
     }
 
     @Override

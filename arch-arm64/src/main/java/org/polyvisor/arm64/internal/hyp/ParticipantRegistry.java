@@ -2,8 +2,11 @@ package org.polyvisor.arm64.internal.hyp;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
 
 import org.polyvisor.arm64.spi.WorldSwitchParticipant;
 
@@ -20,7 +23,7 @@ public final class ParticipantRegistry {
     private volatile WorldSwitchParticipant[] current = new WorldSwitchParticipant[0];
     private volatile int generation;
     /** Machines to notify (kick their vCPUs) when the set changes; weak so closed machines drop out. */
-    private final java.util.Set<Runnable> listeners = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
+    private final Set<Runnable> listeners = Collections.newSetFromMap(new WeakHashMap<>());
 
     /** Registers a change listener (held weakly: the caller keeps it alive as long as it cares). */
     public synchronized void listen(Runnable onChange) {

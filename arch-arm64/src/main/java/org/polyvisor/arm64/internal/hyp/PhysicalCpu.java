@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.polyvisor.arm64.internal.cpu.Cpu;
+import org.polyvisor.arm64.internal.exec.Core;
 import org.polyvisor.arm64.spi.PhysicalRegisters;
 
 /**
@@ -29,6 +30,7 @@ public final class PhysicalCpu implements PhysicalRegisters {
     static final List<String> BASE_OWN = List.of("VBAR_EL2", "SCTLR_EL2", "TCR_EL2", "TTBR0_EL2", "TTBR1_EL2",
             "MAIR_EL2", "CONTEXTIDR_EL2", "TPIDR_EL2", "PMSCR_EL1", "PMSCR_EL2", "PMBLIMITR_EL1", "PMBPTR_EL1");
 
+    private final Core core;
     private final Cpu cpu;
     private final HostModel model;
     private final int vcpuIndex;
@@ -40,8 +42,9 @@ public final class PhysicalCpu implements PhysicalRegisters {
     /** Host registers world-switch participants declared: part of the host context this CPU must preserve. */
     private final List<String> participantRegs = new ArrayList<>();
 
-    public PhysicalCpu(Cpu cpu, HostModel model, int vcpuIndex) {
-        this.cpu = cpu;
+    public PhysicalCpu(Core core, HostModel model, int vcpuIndex) {
+        this.core = core;
+        this.cpu = core.cpu;
         this.model = model;
         this.vcpuIndex = vcpuIndex;
         this.own = new long[0];
@@ -49,6 +52,11 @@ public final class PhysicalCpu implements PhysicalRegisters {
             addOwn(n);
         }
         daif = HypConstants.DAIF_PROCCTX_NOIRQ; // KVM_RUN runs with IRQs masked, process context otherwise
+    }
+
+    /** The PE itself: state, data side and decoded blocks, what the world switch runs. */
+    public Core core() {
+        return core;
     }
 
     public Cpu cpu() {
@@ -137,7 +145,7 @@ public final class PhysicalCpu implements PhysicalRegisters {
             return;
         }
         switch (slot) {
-            case DAIF -> daif = (int) value & HypConstants.DAIF_MASK;
+            case DAIF -> daif = (int) value & Cpu.DAIF_MASK;
             case SP_EL0 -> {
                 cpu.syncSp();
                 cpu.spEl0 = value;

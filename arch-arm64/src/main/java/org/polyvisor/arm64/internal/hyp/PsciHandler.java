@@ -1,11 +1,8 @@
 package org.polyvisor.arm64.internal.hyp;
 
 import org.osgi.service.component.annotations.Component;
-import org.polyvisor.arm64.internal.cpu.Arm64Exit;
 import org.polyvisor.arm64.internal.cpu.Cpu;
 import org.polyvisor.arm64.internal.cpu.Ec;
-import org.polyvisor.arm64.internal.machine.Arm64Vcpu;
-import org.polyvisor.arm64.internal.machine.VirtMachine;
 import org.polyvisor.spi.Exit;
 import org.polyvisor.spi.ExitAction;
 import org.polyvisor.spi.ExitContext;
@@ -37,7 +34,7 @@ public final class PsciHandler implements ExitHandler {
             c.x[0] = Psci.VERSION_1_1; // the common call first: no machine lookup on this path
             return ExitAction.RESUME;
         }
-        if (!(context.machine() instanceof VirtMachine machine)) {
+        if (!(context.machine() instanceof VcpuDirectory machine)) {
             return new ExitAction.Fail("PSCI handler got a machine that is not the arm64 virt machine");
         }
         if (fn == Psci.SYSTEM_OFF || fn == Psci.SYSTEM_RESET) {
@@ -51,7 +48,7 @@ public final class PsciHandler implements ExitHandler {
         return ExitAction.RESUME;
     }
 
-    private static long call(long fn, Cpu c, VirtMachine machine) {
+    private static long call(long fn, Cpu c, VcpuDirectory machine) {
         if (fn == Psci.PSCI_VERSION) {
             return Psci.VERSION_1_1;
         }

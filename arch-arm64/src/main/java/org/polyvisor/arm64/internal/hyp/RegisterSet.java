@@ -1,6 +1,7 @@
 package org.polyvisor.arm64.internal.hyp;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 import org.polyvisor.arm64.internal.cpu.Cpu;
@@ -34,7 +35,7 @@ public final class RegisterSet {
      */
     public RegisterSet(PhysicalCpu hw, List<String> requested, boolean byStorage) {
         if (byStorage) {
-            requested = requested.stream().sorted(java.util.Comparator.comparingInt(n -> {
+            requested = requested.stream().sorted(Comparator.comparingInt(n -> {
                 int s = hw.slot(n);
                 return s >= 0 ? s : Integer.MAX_VALUE;
             })).toList();

@@ -1,10 +1,12 @@
 package org.polyvisor.arm64.internal.hyp;
 
 import org.osgi.service.component.annotations.Component;
-import org.polyvisor.arm64.internal.cpu.Arm64Exit;
 import org.polyvisor.arm64.internal.cpu.Cpu;
+import org.polyvisor.arm64.internal.cpu.Esr;
 import org.polyvisor.arm64.internal.cpu.Exceptions;
-import org.polyvisor.arm64.internal.machine.Arm64Vcpu;
+import org.polyvisor.arm64.internal.cpu.sysreg.Hcr;
+import org.polyvisor.arm64.internal.cpu.sysreg.Sctlr;
+import org.polyvisor.arm64.internal.exec.Core;
 import org.polyvisor.arm64.spi.SysReg;
 import org.polyvisor.spi.Exit;
 import org.polyvisor.spi.ExitAction;
@@ -24,13 +26,14 @@ public final class SysRegTrapHandler implements ExitHandler {
         if (!(context.vcpu() instanceof Arm64Vcpu vcpu) || !(exit instanceof Arm64Exit a)) {
             return new ExitAction.Fail("SYS64 handler got a foreign vCPU or exit: " + exit);
         }
-        vcpu.withGuestView(() -> emulate(vcpu.cpu(), (int) a.esr() & 0x1FF_FFFF));
+        vcpu.withGuestView(() -> emulate(vcpu.core(), Esr.iss(a.esr())));
         return ExitAction.RESUME;
     }
 
-    private static final long SCTLR_M_C = 0b101;
+    private static final long SCTLR_M_C = Sctlr.M | Sctlr.C;
 
-    static void emulate(Cpu cpu, int iss) {
+    static void emulate(Core core, int iss) {
+        Cpu cpu = core.cpu;
         int op0 = (iss >>> 20) & 3;
         int op2 = (iss >>> 17) & 7;
         int op1 = (iss >>> 14) & 7;
@@ -49,7 +52,7 @@ public final class SysRegTrapHandler implements ExitHandler {
                 Exceptions.undefined(cpu);
                 return;
             }
-            long v = r.read() != null ? r.read().read(cpu) : cpu.sys[idx];
+            long v = r.read() != null ? r.read().read(core) : cpu.sys[idx];
             if (rt != 31) {
                 cpu.x[rt] = v;
             }
@@ -60,14 +63,14 @@ public final class SysRegTrapHandler implements ExitHandler {
             }
             long v = rt == 31 ? 0 : cpu.x[rt];
             if (r.write() != null) {
-                r.write().write(cpu, v);
+                r.write().write(core, v);
             } else {
                 cpu.sys[idx] = v;
             }
             if (r.name().equals("SCTLR_EL1") && (v & SCTLR_M_C) == SCTLR_M_C) {
                 // kvm_toggle_cache: MMU and caches on, stop trapping VM register writes (the guest view's HCR_EL2 is
                 // the vCPU's trap configuration, kept when the view ends)
-                cpu.sys[cpu.iHcr] &= ~HypConstants.HCR_TVM;
+                cpu.sys[cpu.iHcr] &= ~Hcr.TVM;
             }
         }
         cpu.pc += 4;

@@ -3,12 +3,12 @@ package org.polyvisor.arm64.internal.hyp;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
-import org.polyvisor.spi.Exit;
+import org.polyvisor.arm64.internal.cpu.Cpu;
 
 /**
  * The VHE world switch (arch/arm64/kvm/hyp/vhe/switch.c): the host kernel runs at EL2 with HCR_EL2.E2H, so its own
  * registers are EL2 ones the guest never uses; the guest's EL1 state is loaded at vcpu_load and saved at vcpu_put,
- * not per exit. There is no HVC, so nothing restores DAIF implicitly: following the final form of seed 002,
+ * not per exit. There is no HVC, so nothing restores DAIF implicitly: as kvm_vcpu_run_vhe() does upstream,
  * __kvm_vcpu_run masks all of DAIF before the switch (local_daif_mask) and afterwards sets the process-context state
  * with IRQs still masked (local_daif_restore(DAIF_PROCCTX_NOIRQ)) instead of leaking the exit exception's masking
  * (debug and SError) into the host.
@@ -39,8 +39,8 @@ final class VheSwitch extends WorldSwitch {
     }
 
     @Override
-    public Exit run(BooleanSupplier stop) {
-        hw.daif = HypConstants.DAIF_MASK;    // local_daif_mask()
+    public int run(BooleanSupplier stop) {
+        hw.daif = Cpu.DAIF_MASK;    // local_daif_mask()
 
         // __kvm_vcpu_run_vhe
         boolean saveHost = hw.hostDirty;     // lazy: see NvheSwitch
@@ -48,7 +48,7 @@ final class VheSwitch extends WorldSwitch {
             eager.save(hw, hostEager);       // sysreg_save_host_state_vhe
         }
         hw.hostDirty = false;                // participants' writes from here on dirty it again
-        participantsSaveHost();              // after the host sysregs, as seed 000 requires
+        participantsSaveHost();              // after the host sysregs (the nVHE SPE ordering)
         activateTraps(saveHost);             // __activate_traps: HCR (E2H kept), MDCR, CPTR, timer, stage 2
         if (saveHost) {
             hostVbar = hw.get(vbar2);        //   ... and the hyp vectors in VBAR_EL1 (= VBAR_EL2 under E2H)
@@ -57,7 +57,7 @@ final class VheSwitch extends WorldSwitch {
         eager.restore(hw, guestEager);       // sysreg_restore_guest_state_vhe
         participantsLoadGuest();             // __debug_switch_to_guest
 
-        Exit exit = guestEnter(stop);        // __guest_enter .. __guest_exit
+        int halt = guestEnter(stop);         // __guest_enter .. __guest_exit
 
         eager.save(hw, guestEager);          // sysreg_save_guest_state_vhe
         participantsSaveGuest();
@@ -67,7 +67,7 @@ final class VheSwitch extends WorldSwitch {
         participantsRestoreHost();           // __debug_switch_to_host
 
         hw.daif = HypConstants.DAIF_PROCCTX_NOIRQ; // local_daif_restore(DAIF_PROCCTX_NOIRQ)
-        return exit;
+        return halt;
     }
 
     @Override

@@ -1,8 +1,6 @@
 package org.polyvisor.arm64.internal.hyp;
 
 import org.osgi.service.component.annotations.Component;
-import org.polyvisor.arm64.internal.cpu.Arm64Exit;
-import org.polyvisor.arm64.internal.machine.Arm64Vcpu;
 import org.polyvisor.spi.Exit;
 import org.polyvisor.spi.ExitAction;
 import org.polyvisor.spi.ExitContext;

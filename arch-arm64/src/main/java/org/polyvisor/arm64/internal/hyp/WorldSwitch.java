@@ -1,12 +1,14 @@
 package org.polyvisor.arm64.internal.hyp;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
 import org.polyvisor.arm64.internal.cpu.Cpu;
-import org.polyvisor.arm64.internal.exec.Interpreter;
+import org.polyvisor.arm64.internal.cpu.Halt;
+import org.polyvisor.arm64.internal.cpu.sysreg.Hcr;
+import org.polyvisor.arm64.internal.exec.Core;
 import org.polyvisor.arm64.spi.WorldSwitchSession;
-import org.polyvisor.spi.Exit;
 
 /**
  * KVM's {@code __kvm_vcpu_run} for one vCPU on its modelled physical CPU, written once per host model
@@ -16,6 +18,7 @@ import org.polyvisor.spi.Exit;
 public abstract class WorldSwitch {
     protected final PhysicalCpu hw;
     protected final Cpu cpu;
+    private final Core core;
     protected final GuestTraps traps;
     protected final RegisterSet trapRegs;
     protected final long[] hostTraps;
@@ -33,6 +36,7 @@ public abstract class WorldSwitch {
     protected WorldSwitch(PhysicalCpu hw, GuestTraps traps, VirtualIrq virq) {
         this.hw = hw;
         this.cpu = hw.cpu();
+        this.core = hw.core();
         this.traps = traps;
         this.virq = virq;
         this.trapRegs = new RegisterSet(hw, SysRegGroups.TRAPS, false); // GuestTraps indexes it by position
@@ -53,8 +57,11 @@ public abstract class WorldSwitch {
         return traps;
     }
 
-    /** Runs the guest once: host to guest, guest code until an exit, back to the host. Null means an IRQ/kick exit. */
-    public abstract Exit run(BooleanSupplier stop);
+    /**
+     * Runs the guest once: host to guest, guest code until an exit, back to the host. Returns the PE's {@link Halt}
+     * code: {@code EL2_EXCEPTION} with the syndrome in ESR_EL2 and friends, {@code NONE} for an IRQ/kick exit.
+     */
+    public abstract int run(BooleanSupplier stop);
 
     /** kvm_arch_vcpu_load: the vCPU's thread is about to run it on this CPU. */
     public abstract void load();
@@ -65,7 +72,7 @@ public abstract class WorldSwitch {
     /**
      * Host-visible registers a round trip changes by architecture: the exit exception's syndrome and return state
      * (and, on nVHE, the host's own HVC into EL2 writes ELR_EL2/SPSR_EL2). DAIF follows the host model's rule:
-     * restored exactly on nVHE (ERET from SPSR_EL2), DAIF_PROCCTX_NOIRQ after a VHE run (seed 002).
+     * restored exactly on nVHE (ERET from SPSR_EL2), DAIF_PROCCTX_NOIRQ after a VHE run (kvm_vcpu_run_vhe).
      */
     public static final List<String> ARCHITECTURALLY_CHANGED = List.of("ESR_EL2", "FAR_EL2", "HPFAR_EL2", "ELR_EL2",
             "SPSR_EL2");
@@ -76,7 +83,7 @@ public abstract class WorldSwitch {
     /** The host model's list plus the registers participants declared, without duplicates. */
     @SafeVarargs
     protected final List<String> withParticipants(List<String>... lists) {
-        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(SysRegGroups.concat(lists));
+        LinkedHashSet<String> all = new LinkedHashSet<>(SysRegGroups.concat(lists));
         all.addAll(hw.participantRegisters());
         return List.copyOf(all);
     }
@@ -150,27 +157,27 @@ public abstract class WorldSwitch {
      * to EL2, which records the guest PSTATE in SPSR_EL2 and masks every DAIF bit of the physical PSTATE. A pending,
      * unmasked virtual IRQ (HCR_EL2.VI) is taken by the guest without an exit, as the hardware does.
      */
-    protected final Exit guestEnter(BooleanSupplier stop) {
+    protected final int guestEnter(BooleanSupplier stop) {
         // KVM loads ELR_EL2/SPSR_EL2 from the vCPU context before the ERET; here the CPU model's PC and PSTATE are
         // that context already, so the ERET is implicit and only the exit below records them in EL2 registers.
-        Exit e;
+        int halt;
         while (true) {
-            if ((cpu.sys[cpu.iHcr] & HypConstants.HCR_VI) != 0) {
+            if ((cpu.sys[cpu.iHcr] & Hcr.VI) != 0) {
                 virq.takeIfUnmasked(cpu);
             }
-            e = Interpreter.run(cpu, stop);
-            if (e == null && virq.wantsEntry(cpu)) {
+            halt = core.run(stop);
+            if (halt == Halt.NONE && virq.wantsEntry(cpu)) {
                 continue; // the guest unmasked IRQs with the line asserted: it takes the IRQ, no exit
             }
             break;
         }
-        if (e == null) {
+        if (halt == Halt.NONE) {
             cpu.sys[iElr2] = cpu.pc; // an IRQ exit: the guest resumes where it stopped
         }
         exitElr = cpu.sys[iElr2];
         cpu.sys[iSpsr2] = cpu.pstate();
-        hw.daif = HypConstants.DAIF_MASK;
-        return e;
+        hw.daif = Cpu.DAIF_MASK;
+        return halt;
     }
 
     // ---------------------------------------------------------------- guest view for handlers and snapshots

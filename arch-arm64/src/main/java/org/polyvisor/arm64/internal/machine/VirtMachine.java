@@ -4,23 +4,30 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.polyvisor.api.GuestPhysicalAddress;
 import org.polyvisor.api.VmConfig;
 import org.polyvisor.api.VmException;
 import org.polyvisor.arm64.internal.cpu.Cpu;
-import org.polyvisor.arm64.internal.gic.GicCpuInterface;
-import org.polyvisor.arm64.internal.gic.GicDistributor;
-import org.polyvisor.arm64.internal.gic.GicRedistributors;
-import org.polyvisor.arm64.internal.gic.GicV3;
+import org.polyvisor.arm64.internal.cpu.sysreg.SysRegFile;
+import org.polyvisor.arm64.internal.exec.Core;
+import org.polyvisor.arm64.internal.hyp.Arm64Vcpu;
 import org.polyvisor.arm64.internal.hyp.DefaultStage2;
 import org.polyvisor.arm64.internal.hyp.GuestTraps;
 import org.polyvisor.arm64.internal.hyp.HostModel;
+import org.polyvisor.arm64.internal.hyp.HypConstants;
 import org.polyvisor.arm64.internal.hyp.ParticipantRegistry;
 import org.polyvisor.arm64.internal.hyp.PhysicalCpu;
+import org.polyvisor.arm64.internal.hyp.VcpuDirectory;
 import org.polyvisor.arm64.internal.hyp.VcpuSessions;
 import org.polyvisor.arm64.internal.hyp.VmidAllocator;
-import org.polyvisor.arm64.internal.sysreg.SysRegFile;
+import org.polyvisor.arm64.internal.machine.gic.GicCpuInterface;
+import org.polyvisor.arm64.internal.machine.gic.GicDistributor;
+import org.polyvisor.arm64.internal.machine.gic.GicRedistributors;
+import org.polyvisor.arm64.internal.machine.gic.GicV3;
 import org.polyvisor.arm64.spi.Stage2;
 import org.polyvisor.arm64.spi.Stage2Provider;
 import org.polyvisor.arm64.spi.SysRegTable;
@@ -36,7 +43,9 @@ import org.polyvisor.spi.Vcpu;
  * 0x0900_0000, GICv3 distributor at 0x0800_0000 and redistributors at 0x080A_0000, Cortex-A57 vCPUs entered at EL1h
  * with the MMU off, secondaries off until PSCI CPU_ON, MPIDR = 0x8000_0000 | index (Aff0) as QEMU assigns it.
  */
-public final class VirtMachine implements Machine {
+public final class VirtMachine implements Machine, VcpuDirectory {
+    /** ID_AA64PFR0_EL1.GIC = 0b0001: the GICv3 system-register CPU interface is implemented (bits 27:24). */
+    private static final long ID_AA64PFR0_GIC_SYSREGS = 1L << 24;
     public static final long RAM_BASE = 0x4000_0000L;
     /** QEMU's LEGACY_RAMLIMIT: RAM may reach 255 GiB above its base. */
     public static final long RAM_MAX = 255L << 30;
@@ -54,7 +63,7 @@ public final class VirtMachine implements Machine {
     private final int vmid;
     private final DefaultStage2 stage2;
     /** Names of the feature system-register tables this machine was built with (recorded in its state). */
-    private final java.util.Set<String> featureTables = new java.util.TreeSet<>();
+    private final Set<String> featureTables = new TreeSet<>();
     private static final String SYSREG_TABLE_PREFIX = "sysregs.";
     private final Map<String, Map<Integer, StateSnapshot>> parked = new HashMap<>();
 
@@ -109,7 +118,7 @@ public final class VirtMachine implements Machine {
         participants.listen(onParticipantsChanged);
         // Exits resolved inside run() still show in pv:exits, next to the ones the framework dispatches.
         stage2.countFaultsIn(context.resolvedExitCounter("STAGE2_FAULT"));
-        java.util.concurrent.atomic.LongAdder irq = context.resolvedExitCounter("IRQ");
+        LongAdder irq = context.resolvedExitCounter("IRQ");
         for (Arm64Vcpu v : vcpus) {
             v.countIrqExitsIn(irq);
         }
@@ -143,20 +152,21 @@ public final class VirtMachine implements Machine {
     private Arm64Vcpu createVcpu(int i, Stage2 s2, List<SysRegTable> extraSysRegs, ParticipantRegistry participants) {
         Arm64Vcpu[] self = new Arm64Vcpu[1];
         GicCpuInterface icc = new GicCpuInterface(gic, i, () -> self[0].sampleTimer());
-        Cpu cpu = new Cpu(context.memory(), s2, ipa -> context.mmio().isMapped(new GuestPhysicalAddress(ipa)),
+        Core core = new Core(context.memory(), s2, ipa -> context.mmio().isMapped(new GuestPhysicalAddress(ipa)),
                 SysRegFile.cortexA57(concat(List.of(icc), extraSysRegs)));
+        Cpu cpu = core.cpu;
         long mpidr = 0x8000_0000L | i;
         // A GICv3 system-register CPU interface is present: ID_AA64PFR0_EL1.GIC = 1, as KVM shows it with a vGICv3
         // and QEMU with gic-version=3 (guests such as Linux check it before touching ICC_* registers).
-        cpu.sys[cpu.regs.index("ID_AA64PFR0_EL1")] |= 1L << 24;
+        cpu.sys[cpu.regs.index("ID_AA64PFR0_EL1")] |= ID_AA64PFR0_GIC_SYSREGS;
         cpu.sys[cpu.regs.index("VMPIDR_EL2")] = mpidr;
         cpu.sys[cpu.regs.index("MPIDR_EL1")] = mpidr;
         // The virtual counter starts at zero when the VM is created, on every vCPU (KVM: CNTVOFF per VM).
         GuestTraps traps = new GuestTraps(hostModel, vmid, cpu.physicalCount());
-        PhysicalCpu hw = new PhysicalCpu(cpu, hostModel, i);
+        PhysicalCpu hw = new PhysicalCpu(core, hostModel, i);
         hostDefaults(hw);
         traps.inheritHpmn(hw.read("MDCR_EL2"));
-        self[0] = new Arm64Vcpu(i, cpu, hw, traps, new VcpuSessions(i, participants, parked), gic, mpidr);
+        self[0] = new Arm64Vcpu(i, hw, traps, new VcpuSessions(i, participants, parked), gic, mpidr);
         return self[0];
     }
 
@@ -169,15 +179,12 @@ public final class VirtMachine implements Machine {
     /** The physical CPU as the host kernel left it before its first KVM_RUN. */
     private void hostDefaults(PhysicalCpu hw) {
         boolean vhe = hostModel == HostModel.VHE;
-        hw.write("HCR_EL2", vhe ? org.polyvisor.arm64.internal.hyp.HypConstants.HCR_HOST_VHE_FLAGS
-                : org.polyvisor.arm64.internal.hyp.HypConstants.HCR_HOST_NVHE_FLAGS);
-        hw.write("MDCR_EL2", vhe ? org.polyvisor.arm64.internal.hyp.HypConstants.MDCR_HOST_VHE
-                : org.polyvisor.arm64.internal.hyp.HypConstants.MDCR_HOST_NVHE);
-        hw.write("CPTR_EL2", vhe ? org.polyvisor.arm64.internal.hyp.HypConstants.CPTR_HOST_VHE
-                : org.polyvisor.arm64.internal.hyp.HypConstants.CPTR_HOST_NVHE);
+        hw.write("HCR_EL2", vhe ? HypConstants.HCR_HOST_VHE_FLAGS : HypConstants.HCR_HOST_NVHE_FLAGS);
+        hw.write("MDCR_EL2", vhe ? HypConstants.MDCR_HOST_VHE : HypConstants.MDCR_HOST_NVHE);
+        hw.write("CPTR_EL2", vhe ? HypConstants.CPTR_HOST_VHE : HypConstants.CPTR_HOST_NVHE);
         hw.write("VTTBR_EL2", 0);
         hw.write("CNTVOFF_EL2", 0);
-        hw.write("VBAR_EL2", vhe ? 0xFFFF_8000_0801_0800L : org.polyvisor.arm64.internal.hyp.HypConstants.HYP_VECTORS);
+        hw.write("VBAR_EL2", vhe ? 0xFFFF_8000_0801_0800L : HypConstants.HYP_VECTORS);
     }
 
     public HostModel hostModel() {
@@ -207,6 +214,7 @@ public final class VirtMachine implements Machine {
     }
 
     /** The vCPU with this MPIDR affinity (Aff3..Aff0), or null (PSCI INVALID_PARAMS). */
+    @Override
     public Arm64Vcpu vcpuByMpidr(long mpidr) {
         long aff = mpidr & 0xFF_00FF_FFFFL;
         for (Arm64Vcpu v : vcpus) {

@@ -1,0 +1,133 @@
+package org.polyvisor.arm64.internal.exec;
+
+import java.util.function.BooleanSupplier;
+import java.util.function.LongPredicate;
+
+import org.polyvisor.arm64.internal.cpu.Cpu;
+import org.polyvisor.arm64.internal.cpu.sysreg.SysRegFile;
+import org.polyvisor.arm64.internal.mmu.DataAccess;
+import org.polyvisor.arm64.spi.Stage2;
+import org.polyvisor.arm64.spi.SysRegState;
+import org.polyvisor.memory.GuestMemory;
+
+/**
+ * One modelled AArch64 PE as the hypervisor layer runs it: architectural state ({@link Cpu}), its data side through
+ * the MMU ({@link DataAccess}) and the decoded-block cache, plus the view system-register hooks get.
+ */
+public final class Core implements SysRegState {
+    public final Cpu cpu;
+    public final DataAccess mem;
+    public final BlockCache blocks;
+
+    public Core(GuestMemory memory, Stage2 stage2, LongPredicate isDevice, SysRegFile regs) {
+        cpu = new Cpu(regs);
+        mem = new DataAccess(cpu, memory, stage2, isDevice);
+        blocks = new BlockCache(this);
+        mem.watchCodePages(blocks);
+    }
+
+    /**
+     * Runs guest instructions until the PE halts ({@link org.polyvisor.arm64.internal.cpu.Halt}, returned and
+     * cleared) or {@code stop} answers true at a block boundary ({@code Halt.NONE}).
+     */
+    public int run(BooleanSupplier stop) {
+        return Interpreter.run(this, stop);
+    }
+
+    // ---------------------------------------------------------------- SysRegState
+
+    @Override
+    public int currentEl() {
+        return cpu.el;
+    }
+
+    @Override
+    public long raw(String name) {
+        return cpu.sys[cpu.regs.index(name)];
+    }
+
+    @Override
+    public void setRaw(String name, long value) {
+        cpu.sys[cpu.regs.index(name)] = value;
+    }
+
+    @Override
+    public long hcr() {
+        return cpu.hcr();
+    }
+
+    @Override
+    public long sctlr() {
+        return cpu.sctlr();
+    }
+
+    @Override
+    public int nzcv() {
+        return cpu.nzcv();
+    }
+
+    @Override
+    public void setNzcv(int nzcv) {
+        cpu.setNzcv(nzcv);
+    }
+
+    @Override
+    public int daif() {
+        return cpu.daif;
+    }
+
+    @Override
+    public void setDaif(int daif) {
+        cpu.daif = daif & Cpu.DAIF_MASK;
+    }
+
+    @Override
+    public boolean spSel() {
+        return cpu.spSel;
+    }
+
+    @Override
+    public void setSpSel(boolean spEl1) {
+        cpu.setElSp(cpu.el, spEl1);
+    }
+
+    @Override
+    public long spEl0() {
+        return cpu.spEl0;
+    }
+
+    @Override
+    public void setSpEl0(long value) {
+        cpu.spEl0 = value;
+    }
+
+    @Override
+    public long physicalCount() {
+        return cpu.physicalCount();
+    }
+
+    @Override
+    public long virtualCount() {
+        return cpu.virtualCount();
+    }
+
+    @Override
+    public void translationChanged() {
+        mem.flushTlb();
+    }
+
+    @Override
+    public void zeroBlock(long va) {
+        mem.dcZva(va);
+    }
+
+    @Override
+    public void addressTranslate(long va, boolean write, boolean el0) {
+        mem.at(va, write, el0);
+    }
+
+    @Override
+    public void invalidateInstructionCache() {
+        blocks.invalidateAll();
+    }
+}

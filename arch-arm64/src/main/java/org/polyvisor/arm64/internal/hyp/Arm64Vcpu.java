@@ -1,0 +1,423 @@
+package org.polyvisor.arm64.internal.hyp;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
+
+import org.polyvisor.arm64.internal.cpu.Cpu;
+import org.polyvisor.arm64.internal.cpu.Exceptions;
+import org.polyvisor.arm64.internal.cpu.Halt;
+import org.polyvisor.arm64.internal.cpu.VirtualTimer;
+import org.polyvisor.arm64.internal.exec.Core;
+import org.polyvisor.spi.Exit;
+import org.polyvisor.spi.StateSnapshot;
+import org.polyvisor.spi.Vcpu;
+import org.polyvisor.spi.WakeSignal;
+
+/**
+ * One vCPU as KVM's kvm_arch_vcpu_ioctl_run sees it: power state (PSCI), interrupt lines (GIC virtual IRQ, virtual
+ * timer), and the loop around the world switch. Exits the hypervisor resolves without leaving {@link #run()} are
+ * IRQ/timer exits and stage-2 faults on RAM; everything else goes to the framework: MMIO (decoded from the syndrome)
+ * and the arch exits (HVC64, SMC64, SYS64, WFx, ...) to the exit-handler whiteboard.
+ */
+public final class Arm64Vcpu implements Vcpu, VirtualIrq {
+    public static final String STATE_KIND = "arm64.vcpu";
+    public static final int STATE_VERSION = 2;
+    /** Blocks between two looks at the virtual timer while the guest runs (the model's physical timer IRQ). */
+    private static final int TIMER_POLL_BLOCKS = 512;
+
+    public static final int POWER_ON = PowerState.ON;
+    public static final int POWER_OFF = PowerState.OFF;
+    public static final int POWER_ON_PENDING = PowerState.ON_PENDING;
+
+    private final int index;
+    private final Core core;
+    private final Cpu cpu;
+    private final PhysicalCpu hw;
+    private final GuestTraps traps;
+    private final WorldSwitch sw;
+    private final VcpuSessions sessions;
+    private final InterruptController gic;
+    private final VirtualTimer timer;
+    private final MmioSyndrome mmio;
+    private final GuestExits exits;
+    private final long mpidr;
+    private final WakeSignal wake = new WakeSignal();
+
+    private volatile boolean kickRequested;
+    /** Something changed that the run loop must look at (interrupt line, power state, kick). */
+    private volatile boolean attention;
+    /** The GIC CPU interface's output for this vCPU. */
+    private volatile boolean irqLine;
+    private final PowerState power = new PowerState();
+
+    /** Written with release semantics on every run() entry and exit: cheap on the exit path, read by binders. */
+    @SuppressWarnings("unused")
+    private boolean inRun;
+    private static final VarHandle IN_RUN;
+
+    static {
+        try {
+            IN_RUN = MethodHandles.lookup().findVarHandle(Arm64Vcpu.class, "inRun", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private boolean viLoaded;
+    private boolean timerLevel;
+    private boolean timerFired;
+    private int poll;
+    private long irqExits;
+    /** pv:exits counter for the IRQ exits resolved inside run() (the framework's, when the VM manager provides one). */
+    private LongAdder irqExitCounter = new LongAdder();
+    private final int iCntvoff;
+    private final BooleanSupplier stop = this::stopRequested;
+
+    public Arm64Vcpu(int index, PhysicalCpu hw, GuestTraps traps, VcpuSessions sessions, InterruptController gic,
+                     long mpidr) {
+        this.index = index;
+        this.core = hw.core();
+        this.cpu = core.cpu;
+        this.hw = hw;
+        this.traps = traps;
+        this.sessions = sessions;
+        this.gic = gic;
+        this.mpidr = mpidr;
+        this.timer = new VirtualTimer(cpu);
+        this.mmio = new MmioSyndrome(cpu);
+        this.exits = new GuestExits(cpu, core.mem.isDevice, mmio);
+        this.iCntvoff = cpu.regs.index("CNTVOFF_EL2");
+        this.sw = WorldSwitch.create(hw, traps, this);
+        gic.connect(index, this::irqLineChanged);
+    }
+
+    /**
+     * A stand-alone vCPU for CPU-model tests: VHE host, the given interrupt controller, no participants, CNTVOFF 0,
+     * MPIDR as the CPU model holds it.
+     */
+    public Arm64Vcpu(int index, Core core, InterruptController gic) {
+        this(index, new PhysicalCpu(core, HostModel.VHE, index), new GuestTraps(HostModel.VHE, 1, 0),
+                new VcpuSessions(index, new ParticipantRegistry(), new HashMap<>()), gic,
+                core.cpu.sys[core.cpu.regs.index("MPIDR_EL1")]);
+    }
+
+    public Cpu cpu() {
+        return cpu;
+    }
+
+    public Core core() {
+        return core;
+    }
+
+    public WorldSwitch worldSwitch() {
+        return sw;
+    }
+
+    public PhysicalCpu physical() {
+        return hw;
+    }
+
+    public long mpidr() {
+        return mpidr;
+    }
+
+    @Override
+    public int index() {
+        return index;
+    }
+
+    // ---------------------------------------------------------------- the run loop
+
+    @Override
+    public Exit run() {
+        IN_RUN.setRelease(this, true);
+        try {
+            return runLoop();
+        } finally {
+            IN_RUN.setRelease(this, false);
+        }
+    }
+
+    private Exit runLoop() {
+        while (true) {
+            if (kickRequested) {
+                kickRequested = false;
+                syncParticipants(); // a participant change kicks: reconcile before leaving (its code is still there)
+                sw.put();
+                return Exit.KICKED;
+            }
+            if (attention) {
+                attention = false; // a volatile write only when needed: this loop is the exit path
+            }
+            syncParticipants();
+            int p = power.state();
+            if (p == POWER_OFF) {
+                sw.put();
+                wake.await(Long.MAX_VALUE);
+                continue;
+            }
+            if (p == POWER_ON_PENDING) {
+                powerOn();
+            }
+            core.mem.checkStage2Generation();
+            sw.load();
+            sampleTimer();
+            viLoaded = irqLine;
+            traps.setVirtualIrq(viLoaded);
+            timerFired = false;
+            poll = TIMER_POLL_BLOCKS;
+            int halt = sw.run(stop);
+            if (halt == Halt.NONE) {
+                irqExits++; // an IRQ exit (timer, interrupt line, kick): handled here, like KVM's ARM_EXCEPTION_IRQ
+                irqExitCounter.increment();
+                continue;
+            }
+            return exits.decode(sw.exitElr());
+        }
+    }
+
+    /** Where IRQ exits resolved inside run() are counted (pv:exits shows them as hyp.IRQ). */
+    public void countIrqExitsIn(LongAdder counter) {
+        irqExitCounter = counter;
+    }
+
+    /** Whether this vCPU's participant sessions match the registered participants. */
+    public boolean participantsCurrent() {
+        return sessions.current();
+    }
+
+    /** Whether a thread is inside {@link #run()} (a kicked vCPU reconciles its participants before leaving it). */
+    public boolean inRun() {
+        return (boolean) IN_RUN.getAcquire(this);
+    }
+
+    /** Brings the world-switch participants up to date (safe point: no switch in progress on this vCPU). */
+    public void syncParticipants() {
+        if (sessions.stale()) {
+            sw.setSessions(sessions.reconcile(hw));
+        }
+    }
+
+    /** Checked by the interpreter at every block boundary: no allocation, a few field reads. */
+    private boolean stopRequested() {
+        if (attention || (viLoaded && (cpu.daif & Cpu.DAIF_I) == 0)) {
+            return true;
+        }
+        if (--poll < 0) {
+            poll = TIMER_POLL_BLOCKS;
+            if ((timerLevel || timer.enabled()) && timer.output(cpu.sys[iCntvoff]) != timerLevel) {
+                timerFired = true; // the timer's output changed: exit so the GIC sees it (a physical timer IRQ)
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public boolean wantsEntry(Cpu c) {
+        return !attention && !timerFired && viLoaded && (c.daif & Cpu.DAIF_I) == 0;
+    }
+
+    @Override
+    public void takeIfUnmasked(Cpu c) {
+        if ((c.daif & Cpu.DAIF_I) == 0 && c.el <= 1) {
+            Exceptions.takeIrq(c);
+        }
+    }
+
+    /**
+     * Drives the virtual IRQ line directly (tests, or an interrupt source without the GIC model): while it is high and
+     * PSTATE.I is clear the guest takes an IRQ at the next block boundary; a WFI wakes at once. The GIC drives the same
+     * line through {@link InterruptController#connect}, so its next update wins.
+     */
+    public void setIrqLine(boolean level) {
+        irqLineChanged(level);
+    }
+
+    private void irqLineChanged(boolean asserted) {
+        if (asserted != irqLine) {
+            irqLine = asserted;
+            attention = true;
+            if (asserted) {
+                wake.signal();
+            }
+        }
+    }
+
+    /** Feeds the virtual timer's output to the GIC as PPI 27 (only on a change: the GIC takes a lock). */
+    public void sampleTimer() {
+        if (!timerLevel && !timer.enabled()) {
+            return; // a disabled or masked timer cannot rise: no clock read on the exit path
+        }
+        boolean level = timer.output(traps.cntvoff());
+        if (level != timerLevel) {
+            timerLevel = level;
+            gic.setLevel(index, VirtualTimer.PPI, level);
+        }
+    }
+
+    /**
+     * WFI: block until the GIC signals an interrupt to this vCPU (whatever PSTATE.I says), the virtual timer is due,
+     * or a kick; no busy waiting. WFE only yields (KVM: kvm_vcpu_on_spin).
+     */
+    public void waitForInterrupt(boolean wfe) {
+        if (wfe) {
+            Thread.onSpinWait();
+            return;
+        }
+        sw.put(); // kvm_vcpu_block schedules the vCPU out
+        while (!kickRequested && power.state() == POWER_ON) {
+            sampleTimer();
+            if (irqLine) {
+                return;
+            }
+            long deadline = timerLevel ? Long.MAX_VALUE : timer.deadlineNanos(traps.cntvoff());
+            wake.await(deadline);
+        }
+    }
+
+    @Override
+    public void kick() {
+        kickRequested = true;
+        attention = true;
+        wake.signal();
+    }
+
+    @Override
+    public void completeMmioRead(long value) {
+        mmio.completeRead(cpu, value);
+    }
+
+    // ---------------------------------------------------------------- PSCI power state
+
+    public int powerState() {
+        return power.state();
+    }
+
+    /** PSCI CPU_ON from another vCPU's thread: the target starts at {@code entry} with x0 = context. */
+    public long requestPowerOn(long entry, long context) {
+        long r = power.requestOn(entry, context);
+        if (r == Psci.SUCCESS) {
+            attention = true;
+            wake.signal();
+        }
+        return r;
+    }
+
+    /** PSCI CPU_OFF (on the vCPU's own thread). */
+    public void powerOff() {
+        power.set(POWER_OFF);
+        attention = true;
+    }
+
+    /** kvm_reset_vcpu with the PSCI entry point: EL1h, MMU off, DAIF masked, x0 = context id. */
+    private void powerOn() {
+        sw.withGuestView(() -> {
+            resetKeepingIds();
+            cpu.pc = power.entry();
+            cpu.x[0] = power.context();
+            core.blocks.invalidateAll();
+        });
+        power.set(POWER_ON);
+    }
+
+    /**
+     * kvm_reset_vcpu: CPU reset of the guest's state, keeping what the hypervisor gives this vCPU: its identification
+     * (MPIDR, VMPIDR_EL2, the VM's ID register values) and its EL2 trap configuration. Runs inside the guest view.
+     */
+    private void resetKeepingIds() {
+        int pfr0 = cpu.regs.index("ID_AA64PFR0_EL1");
+        long pfr0Value = cpu.sys[pfr0];
+        cpu.reset();
+        cpu.sys[cpu.regs.index("MPIDR_EL1")] = mpidr;
+        cpu.sys[cpu.regs.index("VMPIDR_EL2")] = mpidr;
+        cpu.sys[pfr0] = pfr0Value;
+        sw.reloadTraps();
+    }
+
+    /** Sets the boot state (primary: entry point; secondaries: off until CPU_ON). */
+    public void boot(long entry, boolean primary) {
+        sw.withGuestView(() -> {
+            resetKeepingIds();
+            cpu.pc = entry;
+            core.blocks.invalidateAll();
+        });
+        power.set(primary ? POWER_ON : POWER_OFF);
+    }
+
+    /** Runs code that reads or writes guest registers (handlers that need guest system registers, snapshots). */
+    public void withGuestView(Runnable r) {
+        sw.withGuestView(r);
+    }
+
+    public long irqExits() {
+        return irqExits;
+    }
+
+    // ---------------------------------------------------------------- state
+
+    @Override
+    public StateSnapshot exportState() {
+        StateSnapshot.Builder b = StateSnapshot.builder(STATE_KIND, STATE_VERSION);
+        sw.put();
+        sw.withGuestView(() -> CpuSnapshot.export(cpu, b));
+        CpuSnapshot.exportMonitor(cpu, b);
+        mmio.export(b);
+        power.export(b);
+        b.value("retired", cpu.retired)
+                .value("hyp.cntvoff", traps.cntvoff()).flag("timer.level", timerLevel);
+        sessions.export().forEach((id, s) -> b.child("participant." + id, s));
+        return b.build();
+    }
+
+    @Override
+    public void importState(StateSnapshot state) {
+        state.requireKind(STATE_KIND, STATE_VERSION);
+        sw.put();
+        sw.withGuestView(() -> CpuSnapshot.restore(cpu, state));
+        CpuSnapshot.restoreMonitor(cpu, state);
+        mmio.importFrom(state);
+        power.importFrom(state);
+        if (state.version() >= 2) {
+            traps.setCntvoff(state.value("hyp.cntvoff")); // the physical counter is JVM-wide: time continues
+        }
+        state.children().forEach((name, s) -> {
+            if (name.startsWith("participant.")) {
+                sessions.importLater(name.substring("participant.".length()), s);
+            }
+        });
+        timerLevel = state.value("timer.level", 0) != 0; // the GIC snapshot holds the same line level
+        cpu.retired = state.value("retired", 0);
+        core.mem.flushTlb();
+        core.blocks.invalidateAll();
+    }
+
+    @Override
+    public Map<String, Long> registers() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        sw.withGuestView(() -> CpuSnapshot.registers(cpu, m));
+        m.put("power", (long) power.state());
+        m.put("irq.line", irqLine ? 1L : 0L);
+        m.put("hyp.irq_exits", irqExits); // exits resolved inside run() (timer, interrupt line, kick): not in pv:exits
+        return m;
+    }
+
+    /** The modelled host CPU's context registers (what the world switch preserves), by name. */
+    public Map<String, Long> hostRegisters() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (String h : sw.hostContextRegisters()) {
+            m.put(h, hw.read(h));
+        }
+        return m;
+    }
+
+    @Override
+    public long instructionsRetired() {
+        return cpu.retired;
+    }
+}
