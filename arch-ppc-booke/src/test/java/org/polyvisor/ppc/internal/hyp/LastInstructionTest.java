@@ -20,7 +20,10 @@ import org.polyvisor.ppc.internal.exec.Interpreter;
 import org.polyvisor.ppc.internal.mmu.Mas;
 import org.polyvisor.ppc.internal.mmu.TlbArray;
 
-/** The seed's cases: evicted entry (AGAIN), execute-only page, storage-attribute mismatch, non-RAM fetch. */
+/**
+ * The cases of "KVM: PPC: Bookehv: Get vcpu's last instruction for emulation" (2014): evicted entry (AGAIN),
+ * execute-only page, storage-attribute mismatch, non-RAM fetch.
+ */
 class LastInstructionTest {
     private static String expected(String guest) throws Exception {
         return Files.readString(GuestRun.guestDir().resolve(guest + ".expected"));
