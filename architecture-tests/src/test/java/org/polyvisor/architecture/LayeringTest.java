@@ -19,7 +19,6 @@ import com.tngtech.archunit.lang.ArchRule;
 class LayeringTest {
     private static final JavaClasses MAIN = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
             .importPackages("org.polyvisor");
 
     private static final String[] FRAMEWORK = {"org.polyvisor.api..", "org.polyvisor.spi..", "org.polyvisor.memory..",

@@ -18,7 +18,6 @@ import com.tngtech.archunit.core.importer.ImportOption;
 class MirroredArchitecturesTest {
     private static final JavaClasses MAIN = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
             .importPackages("org.polyvisor.arm64.internal", "org.polyvisor.ppc.internal");
 
     static final Set<String> ROLES = Set.of("decode", "exec", "cpu", "mmu", "hyp", "machine");
