@@ -17,7 +17,7 @@ public sealed interface ExitAction {
     }
 
     /**
-     * Stop the VM in {@link org.polyvisor.api.VmState#INTERNAL_ERROR}, its state kept, as QEMU does with
+     * Stop the VM in {@code VmState.INTERNAL_ERROR}, its state kept, as QEMU does with
      * vm_stop(RUN_STATE_INTERNAL_ERROR) on an exit it cannot handle; {@code resume} re-enters the vCPU where it
      * stopped. The vCPU must be resumable as it is (for example with an interrupt already queued for the guest).
      *

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * every vCPU thread parks at its next instruction boundary ({@link #checkpoint}); {@link #awaitParked} returns only
  * when all of them are parked, so the caller may then export state or close the machine safely.
  *
- * <p>An exit the VMM could not handle ({@link org.polyvisor.spi.ExitAction.Halt}) is one more hold reason,
+ * <p>An exit the VMM could not handle ({@code ExitAction.Halt}) is one more hold reason,
  * {@link #HOLD_ERROR}: the vCPUs park with their state kept and the VM shows {@link VmState#INTERNAL_ERROR} (before
  * any other reason: the user has to act) until {@code resume} releases it, as QEMU's {@code cont} leaves
  * RUN_STATE_INTERNAL_ERROR.
@@ -124,7 +124,7 @@ final class HoldGate {
     }
 
     /**
-     * An exit handler stopped the VM ({@link org.polyvisor.spi.ExitAction.Halt}): the VM enters INTERNAL_ERROR and
+     * An exit handler stopped the VM ({@code ExitAction.Halt}): the VM enters INTERNAL_ERROR and
      * every vCPU parks at its next boundary (the caller's runner at its next loop turn), state kept.
      */
     void halt(String reason) {

@@ -128,6 +128,9 @@ class InternalErrorShellTest {
         assertTrue(list.contains("INTERNAL_ERROR"), list);
         assertTrue(list.contains("stopped: vCPU 0: unknown exit, hardware reason 0x2a at PC 0x1000 (state kept;"
                 + " pv:resume continues)"), list);
+        long stoppedAt = mgr.guestNanos(id);
+        VmClockTest.letHostTimePass(30);
+        assertEquals(stoppedAt, mgr.guestNanos(id), "the guest clock stands still in INTERNAL_ERROR");
         String regs = shell.regs(id);
         assertTrue(regs.contains("vCPU 1:") && regs.contains("0000000000001001"), regs);
 
