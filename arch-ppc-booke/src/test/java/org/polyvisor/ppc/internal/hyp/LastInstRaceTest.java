@@ -25,8 +25,13 @@ class LastInstRaceTest {
     private static final int STUB = 0x7000_0000;
 
     private static LocalVm raced(Map<String, String> options) {
+        return raced("tlbsearch", options, 0);
+    }
+
+    /** @param addPerms permissions the rewritten entry gains (SR: readable, so lwepx can load from it) */
+    private static LocalVm raced(String loader, Map<String, String> options, int addPerms) {
         Map<String, String> all = new HashMap<>(options);
-        all.put("lastinst", "tlbsearch");
+        all.put("lastinst", loader);
         LocalVm vm = new LocalVm(GuestRun.elf("xonly"), all);
         Hypervisor h = vm.vcpu.hypervisor();
         Cpu cpu = vm.vcpu.cpu();
@@ -40,11 +45,11 @@ class LastInstRaceTest {
             TlbArray g = h.guestTlb().entries();
             int gidx = h.guestTlb().lookup(STUB, 0, cpu.spr[SprNum.PID]);
             assertTrue(gidx >= 0, "the guest maps its stub");
-            g.mas3[gidx] &= noExec;
+            g.mas3[gidx] = (g.mas3[gidx] & noExec) | addPerms;
             int pidx = cpu.tlb.lookup(STUB, 0, cpu.spr[SprNum.PID], true, true,
                     h.lpid());
             assertTrue(pidx >= 0, "the stub's shadow is in the physical TLB at the exit");
-            cpu.tlb.mas3[pidx] &= noExec;
+            cpu.tlb.mas3[pidx] = (cpu.tlb.mas3[pidx] & noExec) | addPerms;
             cpu.contextChanged();
         });
         return vm;
@@ -56,6 +61,7 @@ class LastInstRaceTest {
         try (LocalVm vm = raced(Map.of()).runToEnd()) {
             Hypervisor h = vm.vcpu.hypervisor();
             assertEquals("unexpected ivor 3\n", vm.console.toString(), "the guest's ISI handler ran");
+            assertEquals(STUB, vm.vcpu.cpu().spr[SprNum.GSRR0], "the ISI is at the instruction that exited");
             assertEquals(1, h.stats.get(InstLoad.NO_EXECUTE.counter()));
             assertEquals(1, h.stats.get("EMULATE_AGAIN"));
             assertEquals(0, h.stats.get("INST_LOAD_FAIL"));
@@ -76,6 +82,23 @@ class LastInstRaceTest {
             PpcExit e = vm.archExits.get(0);
             assertEquals(InstLoad.NO_EXECUTE.description(), e.reason());
             assertEquals(STUB, e.pc());
+        }
+    }
+
+    /**
+     * lwepx is a data load and does not look at execute permission: when the rewritten entry is readable (SR, no SX)
+     * the racing tlbsx is loaded and emulated, and the guest takes the ISI on its next fetch from the page (the
+     * stub's mfspr), as it would have on hardware.
+     */
+    @Test
+    void lwepxEmulatesTheInstructionAndTheGuestFaultsOnTheNextOne() {
+        try (LocalVm vm = raced("lwepx", Map.of(), Mas.MAS3_SR).runToEnd()) {
+            Hypervisor h = vm.vcpu.hypervisor();
+            assertEquals("unexpected ivor 3\n", vm.console.toString());
+            assertEquals(0, h.stats.get(InstLoad.LWEPX_FAULT.counter()), "the load succeeded");
+            assertEquals(STUB + 4, vm.vcpu.cpu().spr[SprNum.GSRR0], "the ISI is at the instruction after the emulated one");
+            assertEquals(0, h.stats.get("EMULATE_AGAIN"));
+            assertEquals(1, h.stats.get(Ivor.INST_STORAGE), h.stats.snapshot().toString());
         }
     }
 }

@@ -91,6 +91,7 @@ class LastInstructionTest {
             vm.runToEnd();
             assertEquals(expected("hello"), vm.console.toString());
             assertEquals(5, h.stats.get("EMULATE_AGAIN"));
+            assertEquals(5, h.stats.get(InstLoad.EVICTED.counter()), "the reason is counted");
             // each AGAIN resumed the guest, which took an instruction TLB miss and came back
             assertTrue(h.stats.get(Ivor.ITLB_MISS) >= 5, h.stats.snapshot().toString());
         }
