@@ -12,7 +12,7 @@ package org.polyvisor.api;
  * @param residentBytes RAM actually backed by host memory (lazily allocated)
  * @param exitStatus  guest exit status once STOPPED (0 = clean power-off), else -1
  * @param waitingFor  when WAITING: what the VM waits for (for example "architecture arm64"); else empty
- * @param error       when FAILED or when a swap could not complete: what went wrong; else empty
+ * @param error       when FAILED or INTERNAL_ERROR, or when a swap could not complete: what went wrong; else empty
  */
 public record VmInfo(int id, String name, String arch, VmState state, int vcpus, long memoryBytes, long residentBytes,
                      int exitStatus, String waitingFor, String error) {

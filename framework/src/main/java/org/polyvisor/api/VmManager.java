@@ -45,7 +45,10 @@ public interface VmManager {
      */
     AutoCloseable attachConsole(int id, IntConsumer sink);
 
-    /** Blocks until the VM is STOPPED or FAILED, or the timeout passes; returns its info. */
+    /**
+     * Blocks until the VM is STOPPED or FAILED, or stopped in INTERNAL_ERROR (it waits for the user then), or the
+     * timeout passes; returns its info.
+     */
     VmInfo awaitTermination(int id, long timeoutMillis) throws InterruptedException;
 
     /** Register values of each vCPU of a paused VM, by name, for diagnostics. */

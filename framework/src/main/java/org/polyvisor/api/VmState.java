@@ -13,5 +13,11 @@ public enum VmState {
     /** The guest powered off or the VM was stopped; the exit status is in {@link VmInfo#exitStatus()}. */
     STOPPED,
     /** An error stopped the VM; {@link VmInfo#error()} says what and where. */
-    FAILED
+    FAILED,
+    /**
+     * Stopped by an exit the VMM could not handle (QEMU's RUN_STATE_INTERNAL_ERROR after "KVM: unknown exit, hardware
+     * reason ..."): {@link VmInfo#error()} gives the reason; the state is kept, so the VM can be inspected and saved
+     * like a paused one, and {@code resume} continues it (QEMU's {@code cont}).
+     */
+    INTERNAL_ERROR
 }

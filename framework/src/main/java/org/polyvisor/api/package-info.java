@@ -3,5 +3,6 @@
  * Implemented by the framework bundle ({@code @ProviderType}); callers only consume it.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+// 1.1: VmState.INTERNAL_ERROR (resume continues it)
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.polyvisor.api;

@@ -15,4 +15,15 @@ public sealed interface ExitAction {
     /** Stop the VM with an error message saying what and where. */
     record Fail(String message) implements ExitAction {
     }
+
+    /**
+     * Stop the VM in {@code VmState.INTERNAL_ERROR}, its state kept, as QEMU does with
+     * vm_stop(RUN_STATE_INTERNAL_ERROR) on an exit it cannot handle; {@code resume} re-enters the vCPU where it
+     * stopped. The vCPU must be resumable as it is (for example with an interrupt already queued for the guest).
+     *
+     * @param reason what stopped it and where (shown by {@code pv:list}), for example the hardware exit reason and
+     *               the failing instruction in hex
+     */
+    record Halt(String reason) implements ExitAction {
+    }
 }

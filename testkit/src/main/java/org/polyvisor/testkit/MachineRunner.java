@@ -175,12 +175,20 @@ public final class MachineRunner implements AutoCloseable {
                             return result(-1, "no handler for exit class " + a.exitClass() + ": " + a, vcpu, start,
                                     cpuStart);
                         }
-                        ExitAction act = h.handle(exitContext, a);
-                        if (act instanceof ExitAction.PowerOff p) {
-                            return result(p.status(), null, vcpu, start, cpuStart);
-                        }
-                        if (act instanceof ExitAction.Fail f) {
-                            return result(-1, f.message(), vcpu, start, cpuStart);
+                        // exhaustive over the sealed ExitAction: a new action is a compile error here, not a resume
+                        switch (h.handle(exitContext, a)) {
+                            case ExitAction.Resume r -> {
+                            }
+                            case ExitAction.PowerOff p -> {
+                                return result(p.status(), null, vcpu, start, cpuStart);
+                            }
+                            case ExitAction.Fail f -> {
+                                return result(-1, f.message(), vcpu, start, cpuStart);
+                            }
+                            case ExitAction.Halt halt -> {
+                                // the framework would hold the VM in INTERNAL_ERROR; a harness run ends here
+                                return result(-1, "internal error: " + halt.reason(), vcpu, start, cpuStart);
+                            }
                         }
                     }
                 }

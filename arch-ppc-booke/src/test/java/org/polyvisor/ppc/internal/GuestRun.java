@@ -2,12 +2,15 @@ package org.polyvisor.ppc.internal;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.polyvisor.api.VmInfo;
 import org.polyvisor.ppc.internal.hyp.DebugExitHandler;
 import org.polyvisor.ppc.internal.hyp.EmulationFailureHandler;
 import org.polyvisor.ppc.internal.hyp.HypercallHandler;
+import org.polyvisor.spi.ExitHandler;
+import org.polyvisor.standalone.StandaloneHypervisor;
 import org.polyvisor.testkit.GuestFiles;
 import org.polyvisor.testkit.GuestRunner;
 
@@ -38,12 +41,27 @@ public final class GuestRun {
         return runner(new PpcArchitecture());
     }
 
+    /** The bundle's exit handlers with the exit classes their DS components declare. */
+    private record Handler(ExitHandler handler, String... exitClasses) {
+    }
+
+    private static List<Handler> handlers() {
+        return List.of(new Handler(new EmulationFailureHandler(), "INST_LOAD_FAIL", "EMULATION_FAIL"),
+                new Handler(new HypercallHandler(), "HV_SYSCALL"), new Handler(new DebugExitHandler(), "DEBUG"));
+    }
+
     /** The same on a given architecture instance (a test that removes it again to swap it). */
     public static GuestRunner runner(PpcArchitecture arch) {
-        return GuestRunner.on(arch).memory(RAM)
-                .handler(new EmulationFailureHandler(), "INST_LOAD_FAIL", "EMULATION_FAIL")
-                .handler(new HypercallHandler(), "HV_SYSCALL")
-                .handler(new DebugExitHandler(), "DEBUG");
+        GuestRunner runner = GuestRunner.on(arch).memory(RAM);
+        handlers().forEach(h -> runner.handler(h.handler(), h.exitClasses()));
+        return runner;
+    }
+
+    /** The framework's VM manager without OSGi, with the ppc-booke architecture and its exit handlers registered. */
+    public static StandaloneHypervisor hypervisor() {
+        StandaloneHypervisor hv = new StandaloneHypervisor().add(new PpcArchitecture());
+        handlers().forEach(h -> hv.add(PpcArchitecture.ID, h.handler(), h.exitClasses()));
+        return hv;
     }
 
     public static Result run(Path elf, Map<String, String> options, long timeoutMillis) {

@@ -123,6 +123,11 @@ public final class HeadlessRunner {
                 mgr.start(id);
             }
             VmInfo info = mgr.awaitTermination(id, timeout > 0 ? timeout : Long.MAX_VALUE / 4);
+            if (info.state() == VmState.INTERNAL_ERROR) {
+                // no shell to inspect or resume it in a headless run: report it as the run's failure
+                mgr.stop(id);
+                throw new VmException("VM " + id + " stopped: " + info.error());
+            }
             if (info.state() != VmState.STOPPED && info.state() != VmState.FAILED) {
                 mgr.stop(id);
                 throw new VmException("the guest did not power off within " + timeout / 1000.0 + " s (VM " + id + " "

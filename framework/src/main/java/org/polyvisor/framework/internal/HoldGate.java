@@ -16,6 +16,11 @@ import org.slf4j.LoggerFactory;
  * every vCPU thread parks at its next instruction boundary ({@link #checkpoint}); {@link #awaitParked} returns only
  * when all of them are parked, so the caller may then export state or close the machine safely.
  *
+ * <p>An exit the VMM could not handle ({@code ExitAction.Halt}) is one more hold reason,
+ * {@link #HOLD_ERROR}: the vCPUs park with their state kept and the VM shows {@link VmState#INTERNAL_ERROR} (before
+ * any other reason: the user has to act) until {@code resume} releases it, as QEMU's {@code cont} leaves
+ * RUN_STATE_INTERNAL_ERROR.
+ *
  * <p>The VM's {@link VmClock} runs exactly while the state is {@link VmState#RUNNING}: every state change goes
  * through {@link #setState}, which stops or starts it (QEMU's vm_stop / vm_start).
  */
@@ -23,6 +28,7 @@ final class HoldGate {
     private static final Logger LOG = LoggerFactory.getLogger(HoldGate.class);
     static final long PAUSE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
     static final String HOLD_USER = "user pause";
+    static final String HOLD_ERROR = "internal error";
 
     private final int vmId;
     private final VmClock clock;
@@ -32,6 +38,8 @@ final class HoldGate {
     private VmState state = VmState.CREATED;
     private int exitStatus = -1;
     private String error = "";
+    /** Why the VM is held in INTERNAL_ERROR; empty otherwise. */
+    private String haltReason = "";
     private boolean stopRequested;
     private int parked;
     private int liveRunners;
@@ -59,7 +67,8 @@ final class HoldGate {
     }
 
     private boolean isLive() {
-        return state == VmState.RUNNING || state == VmState.PAUSED || state == VmState.WAITING;
+        return state == VmState.RUNNING || state == VmState.PAUSED || state == VmState.WAITING
+                || state == VmState.INTERNAL_ERROR;
     }
 
     /** A CREATED VM starts with this many vCPU threads (they park at once while a reason is held). */
@@ -114,10 +123,31 @@ final class HoldGate {
         }
     }
 
+    /**
+     * An exit handler stopped the VM ({@code ExitAction.Halt}): the VM enters INTERNAL_ERROR and
+     * every vCPU parks at its next boundary (the caller's runner at its next loop turn), state kept.
+     */
+    void halt(String reason) {
+        synchronized (lock) {
+            if (!isLive() || stopRequested) {
+                return;
+            }
+            haltReason = reason;
+            holds.add(HOLD_ERROR);
+            requestPending = true;
+            setState(stateForHolds());
+        }
+        LOG.error("VM {}: stopped in {}: {}", vmId, VmState.INTERNAL_ERROR, reason);
+        kickAll.run();
+    }
+
     /** Removes a hold reason; when none is left the vCPUs continue. */
     void release(String reason) {
         synchronized (lock) {
             holds.remove(reason);
+            if (reason.equals(HOLD_ERROR)) {
+                haltReason = "";
+            }
             if (isLive()) {
                 setState(stateForHolds());
             }
@@ -138,8 +168,11 @@ final class HoldGate {
         if (holds.isEmpty()) {
             return VmState.RUNNING;
         }
+        if (holds.contains(HOLD_ERROR)) {
+            return VmState.INTERNAL_ERROR;
+        }
         for (String h : holds) {
-            if (!h.equals(HOLD_USER)) {
+            if (!h.equals(HOLD_USER) && !h.equals(HOLD_ERROR)) {
                 return VmState.WAITING;
             }
         }
@@ -222,11 +255,15 @@ final class HoldGate {
         kickAll.run();
     }
 
-    /** Waits until the VM has ended and its vCPU threads are gone, or the timeout passes. */
+    /**
+     * Waits until the VM has ended and its vCPU threads are gone, or it stopped in INTERNAL_ERROR with every vCPU
+     * parked (nothing happens then until the user acts), or the timeout passes.
+     */
     void awaitTermination(long timeoutMillis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         synchronized (lock) {
-            while (state != VmState.STOPPED && state != VmState.FAILED || liveRunners > 0) {
+            while (!(state == VmState.INTERNAL_ERROR && parked == liveRunners)
+                    && (state != VmState.STOPPED && state != VmState.FAILED || liveRunners > 0)) {
                 long left = deadline - System.currentTimeMillis();
                 if (left <= 0) {
                     break;
@@ -250,14 +287,14 @@ final class HoldGate {
 
     String error() {
         synchronized (lock) {
-            return error;
+            return state == VmState.INTERNAL_ERROR ? haltReason : error;
         }
     }
 
     /** The hold reasons other than a user pause, comma-separated (what the VM waits for). */
     String waitingFor() {
         synchronized (lock) {
-            return String.join(", ", holds.stream().filter(h -> !h.equals(HOLD_USER)).toList());
+            return String.join(", ", holds.stream().filter(h -> !h.equals(HOLD_USER) && !h.equals(HOLD_ERROR)).toList());
         }
     }
 

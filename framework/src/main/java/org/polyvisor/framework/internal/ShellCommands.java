@@ -120,7 +120,7 @@ public final class ShellCommands {
         });
     }
 
-    @Descriptor("resume a paused VM")
+    @Descriptor("resume a paused VM, or one stopped in INTERNAL_ERROR by an exit it could not handle")
     public String resume(@Descriptor("VM id") int id) {
         return call(() -> {
             mgr.resume(id);
@@ -146,13 +146,14 @@ public final class ShellCommands {
 
     @Descriptor("list VMs")
     public String list() {
-        StringBuilder sb = new StringBuilder(String.format("%-4s %-16s %-10s %-8s %5s %10s %10s  %s%n", "ID", "NAME",
+        StringBuilder sb = new StringBuilder(String.format("%-4s %-16s %-10s %-14s %5s %10s %10s  %s%n", "ID", "NAME",
                 "ARCH", "STATE", "VCPUS", "MEMORY", "RESIDENT", "NOTE"));
         for (VmInfo i : mgr.list()) {
-            String note = !i.error().isEmpty() ? "error: " + i.error()
+            String note = i.state() == VmState.INTERNAL_ERROR ? "stopped: " + i.error() + " (state kept; pv:resume continues)"
+                    : !i.error().isEmpty() ? "error: " + i.error()
                     : !i.waitingFor().isEmpty() ? "waiting for " + i.waitingFor()
                     : i.state() == VmState.STOPPED ? "exit status " + i.exitStatus() : "";
-            sb.append(String.format("%-4d %-16s %-10s %-8s %5d %9dM %9dK  %s%n", i.id(), i.name(), i.arch(), i.state(),
+            sb.append(String.format("%-4d %-16s %-10s %-14s %5d %9dM %9dK  %s%n", i.id(), i.name(), i.arch(), i.state(),
                     i.vcpus(), i.memoryBytes() >> 20, i.residentBytes() >> 10, note));
         }
         return sb.toString();

@@ -73,6 +73,7 @@ final class SnapshotService {
         if (m == null) {
             throw new VmException("VM " + id + " has no machine (its architecture is not installed)");
         }
+        vm.awaitQuiescent("saving a snapshot");
         List<StateSnapshot> vcpus = new ArrayList<>();
         for (int i = 0; i < m.vcpuCount(); i++) {
             vcpus.add(m.vcpu(i).exportState());

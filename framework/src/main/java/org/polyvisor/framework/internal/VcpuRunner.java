@@ -149,6 +149,11 @@ final class VcpuRunner implements Runnable, ExitContext {
                 gate.fail("VM " + vm.id + " vCPU " + index + ": " + f.message(), null);
                 yield false;
             }
+            case ExitAction.Halt h -> {
+                // parks at the top of the loop with the vCPU as it is; resume re-enters it
+                gate.halt("vCPU " + index + ": " + h.reason());
+                yield true;
+            }
         };
     }
 

@@ -252,6 +252,16 @@ final class Vm implements MachineContext {
         }
     }
 
+    /**
+     * A VM stopped in INTERNAL_ERROR by one vCPU's exit has its other vCPUs kicked but nobody waited for them (a
+     * user pause waits in {@code pause}): wait here before its state is read.
+     */
+    void awaitQuiescent(String reason) {
+        if (state() == VmState.INTERNAL_ERROR) {
+            awaitParked(reason);
+        }
+    }
+
     // ---- queries ----
     VmState state() {
         return gate.state();
@@ -269,6 +279,7 @@ final class Vm implements MachineContext {
             throw new VmException("VM " + id + " is " + s + (m == null ? " without a machine" : "")
                     + ": pause it first to read registers");
         }
+        awaitQuiescent("reading registers");
         List<Map<String, Long>> out = new ArrayList<>();
         for (int i = 0; i < m.vcpuCount(); i++) {
             out.add(m.vcpu(i).registers());

@@ -207,13 +207,17 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
         vm.hold(HoldGate.HOLD_USER);
     }
 
+    /** Continues a VM paused by a user, or one an exit handler stopped in INTERNAL_ERROR (QEMU's {@code cont}). */
     @Override
     public void resume(int id) {
         Vm vm = vms.get(id);
-        if (!vm.gate.isHeld(HoldGate.HOLD_USER)) {
-            throw new VmException("VM " + id + " is " + vm.state() + ", not paused by a user");
+        if (vm.gate.isHeld(HoldGate.HOLD_ERROR)) {
+            vm.gate.release(HoldGate.HOLD_ERROR);
+        } else if (vm.gate.isHeld(HoldGate.HOLD_USER)) {
+            vm.gate.release(HoldGate.HOLD_USER);
+        } else {
+            throw new VmException("VM " + id + " is " + vm.state() + ", not paused by a user nor stopped by an error");
         }
-        vm.gate.release(HoldGate.HOLD_USER);
     }
 
     @Override

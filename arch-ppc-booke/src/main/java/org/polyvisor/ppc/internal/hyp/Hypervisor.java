@@ -36,6 +36,7 @@ public final class Hypervisor {
     private final GuestInterrupts interrupts;
     final MmioEmulator mmio = new MmioEmulator();
     private LastInstLoader loader;
+    private LoadFailurePolicy loadFailures = new LoadFailurePolicy(false);
     public final ExitStats stats = new ExitStats();
     private final int[] scratch = new int[1];
 
@@ -46,7 +47,7 @@ public final class Hypervisor {
         this.deviceAt = deviceAt;
     }
 
-    /** Test hook run before each last-instruction load (forced eviction for EMULATE_AGAIN). */
+    /** Test hook run after the exit and before the last-instruction load (forced eviction, racing TLB rewrite). */
     private Runnable beforeLastInst;
 
     public Hypervisor(Cpu cpu, GuestMemory memory, int lpid, LastInstLoader loader) {
@@ -86,6 +87,15 @@ public final class Hypervisor {
         return lpid;
     }
 
+    /** What a failed last-instruction load answers ({@code lastinst.fail}); set by the machine before the vCPU runs. */
+    public void loadFailurePolicy(LoadFailurePolicy policy) {
+        this.loadFailures = policy;
+    }
+
+    public LoadFailurePolicy loadFailurePolicy() {
+        return loadFailures;
+    }
+
     public void beforeLastInst(Runnable hook) {
         this.beforeLastInst = hook;
     }
@@ -113,17 +123,11 @@ public final class Hypervisor {
             if (beforeLastInst != null) {
                 beforeLastInst.run();
             }
-            EmulationResult r = loader.load(cpu, lpid, scratch);
-            if (r == EmulationResult.AGAIN) {
-                stats.count("EMULATE_AGAIN");
-                return null;
+            InstLoad r = loader.load(cpu, lpid, scratch);
+            if (r != InstLoad.LOADED) {
+                return instLoadFailed(ivor, r);
             }
-            if (r == EmulationResult.FAIL) {
-                // KVM kvmppc_resume_inst_load: program interrupt queued, exit to the host with the reason
-                interrupts.queueProgram(Esr.PIL);
-                stats.count("INST_LOAD_FAIL");
-                return new PpcExit("INST_LOAD_FAIL", ivor, cpu.spr[ESR], cpu.spr[DEAR], lastInst);
-            }
+            loadFailures.loaded(cpu.pc);
             lastInst = scratch[0];
         }
         return switch (ivor) {
@@ -148,11 +152,38 @@ public final class Hypervisor {
                 }
                 yield null;
             }
-            case Ivor.HV_SYSCALL -> new PpcExit("HV_SYSCALL", ivor, 0, 0, LastInstLoader.INST_FETCH_FAILED);
+            case Ivor.HV_SYSCALL -> new PpcExit("HV_SYSCALL", ivor, 0, 0, LastInstLoader.INST_FETCH_FAILED, cpu.pc);
             case Ivor.MACHINE_CHECK -> new Exit.Failure("machine check at PC 0x" + Integer.toHexString(cpu.pc)
                     + " (access to 0x" + Integer.toHexString(cpu.spr[DEAR]) + " outside RAM and devices)");
             default -> new Exit.Failure("unexpected hypervisor interrupt " + Ivor.name(ivor) + " at PC 0x"
                     + Integer.toHexString(cpu.pc));
+        };
+    }
+
+    /**
+     * KVM kvmppc_resume_inst_load with the policy of {@code lastinst.fail}: AGAIN resumes the guest (it faults
+     * again); FAIL queues a program interrupt and exits with hardware_exit_reason = (~0 << 32) | inst; a run of
+     * AGAIN answers that does not end exits with nothing queued. The reason is counted either way.
+     */
+    private Exit instLoadFailed(int ivor, InstLoad why) {
+        stats.count(why.counter());
+        return switch (loadFailures.answer(why, cpu.pc)) {
+            case AGAIN -> {
+                stats.count("EMULATE_AGAIN");
+                yield null;
+            }
+            case FAIL -> {
+                interrupts.queueProgram(Esr.PIL);
+                stats.count("INST_LOAD_FAIL");
+                yield new PpcExit("INST_LOAD_FAIL", ivor, cpu.spr[ESR], cpu.spr[DEAR],
+                        LastInstLoader.INST_FETCH_FAILED, cpu.pc, why.description(), 0);
+            }
+            case GIVE_UP -> {
+                stats.count("EMULATE_AGAIN");
+                stats.count("INST_LOAD_GAVE_UP");
+                yield new PpcExit("INST_LOAD_FAIL", ivor, cpu.spr[ESR], cpu.spr[DEAR],
+                        LastInstLoader.INST_FETCH_FAILED, cpu.pc, why.description(), LoadFailurePolicy.MAX_RETRIES);
+            }
         };
     }
 
@@ -162,7 +193,7 @@ public final class Hypervisor {
             case DONE -> null;
             case EXIT_USER -> {
                 cpu.pc += 4;
-                yield new PpcExit("DEBUG", Ivor.HV_PRIV, 0, 0, inst);
+                yield new PpcExit("DEBUG", Ivor.HV_PRIV, 0, 0, inst, cpu.pc - 4);
             }
             default -> emulationFailed(Ivor.HV_PRIV, inst);
         };
@@ -171,7 +202,8 @@ public final class Hypervisor {
     private Exit emulationFailed(int ivor, int inst) {
         interrupts.queueProgram(Esr.PIL);
         stats.count("EMULATION_FAIL");
-        return new PpcExit("EMULATION_FAIL", ivor, cpu.spr[ESR], cpu.spr[DEAR], inst);
+        return new PpcExit("EMULATION_FAIL", ivor, cpu.spr[ESR], cpu.spr[DEAR], inst, cpu.pc,
+                "instruction not emulated", 0);
     }
 
     private Exit dataTlbMiss(int inst) {

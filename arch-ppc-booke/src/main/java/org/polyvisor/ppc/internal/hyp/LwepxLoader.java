@@ -12,8 +12,9 @@ import org.polyvisor.ppc.internal.mmu.DataAccess;
  * The older strategy that KVM's "Bookehv: Get vcpu's last instruction for emulation" (2014) replaced: an
  * external-PID load (lwepx) of the guest PC with EPLC = EGS | ELPID, EAS from SRR1[IS], EPR from SRR1[PR],
  * EPID = the guest PID. lwepx is a data load, so it needs read permission:
- * an execute-only guest page makes it fail where the TLB search succeeds. Its faults are handled here (which the
- * old KVM code did not do): a TLB miss means the entry was evicted (AGAIN), a storage fault or non-RAM is FAIL.
+ * an execute-only guest page makes it fail where the TLB search succeeds, and it does not look at execute
+ * permission at all (a page readable but not executable loads). Its faults are handled here (which the old KVM code
+ * did not do): a TLB miss means the entry was evicted, a storage fault is {@link InstLoad#LWEPX_FAULT}.
  */
 public final class LwepxLoader implements LastInstLoader {
     @Override
@@ -22,7 +23,7 @@ public final class LwepxLoader implements LastInstLoader {
     }
 
     @Override
-    public EmulationResult load(Cpu cpu, int lpid, int[] out) {
+    public InstLoad load(Cpu cpu, int lpid, int[] out) {
         int srr1 = cpu.spr[SRR1];
         int eplc = EPC_EGS | (lpid << 16) | (cpu.spr[PID] & EPC_EPID);
         if ((srr1 & Msr.IS) != 0) {
@@ -33,12 +34,15 @@ public final class LwepxLoader implements LastInstLoader {
         }
         long ra = cpu.mem.translateExternal(cpu.pc, DataAccess.READ, eplc);
         if (ra == -1) {
-            return EmulationResult.AGAIN;
+            return InstLoad.EVICTED;
         }
-        if (ra < 0 || !cpu.mem.memory().isRam(ra)) {
-            return EmulationResult.FAIL;
+        if (ra < 0) {
+            return InstLoad.LWEPX_FAULT;
+        }
+        if (!cpu.mem.memory().isRam(ra)) {
+            return InstLoad.NOT_RAM;
         }
         out[0] = (int) cpu.mem.memory().read(ra, 4, ByteOrder.BIG_ENDIAN);
-        return EmulationResult.DONE;
+        return InstLoad.LOADED;
     }
 }

@@ -23,7 +23,7 @@ public final class TlbSearchLoader implements LastInstLoader {
     }
 
     @Override
-    public EmulationResult load(Cpu cpu, int lpid, int[] out) {
+    public InstLoad load(Cpu cpu, int lpid, int[] out) {
         int geaddr = cpu.pc;
         int guestMsr = cpu.spr[SRR1];
         int addrSpace = (guestMsr & Msr.IS) != 0 ? 1 : 0;
@@ -37,24 +37,24 @@ public final class TlbSearchLoader implements LastInstLoader {
 
         // The entry for the guest PC was evicted: return to the guest, it will most likely be there next time.
         if ((mas1 & Mas.MAS1_V) == 0) {
-            return EmulationResult.AGAIN;
+            return InstLoad.EVICTED;
         }
         // Another thread may have rewritten the entry: never execute without execute permission.
         boolean pr = (guestMsr & Msr.PR) != 0;
         if ((pr && (mas3 & Mas.MAS3_UX) == 0) || (!pr && (mas3 & Mas.MAS3_SX) == 0)) {
-            return EmulationResult.FAIL;
+            return InstLoad.NO_EXECUTE;
         }
         // With MMU v2 (LRAT) the host maps the page cacheable, coherent, write-back: refuse mismatching attributes.
         if (cpu.tlb.mmuV2() && ((mas2 & Mas.MAS2_I) != 0 || (mas2 & Mas.MAS2_W) != 0 || (mas2 & Mas.MAS2_M) == 0)) {
-            return EmulationResult.FAIL;
+            return InstLoad.ATTRIBUTE_MISMATCH;
         }
         int psizeShift = ((mas1 & Mas.MAS1_TSIZE) >>> 7) + 10;
         long addr = (mas7mas3 & (~0L << psizeShift)) | (geaddr & 0xFFFF_FFFFL & ((1L << psizeShift) - 1));
         // Guard against emulation from device memory.
         if (!cpu.mem.memory().isRam(addr)) {
-            return EmulationResult.FAIL;
+            return InstLoad.NOT_RAM;
         }
         out[0] = (int) cpu.mem.memory().read(addr, 4, ByteOrder.BIG_ENDIAN);
-        return EmulationResult.DONE;
+        return InstLoad.LOADED;
     }
 }

@@ -6,6 +6,7 @@ import org.polyvisor.elf.ElfImage;
 import org.polyvisor.ppc.internal.exec.Cpu;
 import org.polyvisor.ppc.internal.hyp.Hypervisor;
 import org.polyvisor.ppc.internal.hyp.LastInstLoader;
+import org.polyvisor.ppc.internal.hyp.LoadFailurePolicy;
 import org.polyvisor.ppc.internal.hyp.LwepxLoader;
 import org.polyvisor.ppc.internal.hyp.PpcVcpu;
 import org.polyvisor.ppc.internal.hyp.TlbSearchLoader;
@@ -68,6 +69,7 @@ public final class PpcMachine implements Machine {
         cpu.jitThreshold = options.jitThreshold();
         LastInstLoader loader = options.lastInst().equals("lwepx") ? new LwepxLoader() : new TlbSearchLoader();
         Hypervisor hyp = new Hypervisor(cpu, context.memory(), 1 + index, loader);
+        hyp.loadFailurePolicy(new LoadFailurePolicy(options.lastInstFail()));
         hyp.deviceMap(a -> context.mmio().isMapped(GuestPhysicalAddress.of(a)));
         // exits resolved inside the hypervisor layer show in pv:exits next to those that reach the framework
         hyp.stats.reportTo(name -> context.resolvedExitCounter(name));

@@ -20,7 +20,7 @@ import org.polyvisor.spi.Vcpu;
 /** The ePAPR hypercall handler against a mocked exit context: it answers in r3/r4 and needs only the vCPU. */
 class HypercallHandlerTest {
     private static final PpcExit HV_SYSCALL = new PpcExit("HV_SYSCALL", Ivor.HV_SYSCALL, 0, 0,
-            LastInstLoader.INST_FETCH_FAILED);
+            LastInstLoader.INST_FETCH_FAILED, 0x1000);
 
     private final GuestMemory memory = new GuestMemory();
     private final Cpu cpu = new Cpu(memory, false, GuestClock.HOST::nanos);

@@ -22,7 +22,8 @@ import org.polyvisor.ppc.internal.mmu.TlbArray;
 
 /**
  * The cases of "KVM: PPC: Bookehv: Get vcpu's last instruction for emulation" (2014): evicted entry (AGAIN),
- * execute-only page, storage-attribute mismatch, non-RAM fetch.
+ * execute-only page, storage-attribute mismatch, non-RAM fetch; the failures under both {@code lastinst.fail}
+ * answers.
  */
 class LastInstructionTest {
     private static String expected(String guest) throws Exception {
@@ -35,7 +36,8 @@ class LastInstructionTest {
             assertEquals(expected("xonly"), vm.console.toString());
             assertEquals(0, vm.vcpu.hypervisor().stats.get("INST_LOAD_FAIL"));
         }
-        try (LocalVm vm = new LocalVm(GuestRun.elf("xonly"), Map.of("lastinst", "lwepx")).runToEnd()) {
+        try (LocalVm vm = new LocalVm(GuestRun.elf("xonly"), Map.of("lastinst", "lwepx", "lastinst.fail", "fail"))
+                .runToEnd()) {
             // lwepx needs read permission: the load fails, the guest gets a program interrupt (ESR[PIL])
             assertEquals("xonly mas1=70000000 programs=1 esr=08000000\nxonly done\n",
                     vm.console.toString().replaceFirst("mas1=[0-9a-f]{8}", "mas1=70000000"));
@@ -45,6 +47,34 @@ class LastInstructionTest {
             assertEquals("INST_LOAD_FAIL", e.exitClass());
             assertEquals(Ivor.HV_PRIV, e.ivor());
             assertEquals(0xFFFF_FFFF_FFFF_FFFFL, e.hardwareExitReason()); // (~0 << 32) | KVM_INST_FETCH_FAILED
+            assertEquals(InstLoad.LWEPX_FAULT.description(), e.reason());
+            assertEquals(0x7000_0000, e.pc());
+            assertEquals(0, e.retries());
+            assertEquals(1, vm.vcpu.hypervisor().stats.get(InstLoad.LWEPX_FAULT.counter()));
+        }
+    }
+
+    /** Upstream's answer (the default): EMULATE_AGAIN until the vCPU gives up, nothing queued for the guest. */
+    @Test
+    void executeOnlyPageWithLwepxRetriesAndGivesUpByDefault() {
+        try (LocalVm vm = new LocalVm(GuestRun.elf("xonly"), Map.of("lastinst", "lwepx"))) {
+            PpcExit e = (PpcExit) vm.next();
+            Hypervisor h = vm.vcpu.hypervisor();
+            assertEquals("INST_LOAD_FAIL", e.exitClass());
+            assertEquals(LoadFailurePolicy.MAX_RETRIES, e.retries());
+            assertEquals(InstLoad.LWEPX_FAULT.description(), e.reason());
+            assertEquals(0x7000_0000, e.pc());
+            assertEquals(0x7000_0000, vm.vcpu.cpu().pc, "the guest stays at the instruction");
+            assertEquals(LoadFailurePolicy.MAX_RETRIES, h.stats.get(InstLoad.LWEPX_FAULT.counter()));
+            assertEquals(LoadFailurePolicy.MAX_RETRIES, h.stats.get("EMULATE_AGAIN"));
+            assertEquals(1, h.stats.get("INST_LOAD_GAVE_UP"));
+            assertEquals(0, h.stats.get("INST_LOAD_FAIL"), "no program interrupt queued");
+            assertEquals(0L, vm.vcpu.exportState().value("pending.program"));
+            // resumed, it retries as many times again: bounded every time
+            PpcExit again = (PpcExit) vm.next();
+            assertEquals(LoadFailurePolicy.MAX_RETRIES, again.retries());
+            assertEquals(2L * LoadFailurePolicy.MAX_RETRIES, h.stats.get("EMULATE_AGAIN"));
+            assertEquals("", vm.console.toString());
         }
     }
 
@@ -62,6 +92,7 @@ class LastInstructionTest {
             vm.runToEnd();
             assertEquals(expected("hello"), vm.console.toString());
             assertEquals(5, h.stats.get("EMULATE_AGAIN"));
+            assertEquals(5, h.stats.get(InstLoad.EVICTED.counter()), "the reason is counted");
             // each AGAIN resumed the guest, which took an instruction TLB miss and came back
             assertTrue(h.stats.get(Ivor.ITLB_MISS) >= 5, h.stats.snapshot().toString());
         }
@@ -70,7 +101,7 @@ class LastInstructionTest {
     @Test
     void storageAttributeMismatchFailsOnlyWithMmuV2() throws Exception {
         for (String mmu : new String[] {"v1", "v2"}) {
-            try (LocalVm vm = new LocalVm(GuestRun.elf("hello"), Map.of("mmu", mmu))) {
+            try (LocalVm vm = new LocalVm(GuestRun.elf("hello"), Map.of("mmu", mmu, "lastinst.fail", "fail"))) {
                 // the guest's boot mapping made cache-inhibited and write-through: shadows inherit I|W
                 TlbArray g = vm.vcpu.hypervisor().guestTlb().entries();
                 g.write(TlbArray.TLB1_BASE, g.mas1[TlbArray.TLB1_BASE], Mas.MAS2_I | Mas.MAS2_W, Mas.MAS3_PERMS, 0, 0);
@@ -82,8 +113,21 @@ class LastInstructionTest {
                     PpcExit p = (PpcExit) first;
                     assertEquals("INST_LOAD_FAIL", p.exitClass());
                     assertEquals(Ivor.HV_PRIV, p.ivor()); // the startup's first mtspr MAS0
+                    assertEquals(InstLoad.ATTRIBUTE_MISMATCH.description(), p.reason());
+                    assertEquals(0, p.retries());
+                    assertEquals(1, vm.vcpu.hypervisor().stats.get(InstLoad.ATTRIBUTE_MISMATCH.counter()));
                 }
             }
+        }
+        // upstream's answer: AGAIN until the vCPU gives up
+        try (LocalVm vm = new LocalVm(GuestRun.elf("hello"), Map.of("mmu", "v2"))) {
+            TlbArray g = vm.vcpu.hypervisor().guestTlb().entries();
+            g.write(TlbArray.TLB1_BASE, g.mas1[TlbArray.TLB1_BASE], Mas.MAS2_I | Mas.MAS2_W, Mas.MAS3_PERMS, 0, 0);
+            PpcExit p = (PpcExit) vm.next();
+            assertEquals(InstLoad.ATTRIBUTE_MISMATCH.description(), p.reason());
+            assertEquals(LoadFailurePolicy.MAX_RETRIES, p.retries());
+            assertEquals(LoadFailurePolicy.MAX_RETRIES,
+                    vm.vcpu.hypervisor().stats.get(InstLoad.ATTRIBUTE_MISMATCH.counter()));
         }
     }
 
@@ -98,16 +142,16 @@ class LastInstructionTest {
             cpu.tlb.write(0, Mas.MAS1_V | Mas.MAS1_TSIZE_4K, 0x4000_0000, 0x8000_0000 | Mas.MAS3_SX | Mas.MAS3_SR, 0,
                     Mas.MAS8_TGS | 1);
             int[] out = new int[1];
-            assertEquals(EmulationResult.FAIL, new TlbSearchLoader().load(cpu, 1, out));
-            assertEquals(EmulationResult.FAIL, new LwepxLoader().load(cpu, 1, out));
+            assertEquals(InstLoad.NOT_RAM, new TlbSearchLoader().load(cpu, 1, out));
+            assertEquals(InstLoad.NOT_RAM, new LwepxLoader().load(cpu, 1, out));
             // the same page in RAM loads; an LPID mismatch (entry of another partition) is a miss: AGAIN
             mem.write(0x3000, 4, 0x7C00_0724L, ByteOrder.BIG_ENDIAN);
             cpu.tlb.write(0, Mas.MAS1_V | Mas.MAS1_TSIZE_4K, 0x4000_0000, 0x3000 | Mas.MAS3_SX | Mas.MAS3_SR, 0,
                     Mas.MAS8_TGS | 1);
-            assertEquals(EmulationResult.DONE, new TlbSearchLoader().load(cpu, 1, out));
+            assertEquals(InstLoad.LOADED, new TlbSearchLoader().load(cpu, 1, out));
             assertEquals(0x7C00_0724, out[0]);
-            assertEquals(EmulationResult.AGAIN, new TlbSearchLoader().load(cpu, 2, out));
-            assertEquals(EmulationResult.AGAIN, new LwepxLoader().load(cpu, 2, out));
+            assertEquals(InstLoad.EVICTED, new TlbSearchLoader().load(cpu, 2, out));
+            assertEquals(InstLoad.EVICTED, new LwepxLoader().load(cpu, 2, out));
         }
     }
 
