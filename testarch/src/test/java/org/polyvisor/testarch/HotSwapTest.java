@@ -66,6 +66,14 @@ class HotSwapTest {
      * Runs the step up to 20 times while the first VM runs, each time after the guest made progress (more exits) since
      * the step before; at least 5 must happen mid-run.
      */
+    /**
+     * Rounds of the checksum guest for the "under load" tests: long enough (about a second of guest work per VM) that
+     * the five steps these tests require fit while the guests run even on a loaded two-core machine, where one swap
+     * or rebuild of three VMs can take tens of milliseconds; 3,000 rounds (about 0.1 s) made the rebuild test fail
+     * with "only 4 rebuilds happened".
+     */
+    private static final int LONG_RUN = 30_000;
+
     private void whileRunning(int[] ids, String what, Step step) throws Exception {
         int rounds = 0;
         while (rounds < 20 && mgr.info(ids[0]).state() == VmState.RUNNING) {
@@ -89,7 +97,7 @@ class HotSwapTest {
 
     @Test
     void swappingTheArchitectureTwentyTimesUnderLoadLeavesTheOutputUnchanged() throws Exception {
-        Path elf = ToyPrograms.checksum(dir, 3_000);
+        Path elf = ToyPrograms.checksum(dir, LONG_RUN);
         String expected = reference(elf);
         ToyArchitecture arch = install(new ToyArchitecture());
         ByteArrayOutputStream[] outs = new ByteArrayOutputStream[3];
@@ -113,7 +121,7 @@ class HotSwapTest {
     /** Make-before-break: VMs move to an implementation registered next to theirs, with one pause per move. */
     @Test
     void vmsMoveToANewImplementationWithOnePauseAndRemovingTheOldOneDoesNotTouchThem() throws Exception {
-        Path elf = ToyPrograms.checksum(dir, 30_000);
+        Path elf = ToyPrograms.checksum(dir, LONG_RUN);
         String expected = reference(elf);
         ToyArchitecture arch = install(new ToyArchitecture());
         ByteArrayOutputStream[] outs = new ByteArrayOutputStream[3];
@@ -142,7 +150,7 @@ class HotSwapTest {
     /** Machine rebuild (MachineContext.requestRebuild): machines are built again under load; guests cannot tell. */
     @Test
     void rebuildingTheMachinesUnderLoadLeavesTheOutputUnchanged() throws Exception {
-        Path elf = ToyPrograms.checksum(dir, 3_000);
+        Path elf = ToyPrograms.checksum(dir, LONG_RUN);
         String expected = reference(elf);
         ToyArchitecture arch = install(new ToyArchitecture());
         ByteArrayOutputStream[] outs = new ByteArrayOutputStream[3];

@@ -157,11 +157,15 @@ class GuestClockTest {
         assertEquals(VmState.WAITING, mgr.info(id).state());
         long held = mgr.guestNanos(id);
         assertStandsStill(() -> mgr.guestNanos(id), "while the VM waited for its architecture");
+        long beforeResume = System.nanoTime();
         mgr.addArchitecture(architecture());
-        assertEquals(VmState.RUNNING, mgr.info(id).state());
         long resumed = mgr.guestNanos(id);
-        assertTrue(resumed - held < TimeUnit.MILLISECONDS.toNanos(30),
-                "continued from " + held + " ns at " + resumed + " ns: the swap counted");
+        long sinceResume = System.nanoTime() - beforeResume;
+        assertEquals(VmState.RUNNING, mgr.info(id).state());
+        // The guest may only have gained the host time since the resume began, never the time it was held (no fixed
+        // bound: on a loaded machine the resume itself can take long).
+        assertTrue(resumed - held <= sinceResume, "continued from " + held + " ns at " + resumed + " ns, "
+                + sinceResume + " ns after the resume began: the hold counted");
         awaitGuestTime(() -> mgr.guestNanos(id), held + TimeUnit.MILLISECONDS.toNanos(5));
     }
 
