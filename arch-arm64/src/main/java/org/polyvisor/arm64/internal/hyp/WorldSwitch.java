@@ -20,6 +20,8 @@ public abstract class WorldSwitch {
     protected final Cpu cpu;
     private final Core core;
     protected final GuestTraps traps;
+    /** The host's pending exceptions: the sequence tells it where DAIF changed for the host. */
+    protected final HostEvents events;
     protected final RegisterSet trapRegs;
     protected final long[] hostTraps;
     protected final int iElr2;
@@ -38,6 +40,7 @@ public abstract class WorldSwitch {
         this.cpu = hw.cpu();
         this.core = hw.core();
         this.traps = traps;
+        this.events = hw.events();
         this.virq = virq;
         this.trapRegs = new RegisterSet(hw, SysRegGroups.TRAPS, false); // GuestTraps indexes it by position
         this.hostTraps = new long[trapRegs.size()];
