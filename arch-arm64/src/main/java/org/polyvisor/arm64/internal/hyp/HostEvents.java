@@ -35,8 +35,8 @@ public final class HostEvents {
     public enum Point {
         /** Host code before the world switch, IRQs disabled (between local_irq_disable() and the run). */
         HOST,
-        /** Inside the world switch, after its entry DAIF step and before any host state is saved. */
-        SWITCH_ENTRY,
+        /** Inside the world switch: after its entry DAIF step, at the participants' hooks, before its exit step. */
+        IN_SWITCH,
         /** Host code right after the world switch returned (__kvm_vcpu_run's caller). */
         AFTER_RUN,
         /** kvm_arch_vcpu_ioctl_run's local_irq_enable() after the exit. */

@@ -37,7 +37,7 @@ final class NvheSwitch extends WorldSwitch {
         cpu.sys[iElr2] = HOST_RETURN_PC;
         cpu.sys[iSpsr2] = hw.daif | SPSR_EL1H;
         hw.daif = Cpu.DAIF_MASK;
-        events.reach(HostEvents.Point.SWITCH_ENTRY);
+        events.reach(HostEvents.Point.IN_SWITCH);
         hostElr2 = cpu.sys[iElr2]; // host_ctxt's EL2 return state
         hostSpsr2 = cpu.sys[iSpsr2];
 

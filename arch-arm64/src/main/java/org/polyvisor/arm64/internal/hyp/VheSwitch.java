@@ -43,7 +43,7 @@ final class VheSwitch extends WorldSwitch {
     public int run(BooleanSupplier stop) {
         int hostDaif = hw.daif;              // only the saverestore design keeps it (on the stack, upstream)
         hw.daif = daifDesign.onEntry(hostDaif); // local_daif_mask()
-        events.reach(HostEvents.Point.SWITCH_ENTRY);
+        events.reach(HostEvents.Point.IN_SWITCH);
 
         // __kvm_vcpu_run_vhe
         boolean saveHost = hw.hostDirty;     // lazy: see NvheSwitch
