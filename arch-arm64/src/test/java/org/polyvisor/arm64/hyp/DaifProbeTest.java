@@ -26,16 +26,17 @@ class DaifProbeTest {
     @ValueSource(strings = {"vhe", "nvhe"})
     void everyHookSeesDaifMaskedWhateverTheHostHad(String host) {
         DaifProbeParticipant probe = new DaifProbeParticipant();
-        DaifRig rig = new DaifRig(host, null, probe);
-        for (int i = 0; i < RUNS; i++) {
-            rig.hw.daif = (i & 0xF) << 6; // every combination of the host's D, A, I, F
-            rig.runOnce();
+        try (DaifRig rig = new DaifRig(host, null, probe)) {
+            for (int i = 0; i < RUNS; i++) {
+                rig.hw.daif = (i & 0xF) << 6; // every combination of the host's D, A, I, F
+                rig.runOnce();
+            }
+            for (int h = 0; h < DaifProbeParticipant.HOOKS.length; h++) {
+                assertEquals(RUNS, probe.calls.get(h), DaifProbeParticipant.HOOKS[h] + " on " + host + ": "
+                        + probe.report());
+            }
+            assertEquals(0, probe.violations.get(), host + ": " + probe.report());
         }
-        for (int h = 0; h < DaifProbeParticipant.HOOKS.length; h++) {
-            assertEquals(RUNS, probe.calls.get(h), DaifProbeParticipant.HOOKS[h] + " on " + host + ": "
-                    + probe.report());
-        }
-        assertEquals(0, probe.violations.get(), host + ": " + probe.report());
     }
 
     @ParameterizedTest(name = "host={0}")
@@ -57,15 +58,16 @@ class DaifProbeTest {
     @Test
     void probeCatchesTheHostFlagsLeakingIntoTheSwitch() {
         DaifProbeParticipant probe = new DaifProbeParticipant();
-        DaifRig rig = new DaifRig("vhe", "leak", probe);
-        for (int i = 0; i < RUNS; i++) {
-            rig.events.enterRun(); // one KVM_RUN per exit, as a VMM handling every exit in user space does
-            rig.runOnce();
-            rig.events.irqEnable();
-            rig.events.returnToUser();
+        try (DaifRig rig = new DaifRig("vhe", "leak", probe)) {
+            for (int i = 0; i < RUNS; i++) {
+                rig.events.enterRun(); // one KVM_RUN per exit, as a VMM handling every exit in user space does
+                rig.runOnce();
+                rig.events.irqEnable();
+                rig.events.returnToUser();
+            }
+            // saveHost and loadGuest see the host's DAIF_PROCCTX_NOIRQ; the exit exception masks DAIF for the others
+            assertEquals(2L * RUNS, probe.violations.get(), probe.report());
+            assertTrue(probe.report().contains("first at saveHost with DAIF 0xc0"), probe.report());
         }
-        // saveHost and loadGuest see the host's DAIF_PROCCTX_NOIRQ; the exit exception masks DAIF for the others
-        assertEquals(2L * RUNS, probe.violations.get(), probe.report());
-        assertTrue(probe.report().contains("first at saveHost with DAIF 0xc0"), probe.report());
     }
 }

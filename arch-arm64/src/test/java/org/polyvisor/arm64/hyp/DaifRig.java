@@ -17,11 +17,13 @@ import org.polyvisor.spi.Exit;
  * One vCPU of a virt machine built with a given host model and {@code vhe.daif} design, running a guest that does
  * nothing but {@code hvc #0} in a loop, so that every {@link #runOnce()} is exactly one world switch and back.
  */
-final class DaifRig {
+final class DaifRig implements AutoCloseable {
     static final long RAM = 0x4000_0000L;
     private static final int HVC_0 = 0xD400_0002;
     private static final int B_MINUS_4 = 0x17FF_FFFF;
 
+    private final StandaloneContext context;
+    private final VirtMachine machine;
     final Arm64Vcpu vcpu;
     final PhysicalCpu hw;
     final HostEvents events;
@@ -36,8 +38,13 @@ final class DaifRig {
         if (design != null) {
             cfg = cfg.withOption("vhe.daif", design);
         }
-        StandaloneContext context = new StandaloneContext(cfg, new ByteArrayOutputStream()::write);
-        VirtMachine machine = (VirtMachine) arch.createMachine(context);
+        context = new StandaloneContext(cfg, new ByteArrayOutputStream()::write);
+        try {
+            machine = (VirtMachine) arch.createMachine(context);
+        } catch (RuntimeException e) {
+            context.close(); // a refused option: nothing else was created
+            throw e;
+        }
         context.memory().write(RAM, 4, HVC_0 & 0xFFFF_FFFFL, ByteOrder.LITTLE_ENDIAN);
         context.memory().write(RAM + 4, 4, B_MINUS_4 & 0xFFFF_FFFFL, ByteOrder.LITTLE_ENDIAN);
         vcpu = (Arm64Vcpu) machine.vcpu(0);
@@ -53,5 +60,11 @@ final class DaifRig {
         if (!(e instanceof Exit.ArchExit a) || !a.exitClass().equals("HVC64")) {
             throw new AssertionError("expected the guest's HVC exit, the vCPU returned " + e);
         }
+    }
+
+    @Override
+    public void close() {
+        machine.close();
+        context.close();
     }
 }

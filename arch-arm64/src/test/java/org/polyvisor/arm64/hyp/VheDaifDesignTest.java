@@ -43,25 +43,27 @@ class VheDaifDesignTest {
     @ParameterizedTest(name = "vhe.daif={0}")
     @MethodSource("designs")
     void hostSeesTheDesignsDaif(String design, Outcome want) {
-        DaifRig rig = new DaifRig("vhe", design,
-                new RaiseInSwitch(RaiseInSwitch.Hook.RESTORE_HOST, Kind.SERROR, Kind.IRQ, Kind.FIQ));
-        rig.events.armBreakpoint(Point.AFTER_RUN);
-        rig.runOnce();
-        int afterRun = rig.hw.daif;
-        rig.events.irqEnable();
-        int afterIrqEnable = rig.hw.daif;
-        rig.events.returnToUser();
-        String seen = design + ": " + rig.events.history();
-        assertAll(
-                () -> assertEquals(hex(want.daifAfterRun()), hex(afterRun), "DAIF after the run, " + seen),
-                () -> assertEquals(hex(want.daifAfterIrqEnable()), hex(afterIrqEnable),
-                        "DAIF after local_irq_enable(), " + seen),
-                () -> assertEquals(want.breakpoint(), rig.events.lastTakenAt(Kind.BREAKPOINT), "breakpoint, " + seen),
-                () -> assertEquals(want.breakpoint() == null ? 1 : 0, rig.events.lost(Kind.BREAKPOINT),
-                        "breakpoints lost, " + seen),
-                () -> assertEquals(want.serror(), rig.events.lastTakenAt(Kind.SERROR), "SError, " + seen),
-                () -> assertEquals(want.irq(), rig.events.lastTakenAt(Kind.IRQ), "IRQ, " + seen),
-                () -> assertEquals(want.fiq(), rig.events.lastTakenAt(Kind.FIQ), "FIQ, " + seen));
+        try (DaifRig rig = new DaifRig("vhe", design,
+                new RaiseInSwitch(RaiseInSwitch.Hook.RESTORE_HOST, Kind.SERROR, Kind.IRQ, Kind.FIQ))) {
+            rig.events.armBreakpoint(Point.AFTER_RUN);
+            rig.runOnce();
+            int afterRun = rig.hw.daif;
+            rig.events.irqEnable();
+            int afterIrqEnable = rig.hw.daif;
+            rig.events.returnToUser();
+            String seen = design + ": " + rig.events.history();
+            assertAll(
+                    () -> assertEquals(hex(want.daifAfterRun()), hex(afterRun), "DAIF after the run, " + seen),
+                    () -> assertEquals(hex(want.daifAfterIrqEnable()), hex(afterIrqEnable),
+                            "DAIF after local_irq_enable(), " + seen),
+                    () -> assertEquals(want.breakpoint(), rig.events.lastTakenAt(Kind.BREAKPOINT),
+                            "breakpoint, " + seen),
+                    () -> assertEquals(want.breakpoint() == null ? 1 : 0, rig.events.lost(Kind.BREAKPOINT),
+                            "breakpoints lost, " + seen),
+                    () -> assertEquals(want.serror(), rig.events.lastTakenAt(Kind.SERROR), "SError, " + seen),
+                    () -> assertEquals(want.irq(), rig.events.lastTakenAt(Kind.IRQ), "IRQ, " + seen),
+                    () -> assertEquals(want.fiq(), rig.events.lastTakenAt(Kind.FIQ), "FIQ, " + seen));
+        }
     }
 
     /**
@@ -71,19 +73,20 @@ class VheDaifDesignTest {
      */
     @Test
     void saveRestoreHandsBackTheCallersMaskWhereUpstreamResetsIt() {
-        DaifRig saveRestore = new DaifRig("vhe", "saverestore");
-        saveRestore.hw.daif = 0x3C0;
-        saveRestore.events.armBreakpoint(Point.AFTER_RUN);
-        saveRestore.runOnce();
-        assertEquals(hex(0x3C0), hex(saveRestore.hw.daif));
-        assertEquals(1, saveRestore.events.lost(Kind.BREAKPOINT), saveRestore.events.history().toString());
+        try (DaifRig saveRestore = new DaifRig("vhe", "saverestore");
+             DaifRig upstream = new DaifRig("vhe", "upstream")) {
+            saveRestore.hw.daif = 0x3C0;
+            saveRestore.events.armBreakpoint(Point.AFTER_RUN);
+            saveRestore.runOnce();
+            assertEquals(hex(0x3C0), hex(saveRestore.hw.daif));
+            assertEquals(1, saveRestore.events.lost(Kind.BREAKPOINT), saveRestore.events.history().toString());
 
-        DaifRig upstream = new DaifRig("vhe", "upstream");
-        upstream.hw.daif = 0x3C0;
-        upstream.events.armBreakpoint(Point.AFTER_RUN);
-        upstream.runOnce();
-        assertEquals(hex(0x0C0), hex(upstream.hw.daif));
-        assertEquals(Point.AFTER_RUN, upstream.events.lastTakenAt(Kind.BREAKPOINT));
+            upstream.hw.daif = 0x3C0;
+            upstream.events.armBreakpoint(Point.AFTER_RUN);
+            upstream.runOnce();
+            assertEquals(hex(0x0C0), hex(upstream.hw.daif));
+            assertEquals(Point.AFTER_RUN, upstream.events.lastTakenAt(Kind.BREAKPOINT));
+        }
     }
 
     private static String hex(int daif) {

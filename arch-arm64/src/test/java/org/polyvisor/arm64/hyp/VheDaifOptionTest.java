@@ -23,8 +23,10 @@ class VheDaifOptionTest {
 
     @Test
     void defaultIsUpstream() {
-        assertEquals(VheDaif.UPSTREAM, new DaifRig("vhe", null).hw.vheDaif());
-        assertEquals(VheDaif.CLEAR_DAF, new DaifRig("vhe", "clear-d-a-f").hw.vheDaif());
+        try (DaifRig absent = new DaifRig("vhe", null); DaifRig given = new DaifRig("vhe", "clear-d-a-f")) {
+            assertEquals(VheDaif.UPSTREAM, absent.hw.vheDaif());
+            assertEquals(VheDaif.CLEAR_DAF, given.hw.vheDaif());
+        }
     }
 
     @Test

@@ -41,7 +41,7 @@ final class VheSwitch extends WorldSwitch {
 
     @Override
     public int run(BooleanSupplier stop) {
-        int hostDaif = hw.daif;              // only the saverestore design keeps it (on the stack, upstream)
+        int hostDaif = hw.daif;              // used by vhe.daif=saverestore only (the patch's first version)
         hw.daif = daifDesign.onEntry(hostDaif); // local_daif_mask()
         events.reach(HostEvents.Point.IN_SWITCH);
 
