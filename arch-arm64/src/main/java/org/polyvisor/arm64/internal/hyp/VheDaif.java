@@ -14,7 +14,8 @@ import org.polyvisor.arm64.internal.cpu.Cpu;
  */
 public enum VheDaif {
     /**
-     * The final form (kvm_vcpu_run_vhe in arch/arm64/kvm/hyp/vhe/switch.c): local_daif_mask() before the switch,
+     * The final form ("KVM: arm/arm64: mask/unmask daif around VHE guests", 2018; today kvm_vcpu_run_vhe in
+     * arch/arm64/kvm/hyp/vhe/switch.c): local_daif_mask() before the switch,
      * local_daif_restore(DAIF_PROCCTX_NOIRQ) after it: debug and SError unmasked, IRQ and FIQ still masked until the
      * caller's local_irq_enable().
      */
