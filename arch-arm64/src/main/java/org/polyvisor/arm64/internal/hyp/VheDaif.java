@@ -22,8 +22,8 @@ public enum VheDaif {
     UPSTREAM("upstream"),
     /**
      * Before the patch: the host's DAIF flows into the switch unchanged (hyp code runs with debug and SError unmasked)
-     * and the exit exception's masking flows back out, so the host keeps D, A and F masked after the run and its
-     * local_irq_enable() only clears I.
+     * and the exit exception's masking flows back out: the host returns from the run with all of DAIF masked, and
+     * once its local_irq_enable() has opened I (and F, kept in sync with I) it still has D and A masked.
      */
     LEAK("leak"),
     /**
