@@ -9,6 +9,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.polyvisor.arm64.internal.hyp.ParticipantRegistry;
+import org.polyvisor.arm64.internal.hyp.VheDaif;
 import org.polyvisor.arm64.internal.machine.VirtMachine;
 import org.polyvisor.arm64.spi.Stage2Provider;
 import org.polyvisor.arm64.spi.SysRegTable;
@@ -150,6 +151,8 @@ public final class Arm64Architecture implements Architecture {
                         String.valueOf(VirtMachine.MAX_VCPUS), "ram-base", "0x40000000", "host-models", "vhe,nvhe",
                         "ipa-bits", "40", "engine", "interpreter"),
                 List.of(new ArchOption("host", "vhe|nvhe", "vhe", "host kernel model at EL2 (KVM's VHE or nVHE)"),
+                        new ArchOption(VheDaif.OPTION, "upstream|leak|saverestore|clear-d-a-f", "upstream",
+                                "host DAIF around the VHE world switch (host=vhe only; designs from the 2017 thread)"),
                         new ArchOption("ipa", "bits", "40", "stage 2 input address size (other sizes need feature-stage2)")));
     }
 

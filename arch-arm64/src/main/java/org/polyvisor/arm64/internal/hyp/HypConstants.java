@@ -38,5 +38,12 @@ public final class HypConstants {
     /** Addresses of KVM's hyp vectors and the host kernel's vectors in the modelled host (only compared, never run). */
     public static final long HYP_VECTORS = 0xFFFF_8000_1000_0800L;
 
-    public static final int DAIF_PROCCTX_NOIRQ = 0xC0;
+    /** PSTATE/SPSR mask bits (arch/arm64/include/uapi/asm/ptrace.h): debug, SError, IRQ, FIQ. */
+    public static final int PSR_D_BIT = 0x200;
+    public static final int PSR_A_BIT = 0x100;
+    public static final int PSR_I_BIT = 0x80;
+    public static final int PSR_F_BIT = 0x40;
+
+    /** daifflags.h: process context with IRQs off, PSR_I_BIT | PSR_F_BIT (I and F kept in sync since 2021). */
+    public static final int DAIF_PROCCTX_NOIRQ = PSR_I_BIT | PSR_F_BIT;
 }

@@ -37,6 +37,7 @@ final class NvheSwitch extends WorldSwitch {
         cpu.sys[iElr2] = HOST_RETURN_PC;
         cpu.sys[iSpsr2] = hw.daif | SPSR_EL1H;
         hw.daif = Cpu.DAIF_MASK;
+        events.reach(HostEvents.Point.IN_SWITCH);
         hostElr2 = cpu.sys[iElr2]; // host_ctxt's EL2 return state
         hostSpsr2 = cpu.sys[iSpsr2];
 
@@ -64,6 +65,7 @@ final class NvheSwitch extends WorldSwitch {
         cpu.sys[iElr2] = hostElr2;
         cpu.sys[iSpsr2] = hostSpsr2;
         hw.daif = (int) hostSpsr2 & Cpu.DAIF_MASK;
+        events.reach(HostEvents.Point.AFTER_RUN);
         return halt;
     }
 

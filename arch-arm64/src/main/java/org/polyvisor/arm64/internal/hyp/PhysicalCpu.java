@@ -34,6 +34,9 @@ public final class PhysicalCpu implements PhysicalRegisters {
     private final Cpu cpu;
     private final HostModel model;
     private final int vcpuIndex;
+    private final VheDaif vheDaif;
+    /** Host exceptions that wait for the host to unmask them; the world switch reports its points to it. */
+    private final HostEvents events = new HostEvents(this);
     /** Physical PSTATE.DAIF while the host runs (SPSR bit positions 9..6). */
     public int daif;
     private long[] own;
@@ -43,6 +46,12 @@ public final class PhysicalCpu implements PhysicalRegisters {
     private final List<String> participantRegs = new ArrayList<>();
 
     public PhysicalCpu(Core core, HostModel model, int vcpuIndex) {
+        this(core, model, vcpuIndex, VheDaif.UPSTREAM);
+    }
+
+    /** @param vheDaif how a VHE world switch treats the host's DAIF (option vhe.daif; unused on nVHE) */
+    public PhysicalCpu(Core core, HostModel model, int vcpuIndex, VheDaif vheDaif) {
+        this.vheDaif = vheDaif;
         this.core = core;
         this.cpu = core.cpu;
         this.model = model;
@@ -65,6 +74,15 @@ public final class PhysicalCpu implements PhysicalRegisters {
 
     public HostModel model() {
         return model;
+    }
+
+    public VheDaif vheDaif() {
+        return vheDaif;
+    }
+
+    /** The host's pending debug exceptions, SErrors and interrupts, taken when DAIF lets them. */
+    public HostEvents events() {
+        return events;
     }
 
     /** Gives a feature's host register storage (idempotent). Only at a safe point (vCPU not inside a switch). */

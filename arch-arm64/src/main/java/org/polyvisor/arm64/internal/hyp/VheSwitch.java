@@ -3,15 +3,14 @@ package org.polyvisor.arm64.internal.hyp;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
-import org.polyvisor.arm64.internal.cpu.Cpu;
-
 /**
  * The VHE world switch (arch/arm64/kvm/hyp/vhe/switch.c): the host kernel runs at EL2 with HCR_EL2.E2H, so its own
  * registers are EL2 ones the guest never uses; the guest's EL1 state is loaded at vcpu_load and saved at vcpu_put,
  * not per exit. There is no HVC, so nothing restores DAIF implicitly: as kvm_vcpu_run_vhe() does upstream,
  * __kvm_vcpu_run masks all of DAIF before the switch (local_daif_mask) and afterwards sets the process-context state
  * with IRQs still masked (local_daif_restore(DAIF_PROCCTX_NOIRQ)) instead of leaking the exit exception's masking
- * (debug and SError) into the host.
+ * (debug and SError) into the host. Option {@code vhe.daif} replaces that step by one of the other designs argued in
+ * "KVM: arm64: stop propagating DAIF flags between kernel and VHE's world switch" (2017), see {@link VheDaif}.
  */
 final class VheSwitch extends WorldSwitch {
     private final RegisterSet eager;
@@ -22,6 +21,7 @@ final class VheSwitch extends WorldSwitch {
     private final long[] guestLazy;
     private final long[] hostLazy;
     private final int vbar2;
+    private final VheDaif daifDesign;
     private long hostVbar;
 
     VheSwitch(PhysicalCpu hw, GuestTraps traps, VirtualIrq virq) {
@@ -36,11 +36,14 @@ final class VheSwitch extends WorldSwitch {
         eager.save(hw, guestEager);
         lazyGuest.save(hw, guestLazy);
         vbar2 = hw.slot("VBAR_EL2");
+        daifDesign = hw.vheDaif();
     }
 
     @Override
     public int run(BooleanSupplier stop) {
-        hw.daif = Cpu.DAIF_MASK;    // local_daif_mask()
+        int hostDaif = hw.daif;              // used by vhe.daif=saverestore only (the patch's first version)
+        hw.daif = daifDesign.onEntry(hostDaif); // local_daif_mask()
+        events.reach(HostEvents.Point.IN_SWITCH);
 
         // __kvm_vcpu_run_vhe
         boolean saveHost = hw.hostDirty;     // lazy: see NvheSwitch
@@ -66,7 +69,8 @@ final class VheSwitch extends WorldSwitch {
         eager.restore(hw, hostEager);        // sysreg_restore_host_state_vhe
         participantsRestoreHost();           // __debug_switch_to_host
 
-        hw.daif = HypConstants.DAIF_PROCCTX_NOIRQ; // local_daif_restore(DAIF_PROCCTX_NOIRQ)
+        hw.daif = daifDesign.onExit(hw.daif, hostDaif); // local_daif_restore(DAIF_PROCCTX_NOIRQ)
+        events.reach(HostEvents.Point.AFTER_RUN);
         return halt;
     }
 

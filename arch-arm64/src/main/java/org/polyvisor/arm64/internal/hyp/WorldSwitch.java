@@ -20,6 +20,8 @@ public abstract class WorldSwitch {
     protected final Cpu cpu;
     private final Core core;
     protected final GuestTraps traps;
+    /** The host's pending exceptions: the sequence tells it where DAIF changed for the host. */
+    protected final HostEvents events;
     protected final RegisterSet trapRegs;
     protected final long[] hostTraps;
     protected final int iElr2;
@@ -38,6 +40,7 @@ public abstract class WorldSwitch {
         this.cpu = hw.cpu();
         this.core = hw.core();
         this.traps = traps;
+        this.events = hw.events();
         this.virq = virq;
         this.trapRegs = new RegisterSet(hw, SysRegGroups.TRAPS, false); // GuestTraps indexes it by position
         this.hostTraps = new long[trapRegs.size()];
@@ -72,7 +75,8 @@ public abstract class WorldSwitch {
     /**
      * Host-visible registers a round trip changes by architecture: the exit exception's syndrome and return state
      * (and, on nVHE, the host's own HVC into EL2 writes ELR_EL2/SPSR_EL2). DAIF follows the host model's rule:
-     * restored exactly on nVHE (ERET from SPSR_EL2), DAIF_PROCCTX_NOIRQ after a VHE run (kvm_vcpu_run_vhe).
+     * restored exactly on nVHE (ERET from SPSR_EL2); after a VHE run what option vhe.daif says, by default
+     * DAIF_PROCCTX_NOIRQ (kvm_vcpu_run_vhe).
      */
     public static final List<String> ARCHITECTURALLY_CHANGED = List.of("ESR_EL2", "FAR_EL2", "HPFAR_EL2", "ELR_EL2",
             "SPSR_EL2");

@@ -23,6 +23,7 @@ import org.polyvisor.arm64.internal.hyp.ParticipantRegistry;
 import org.polyvisor.arm64.internal.hyp.PhysicalCpu;
 import org.polyvisor.arm64.internal.hyp.VcpuDirectory;
 import org.polyvisor.arm64.internal.hyp.VcpuSessions;
+import org.polyvisor.arm64.internal.hyp.VheDaif;
 import org.polyvisor.arm64.internal.hyp.VmidAllocator;
 import org.polyvisor.arm64.internal.machine.gic.GicCpuInterface;
 import org.polyvisor.arm64.internal.machine.gic.GicDistributor;
@@ -53,6 +54,8 @@ public final class VirtMachine implements Machine, VcpuDirectory {
     public static final int MAX_VCPUS = 8;
     static final Map<String, String> OPTIONS = Map.of(HostModel.OPTION,
             "vhe|nvhe (default vhe): host model of the hypervisor layer",
+            VheDaif.OPTION, "upstream|leak|saverestore|clear-d-a-f (default upstream, host=vhe only): the host's DAIF"
+                    + " around the VHE world switch",
             "ipa", "40 with the default stage 2; other sizes need a stage-2 feature (per-VM VTCR)");
 
     private final MachineContext context;
@@ -60,6 +63,7 @@ public final class VirtMachine implements Machine, VcpuDirectory {
     private final Pl011 uart;
     private final GicV3 gic;
     private final HostModel hostModel;
+    private final VheDaif vheDaif;
     private final int vmid;
     private final DefaultStage2 stage2;
     /** Names of the feature system-register tables this machine was built with (recorded in its state). */
@@ -86,6 +90,7 @@ public final class VirtMachine implements Machine, VcpuDirectory {
             }
         }
         hostModel = HostModel.of(cfg);
+        vheDaif = VheDaif.of(cfg, hostModel);
         String ipa = cfg.options().get("ipa");
         if (ipa != null && stage2Provider == null && !ipa.equals(String.valueOf(DefaultStage2.IPA_BITS))) {
             throw new VmException("arm64: option ipa=" + ipa + " is not available with the default stage 2 (fixed "
@@ -163,7 +168,7 @@ public final class VirtMachine implements Machine, VcpuDirectory {
         cpu.sys[cpu.regs.index("MPIDR_EL1")] = mpidr;
         // The virtual counter starts at zero when the VM is created, on every vCPU (KVM: CNTVOFF per VM).
         GuestTraps traps = new GuestTraps(hostModel, vmid, cpu.physicalCount());
-        PhysicalCpu hw = new PhysicalCpu(core, hostModel, i);
+        PhysicalCpu hw = new PhysicalCpu(core, hostModel, i, vheDaif);
         hostDefaults(hw);
         traps.inheritHpmn(hw.read("MDCR_EL2"));
         self[0] = new Arm64Vcpu(i, hw, traps, new VcpuSessions(i, participants, parked), gic, mpidr);
