@@ -29,6 +29,7 @@ import org.polyvisor.launcher.Mode;
 import org.polyvisor.launcher.PolyvisorLauncher;
 import org.polyvisor.testarch.ToyIsa;
 import org.polyvisor.testarch.ToyProgram;
+import org.polyvisor.testkit.Await;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 
@@ -37,6 +38,8 @@ import com.sun.management.HotSpotDiagnosticMXBean;
  * (Polyvisor classes are not on this class path), with the operations hot-swap tests and benchmarks need.
  */
 public final class HotSwapSupport implements AutoCloseable {
+    /** Poll interval of the waits: the conditions here are shell commands and service look-ups, not free. */
+    private static final Duration POLL = Duration.ofMillis(20);
     public static final String TESTARCH = "org.polyvisor.testarch";
     private final Framework framework;
     private final BundleContext ctx;
@@ -265,7 +268,7 @@ public final class HotSwapSupport implements AutoCloseable {
 
     /** Waits until {@code condition} holds; on timeout the test fails with the bundles' and VMs' states. */
     public void waitFor(String description, BooleanSupplier condition, long millis) {
-        Await.until(description, condition, Duration.ofMillis(millis), this::describe);
+        Await.until(description, condition, Duration.ofMillis(millis), POLL, this::describe);
     }
 
     /** Bundles that are not active, and the VM list: what a failed wait reports. */

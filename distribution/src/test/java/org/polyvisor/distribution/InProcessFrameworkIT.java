@@ -32,6 +32,7 @@ import org.osgi.framework.launch.Framework;
 import org.polyvisor.launcher.Mode;
 import org.polyvisor.launcher.PolyvisorLauncher;
 import org.polyvisor.testarch.ToyProgram;
+import org.polyvisor.testkit.Await;
 
 /**
  * Starts a real Felix in this JVM from the assembled distribution plus the test architecture bundle, and checks
@@ -39,6 +40,8 @@ import org.polyvisor.testarch.ToyProgram;
  * reflectively, through classes loaded from the bundles.
  */
 class InProcessFrameworkIT {
+    /** Poll interval of the waits: the conditions here are shell commands and service look-ups, not free. */
+    private static final Duration POLL = Duration.ofMillis(20);
     /** Generous: services come from DS components that other bundles may still be building up. */
     static final long SERVICE_WAIT_MS = 20_000;
     static final long PICKUP_WAIT_MS = 30_000;
@@ -80,7 +83,7 @@ class InProcessFrameworkIT {
         assertTrue(locations.stream().anyMatch(l -> l.contains("polyvisor-testarch")), "testarch installed: " + locations);
         assertTrue(locations.stream().anyMatch(l -> l.contains("polyvisor-framework")), "framework installed");
         assertFalse(locations.stream().anyMatch(l -> l.contains("gogo.shell")), "no interactive shell in headless mode");
-        Await.until("every bundle ACTIVE", () -> notActive().isEmpty(), Duration.ofSeconds(5),
+        Await.until("every bundle ACTIVE", () -> notActive().isEmpty(), Duration.ofSeconds(5), POLL,
                 () -> "bundles not ACTIVE: " + notActive());
         assertEquals(5, framework.adapt(org.osgi.framework.startlevel.FrameworkStartLevel.class).getStartLevel(),
                 "framework start level = highest bundle level");
@@ -108,7 +111,7 @@ class InProcessFrameworkIT {
         }
         Set<String> expected = new TreeSet<>(Set.of("test", "arm64", "ppc-booke"));
         Await.until("the architectures " + expected, () -> architectures().containsAll(expected),
-                Duration.ofMillis(SERVICE_WAIT_MS), () -> "architectures " + architectures());
+                Duration.ofMillis(SERVICE_WAIT_MS), POLL, () -> "architectures " + architectures());
     }
 
     private static Set<String> architectures() {
@@ -141,6 +144,7 @@ class InProcessFrameworkIT {
     void gogoPvArchsListsTheArchitectures() throws Exception {
         awaitService("org.polyvisor.spi.Architecture", "(polyvisor.arch=test)");
         Await.until("the pv:archs command", () -> hasCommand("pv", "archs"), Duration.ofMillis(SERVICE_WAIT_MS),
+                POLL,
                 () -> "bundles " + bundleStates());
         String out = gogo("pv:archs");
         assertTrue(out.contains("test"), "pv:archs output:\n" + out);
@@ -185,7 +189,7 @@ class InProcessFrameworkIT {
 
     static ServiceReference<?> awaitService(String clazz, String filter) {
         Await.until(clazz + (filter == null ? "" : " " + filter) + " service", () -> service(clazz, filter) != null,
-                Duration.ofMillis(SERVICE_WAIT_MS), () -> "bundles " + bundleStates());
+                Duration.ofMillis(SERVICE_WAIT_MS), POLL, () -> "bundles " + bundleStates());
         return service(clazz, filter);
     }
 

@@ -53,7 +53,7 @@ class ExtensionSwapTest {
         mgr.start(id);
         int swaps = 0;
         while (swaps < 20 && mgr.info(id).state() == VmState.RUNNING) {
-            Await.untilExitsPass(mgr, id, Await.exits(mgr, id)); // the guest ran since the last swap
+            VmProgress.untilExitsPass(mgr, id, VmProgress.exits(mgr, id)); // the guest ran since the last swap
             if (mgr.info(id).state() != VmState.RUNNING) {
                 break;
             }
@@ -89,7 +89,7 @@ class ExtensionSwapTest {
         mgr.addExtension(ext);
         int id = mgr.create(VmConfig.of("test", 1 << 20, 1, elf));
         mgr.start(id);
-        Await.untilExitsPass(mgr, id, 10); // mid-run
+        VmProgress.untilExitsPass(mgr, id, 10); // mid-run
         mgr.removeExtension(ext);
         mgr.removeArchitecture(arch);
         assertEquals("extension toy-counter, architecture test", mgr.info(id).waitingFor());

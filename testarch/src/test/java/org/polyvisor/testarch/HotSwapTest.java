@@ -19,6 +19,7 @@ import org.polyvisor.spi.ExitAction;
 import org.polyvisor.spi.ExitHandler;
 import org.polyvisor.testarch.internal.HcallHandler;
 import org.polyvisor.testarch.internal.ToyArchitecture;
+import org.polyvisor.testkit.Await;
 
 /** Architecture and exit-handler replacement while VMs run, at the framework level (no OSGi). */
 class HotSwapTest {
@@ -77,7 +78,7 @@ class HotSwapTest {
     private void whileRunning(int[] ids, String what, Step step) throws Exception {
         int rounds = 0;
         while (rounds < 20 && mgr.info(ids[0]).state() == VmState.RUNNING) {
-            Await.untilExitsPass(mgr, ids[0], Await.exits(mgr, ids[0]));
+            VmProgress.untilExitsPass(mgr, ids[0], VmProgress.exits(mgr, ids[0]));
             if (mgr.info(ids[0]).state() != VmState.RUNNING) {
                 break;
             }
@@ -140,7 +141,7 @@ class HotSwapTest {
             int pausesBefore = mgr.swapPauses(ids[0]).length;
             mgr.removeArchitecture(current[0]); // nobody runs on it any more
             // a (wrongly) paused VM records the pause before it runs guest code again: wait for its next exit
-            Await.untilExitsPass(mgr, ids[0], Await.exits(mgr, ids[0]));
+            VmProgress.untilExitsPass(mgr, ids[0], VmProgress.exits(mgr, ids[0]));
             assertEquals(pausesBefore, mgr.swapPauses(ids[0]).length, "removing the old implementation paused a VM");
             current[0] = next;
         });
@@ -167,7 +168,7 @@ class HotSwapTest {
         ToyArchitecture v2 = install(new ToyArchitecture(2));
         ByteArrayOutputStream[] outs = new ByteArrayOutputStream[1];
         int[] ids = startAll(elf, outs);
-        Await.untilExitsPass(mgr, ids[0], 10); // mid-run
+        VmProgress.untilExitsPass(mgr, ids[0], 10); // mid-run
         ToyArchitecture v1 = new ToyArchitecture(1); // reads only version 1 state
         mgr.addArchitecture(v1, 10); // ranked above: rebuilt machines come from it
         mgr.rebuild(v2, "test: feature X went away");
@@ -186,7 +187,7 @@ class HotSwapTest {
         install(new ToyArchitecture(2));
         ByteArrayOutputStream[] outs = new ByteArrayOutputStream[1];
         int[] ids = startAll(elf, outs);
-        Await.untilExitsPass(mgr, ids[0], 10); // mid-run
+        VmProgress.untilExitsPass(mgr, ids[0], 10); // mid-run
         ToyArchitecture v1 = new ToyArchitecture(1); // reads only version 1 state
         mgr.addArchitecture(v1);
         VmManagerImpl.Migration m = mgr.migrate(v1);
@@ -211,7 +212,7 @@ class HotSwapTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         mgr.attachConsole(id, out::write);
         mgr.start(id);
-        Await.untilExitsPass(mgr, id, 10); // mid-run
+        VmProgress.untilExitsPass(mgr, id, 10); // mid-run
         mgr.removeArchitecture(v2);
         VmInfo waiting = mgr.info(id);
         assertEquals(VmState.WAITING, waiting.state());
@@ -238,15 +239,15 @@ class HotSwapTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         mgr.attachConsole(id, out::write);
         mgr.start(id);
-        Await.untilExitsPass(mgr, id, 10); // mid-run
+        VmProgress.untilExitsPass(mgr, id, 10); // mid-run
         mgr.removeExitHandler(first, "test");
         VmInfo waiting = mgr.info(id);
         assertEquals(VmState.WAITING, waiting.state());
         assertEquals("exit handlers of test", waiting.waitingFor());
         // waiting means parked: the vCPU thread blocks and the guest makes no exits (none could be handled)
-        long exits = Await.exits(mgr, id);
-        Await.untilVcpusBlocked(id, 1);
-        assertEquals(exits, Await.exits(mgr, id), "a VM waiting for its exit handlers ran on");
+        long exits = VmProgress.exits(mgr, id);
+        VmProgress.untilVcpusBlocked(id, 1);
+        assertEquals(exits, VmProgress.exits(mgr, id), "a VM waiting for its exit handlers ran on");
         assertEquals(VmState.WAITING, mgr.info(id).state());
         mgr.addExitHandler(new HcallHandler(), "test", new String[] {"HCALL"}, 0);
         VmInfo done = mgr.awaitTermination(id, 30_000);

@@ -21,6 +21,7 @@ import org.polyvisor.api.VmState;
 import org.polyvisor.framework.internal.VmManagerImpl;
 import org.polyvisor.testarch.internal.HcallHandler;
 import org.polyvisor.testarch.internal.ToyArchitecture;
+import org.polyvisor.testkit.Await;
 
 /** Snapshot files: a VM saved mid-run and restored finishes with the output of an uninterrupted run. */
 class SnapshotTest {

@@ -126,17 +126,17 @@ class VmManagerTest {
         Path elf = ToyPrograms.checksum(dir, 20_000);
         int id = withToy().create(VmConfig.of("test", 1 << 20, 2, elf));
         mgr.start(id);
-        Await.untilExitsPass(mgr, id, 100); // both vCPUs in their loops
+        VmProgress.untilExitsPass(mgr, id, 100); // both vCPUs in their loops
         long t0 = System.nanoTime();
         mgr.pause(id);
         long pauseMicros = (System.nanoTime() - t0) / 1000;
         assertEquals(VmState.PAUSED, mgr.info(id).state());
         assertTrue(pauseMicros < 1_000_000, "pause took " + pauseMicros + " us");
         long pc = mgr.registers(id).get(0).get("pc");
-        long exits = Await.exits(mgr, id);
-        Await.untilVcpusBlocked(id, 2); // a blocked thread runs no guest code
+        long exits = VmProgress.exits(mgr, id);
+        VmProgress.untilVcpusBlocked(id, 2); // a blocked thread runs no guest code
         assertEquals(pc, mgr.registers(id).get(0).get("pc"), "a paused vCPU does not run");
-        assertEquals(exits, Await.exits(mgr, id), "a paused VM makes no exits");
+        assertEquals(exits, VmProgress.exits(mgr, id), "a paused VM makes no exits");
         mgr.resume(id);
         assertEquals(VmState.RUNNING, mgr.info(id).state());
         mgr.stop(id);
@@ -149,7 +149,7 @@ class VmManagerTest {
                 .writeTo(dir.resolve("wfi.elf"));
         int id = withToy().create(VmConfig.of("test", 1 << 20, 1, elf));
         mgr.start(id);
-        Await.untilVcpusBlocked(id, 1); // asleep in WFI
+        VmProgress.untilVcpusBlocked(id, 1); // asleep in WFI
         mgr.pause(id);
         assertEquals(VmState.PAUSED, mgr.info(id).state());
         mgr.destroy(id);

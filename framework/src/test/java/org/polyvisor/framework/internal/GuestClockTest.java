@@ -18,11 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.polyvisor.api.VmConfig;
 import org.polyvisor.api.VmState;
 import org.polyvisor.spi.Architecture;
-import org.polyvisor.spi.Exit;
 import org.polyvisor.spi.Machine;
 import org.polyvisor.spi.StateSnapshot;
 import org.polyvisor.spi.Vcpu;
-import org.polyvisor.spi.WakeSignal;
 
 /**
  * The VM's guest clock through the manager: it runs while the VM runs and stands still while the VM is paused, held
@@ -37,50 +35,6 @@ class GuestClockTest {
         mgr.close();
     }
 
-    /** A vCPU that idles until kicked (a guest in WFI): the clock is all there is to observe. */
-    static final class IdleVcpu implements Vcpu {
-        private final WakeSignal wake = new WakeSignal();
-
-        @Override
-        public int index() {
-            return 0;
-        }
-
-        @Override
-        public Exit run() {
-            wake.await(Long.MAX_VALUE);
-            return Exit.KICKED;
-        }
-
-        @Override
-        public void kick() {
-            wake.signal();
-        }
-
-        @Override
-        public void completeMmioRead(long value) {
-        }
-
-        @Override
-        public StateSnapshot exportState() {
-            return StateSnapshot.builder("idle.vcpu", 1).build();
-        }
-
-        @Override
-        public void importState(StateSnapshot state) {
-        }
-
-        @Override
-        public Map<String, Long> registers() {
-            return Map.of();
-        }
-
-        @Override
-        public long instructionsRetired() {
-            return 0;
-        }
-    }
-
     private static Architecture architecture() {
         return architectureWithId("idle");
     }
@@ -91,7 +45,7 @@ class GuestClockTest {
         when(arch.id()).thenReturn(id);
         when(arch.createMachine(any())).thenAnswer(inv -> {
             Machine m = mock(Machine.class);
-            Vcpu v = new IdleVcpu();
+            Vcpu v = new IdleVcpu(0);
             when(m.vcpuCount()).thenReturn(1);
             when(m.vcpu(0)).thenReturn(v);
             when(m.exportState()).thenReturn(StateSnapshot.builder("idle.machine", 1).build());

@@ -21,7 +21,6 @@ import org.polyvisor.spi.ExitAction;
 import org.polyvisor.spi.Machine;
 import org.polyvisor.spi.StateSnapshot;
 import org.polyvisor.spi.Vcpu;
-import org.polyvisor.spi.WakeSignal;
 
 /**
  * The INTERNAL_ERROR state as the shell shows it, on a two-vCPU VM: vCPU 0 returns an exit its handler cannot
@@ -43,56 +42,20 @@ class InternalErrorShellTest {
     }
 
     /** vCPU 0 returns one UNKNOWN exit, then idles like vCPU 1 (a guest in WFI) until kicked. */
-    private static final class OnceVcpu implements Vcpu {
-        private final int index;
-        private final WakeSignal wake = new WakeSignal();
+    private static final class OnceVcpu extends IdleVcpu {
         private boolean exited;
 
         OnceVcpu(int index) {
-            this.index = index;
+            super(index);
         }
 
         @Override
-        public int index() {
-            return index;
-        }
-
-        @Override
-        public Exit run() {
-            if (index == 0 && !exited) {
+        protected Exit firstExit() {
+            if (index() == 0 && !exited) {
                 exited = true;
                 return new UnknownExit("UNKNOWN");
             }
-            wake.await(Long.MAX_VALUE);
-            return Exit.KICKED;
-        }
-
-        @Override
-        public void kick() {
-            wake.signal();
-        }
-
-        @Override
-        public void completeMmioRead(long value) {
-        }
-
-        @Override
-        public StateSnapshot exportState() {
-            return StateSnapshot.builder("err.vcpu", 1).build();
-        }
-
-        @Override
-        public void importState(StateSnapshot state) {
-        }
-
-        @Override
-        public Map<String, Long> registers() {
-            return Map.of("pc", 0x1000L + index);
-        }
-
-        @Override
-        public long instructionsRetired() {
-            return 0;
+            return null;
         }
     }
 

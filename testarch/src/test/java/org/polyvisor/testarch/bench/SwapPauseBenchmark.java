@@ -9,11 +9,12 @@ import java.util.List;
 
 import org.polyvisor.api.VmConfig;
 import org.polyvisor.framework.internal.VmManagerImpl;
-import org.polyvisor.testarch.Await;
 import org.polyvisor.testarch.ToyIsa;
 import org.polyvisor.testarch.ToyProgram;
+import org.polyvisor.testarch.VmProgress;
 import org.polyvisor.testarch.internal.HcallHandler;
 import org.polyvisor.testarch.internal.ToyArchitecture;
+import org.polyvisor.testkit.Await;
 
 /**
  * Pause time per architecture swap: from the moment the old architecture starts to go away (the framework pauses
@@ -42,7 +43,7 @@ public final class SwapPauseBenchmark {
                 mgr.start(ids[i]);
             }
             for (int id : ids) { // every guest in its loop before the first swap
-                Await.untilExitsPass(mgr, id, 1_000);
+                VmProgress.untilExitsPass(mgr, id, 1_000);
             }
             List<Long> micros = new ArrayList<>();
             for (int s = 0; s < swaps + 3; s++) { // 3 warm-up swaps
