@@ -11,12 +11,14 @@ import org.polyvisor.arm64.internal.cpu.sysreg.SysRegFile;
 import org.polyvisor.arm64.internal.exec.Core;
 import org.polyvisor.arm64.internal.hyp.Arm64Vcpu;
 import org.polyvisor.arm64.internal.hyp.DefaultStage2;
+import org.polyvisor.arm64.internal.hyp.GuestClockCounter;
 import org.polyvisor.arm64.internal.hyp.GuestExits;
 import org.polyvisor.arm64.internal.hyp.MmioSyndrome;
 import org.polyvisor.arm64.internal.machine.gic.GicV3;
 import org.polyvisor.arm64.spi.Stage2;
 import org.polyvisor.memory.GuestMemory;
 import org.polyvisor.spi.Exit;
+import org.polyvisor.spi.GuestClock;
 
 /**
  * A bare PE over 1 MiB of RAM at 0x4000_0000 for instruction-level tests: code at the RAM base, run until it takes
@@ -42,7 +44,9 @@ public final class CpuHarness implements AutoCloseable {
     public CpuHarness(UnaryOperator<Stage2> stage2, SysRegFile regs, LongPredicate isDevice) {
         memory.addSlot(0, new GuestPhysicalAddress(RAM), 1 << 20, false);
         Stage2 identity = new DefaultStage2(memory);
-        core = new Core(memory, stage2 == null ? identity : stage2.apply(identity), isDevice, regs);
+        // Nothing pauses a bare PE: its system counter runs with host time.
+        core = new Core(memory, stage2 == null ? identity : stage2.apply(identity), isDevice, regs,
+                new GuestClockCounter(GuestClock.HOST));
         cpu = core.cpu;
         exits = new GuestExits(cpu, isDevice, new MmioSyndrome(cpu));
         cpu.pc = RAM;

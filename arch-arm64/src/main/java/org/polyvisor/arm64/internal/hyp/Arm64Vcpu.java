@@ -26,7 +26,15 @@ import org.polyvisor.spi.WakeSignal;
  */
 public final class Arm64Vcpu implements Vcpu, VirtualIrq {
     public static final String STATE_KIND = "arm64.vcpu";
-    public static final int STATE_VERSION = 2;
+    /**
+     * Version 3: "hyp.cntvoff" is the guest's CNTVOFF on the system counter of guest time ({@link GuestClockCounter}),
+     * which the framework saves and restores itself. Version 2 kept CNTVOFF on the old JVM-wide host counter, where it
+     * meant "the counter when the VM was created"; on guest time that moment is 0, which the machine's own CNTVOFF
+     * already says, so a v2 snapshot keeps it (the guest's virtual count continues from the restored guest time).
+     * Version 1 had no CNTVOFF.
+     */
+    public static final int STATE_VERSION = 3;
+    private static final int VERSION_CNTVOFF_ON_GUEST_TIME = 3;
     /** Blocks between two looks at the virtual timer while the guest runs (the model's physical timer IRQ). */
     private static final int TIMER_POLL_BLOCKS = 512;
 
@@ -276,9 +284,17 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
             if (irqLine) {
                 return;
             }
-            long deadline = timerLevel ? Long.MAX_VALUE : timer.deadlineNanos(traps.cntvoff());
-            wake.await(deadline);
+            wake.await(timerLevel ? Long.MAX_VALUE : hostDeadline(timer.deadline(traps.cntvoff())));
         }
+    }
+
+    /**
+     * The host time at which a WFI must look at the timer again: when guest time reaches the timer's deadline if the
+     * VM keeps running. A pause kicks the vCPU, which computes this again when it runs (kvm_timer_schedule arms the
+     * host timer from the guest's CVAL each time the vCPU blocks).
+     */
+    private long hostDeadline(long systemNanos) {
+        return systemNanos == Long.MAX_VALUE ? Long.MAX_VALUE : cpu.counter.hostNanosAt(systemNanos);
     }
 
     @Override
@@ -383,8 +399,8 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
         CpuSnapshot.restoreMonitor(cpu, state);
         mmio.importFrom(state);
         power.importFrom(state);
-        if (state.version() >= 2) {
-            traps.setCntvoff(state.value("hyp.cntvoff")); // the physical counter is JVM-wide: time continues
+        if (state.version() >= VERSION_CNTVOFF_ON_GUEST_TIME) {
+            traps.setCntvoff(state.value("hyp.cntvoff")); // the framework restored guest time: the count continues
         }
         state.children().forEach((name, s) -> {
             if (name.startsWith("participant.")) {
