@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import java.time.Duration;
+import java.util.TreeMap;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.polyvisor.arm64.internal.Arm64Architecture;
@@ -14,6 +16,7 @@ import org.polyvisor.arm64.internal.hyp.Arm64Exit;
 import org.polyvisor.arm64.testing.A64;
 import org.polyvisor.arm64.testing.TestMachine;
 import org.polyvisor.spi.Exit;
+import org.polyvisor.spi.StateSnapshot;
 import org.polyvisor.testkit.Await;
 import org.polyvisor.testkit.ManualClock;
 
@@ -79,6 +82,34 @@ class GuestTimeCounterTest {
                 clock.advance(1_600);
                 assertEquals(START_NANOS + 1_600, timer.deadline(0), "a due timer's deadline is now");
             });
+        }
+    }
+
+    /**
+     * Version 2 of the vCPU state kept CNTVOFF on the old JVM-wide host counter; it still imports, and the guest's
+     * virtual count continues from the VM's restored guest time (the machine's own CNTVOFF, 0 since VM creation).
+     */
+    @Test
+    void aVersion2StateStillImportsAndCountsFromGuestTime() {
+        ManualClock clock = new ManualClock(START_NANOS);
+        Arm64Architecture arch = new Arm64Architecture();
+        int[] code = new A64().hvc().mrs(0, "CNTVCT_EL0").hvc().code();
+        try (TestMachine saved = new TestMachine(arch, "vhe", 1, clock);
+             TestMachine restored = new TestMachine(arch, "vhe", 1, clock)) {
+            saved.load(TestMachine.RAM, code);
+            stepToHvc(saved);
+            StateSnapshot current = saved.vcpu(0).exportState();
+            assertEquals(0, current.value("hyp.cntvoff"), "CNTVOFF on guest time");
+            TreeMap<String, Long> values = new TreeMap<>(current.values());
+            values.put("hyp.cntvoff", 123_456_789L); // a host-counter value as version 2 wrote it
+            StateSnapshot v2 = new StateSnapshot(current.kind(), 2, values, current.blobs(), current.children());
+
+            restored.load(TestMachine.RAM, code);
+            restored.vcpu(0).importState(v2);
+            clock.advance(1_600);
+            stepToHvc(restored);
+            assertEquals(START_NANOS / VirtualTimer.NANOS_PER_TICK + 100, x(restored, 0),
+                    "CNTVCT after a version 2 state was imported: guest time, not the old host counter's CNTVOFF");
         }
     }
 }
