@@ -45,8 +45,9 @@ public final class HypVm {
     }
 
     /**
-     * The same on the framework's VM manager itself, for the tests of its swap machinery that need more than the
-     * stand-alone hypervisor shows (FeatureContributionSwapTest reads the swap pauses).
+     * The same on the framework's VM manager itself: kept so tests written against the earlier HypVm still compile
+     * (the suite itself registers on a {@link StandaloneHypervisor}); only a test of the framework's own swap machinery
+     * (swap pauses, hold gate) has a reason to use VmManagerImpl directly.
      */
     public static void registerHandlers(VmManagerImpl mgr) {
         mgr.addExitHandler(new PsciHandler(), "arm64", new String[] {"HVC64", "SMC64"}, 0);
