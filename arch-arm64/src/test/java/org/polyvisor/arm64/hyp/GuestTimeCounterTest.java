@@ -100,8 +100,10 @@ class GuestTimeCounterTest {
             stepToHvc(saved);
             StateSnapshot current = saved.vcpu(0).exportState();
             assertEquals(0, current.value("hyp.cntvoff"), "CNTVOFF on guest time");
+            assertEquals(0, current.value("CNTVOFF_EL2"), "the CNTVOFF_EL2 register in the guest view");
             TreeMap<String, Long> values = new TreeMap<>(current.values());
-            values.put("hyp.cntvoff", 123_456_789L); // a host-counter value as version 2 wrote it
+            values.put("hyp.cntvoff", 123_456_789L); // a host-counter value as version 2 wrote it, twice
+            values.put("CNTVOFF_EL2", 123_456_789L);
             StateSnapshot v2 = new StateSnapshot(current.kind(), 2, values, current.blobs(), current.children());
 
             restored.load(TestMachine.RAM, code);

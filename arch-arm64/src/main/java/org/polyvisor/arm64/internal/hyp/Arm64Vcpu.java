@@ -394,14 +394,15 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
     @Override
     public void importState(StateSnapshot state) {
         state.requireKind(STATE_KIND, STATE_VERSION);
+        long ownCntvoff = traps.cntvoff();
         sw.put();
-        sw.withGuestView(() -> CpuSnapshot.restore(cpu, state));
+        sw.withGuestView(() -> CpuSnapshot.restore(cpu, state)); // also restores the CNTVOFF_EL2 register's value
         CpuSnapshot.restoreMonitor(cpu, state);
         mmio.importFrom(state);
         power.importFrom(state);
-        if (state.version() >= VERSION_CNTVOFF_ON_GUEST_TIME) {
-            traps.setCntvoff(state.value("hyp.cntvoff")); // the framework restored guest time: the count continues
-        }
+        // the framework restored guest time: with the saved CNTVOFF the count continues; an older state's CNTVOFF
+        // counted on the JVM-wide host counter and gives way to this machine's own (see STATE_VERSION)
+        traps.setCntvoff(state.version() >= VERSION_CNTVOFF_ON_GUEST_TIME ? state.value("hyp.cntvoff") : ownCntvoff);
         state.children().forEach((name, s) -> {
             if (name.startsWith("participant.")) {
                 sessions.importLater(name.substring("participant.".length()), s);
