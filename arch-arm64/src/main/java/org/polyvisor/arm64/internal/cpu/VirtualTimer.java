@@ -43,7 +43,7 @@ public final class VirtualTimer {
     /**
      * The system counter's time (nanoseconds, {@link SystemCounter#nanos()}) at which the output will rise:
      * {@link Long#MAX_VALUE} if never (disabled or masked), the current time if it is high already. A vCPU waiting in
-     * WFI sleeps until then (KVM's kvm_timer_schedule arms a host timer for the guest's CVAL the same way).
+     * WFI sleeps until then (KVM's kvm_timer_blocking arms its background timer for the guest's CVAL the same way).
      */
     public long deadline(long cntvoff) {
         long ctl = cpu.sys[iCtl];

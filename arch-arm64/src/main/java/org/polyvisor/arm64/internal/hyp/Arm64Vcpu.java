@@ -290,8 +290,8 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
 
     /**
      * The host time at which a WFI must look at the timer again: when guest time reaches the timer's deadline if the
-     * VM keeps running. A pause kicks the vCPU, which computes this again when it runs (kvm_timer_schedule arms the
-     * host timer from the guest's CVAL each time the vCPU blocks).
+     * VM keeps running. A pause kicks the vCPU, which computes this again when it runs (KVM's kvm_timer_blocking arms
+     * the background timer from the guest's CVAL each time the vCPU blocks).
      */
     private long hostDeadline(long systemNanos) {
         return systemNanos == Long.MAX_VALUE ? Long.MAX_VALUE : cpu.counter.hostNanosAt(systemNanos);
