@@ -35,6 +35,11 @@ public final class CpuHarness implements AutoCloseable {
         this(null, SysRegFile.cortexA57());
     }
 
+    /** A Cortex-A57 whose system counter counts the given guest clock (a test's ManualClock plays pause and resume). */
+    public CpuHarness(GuestClock clock) {
+        this(null, SysRegFile.cortexA57(), ipa -> false, clock);
+    }
+
     /** With a stage 2 built over the identity one (null: identity) and a given register file. */
     public CpuHarness(UnaryOperator<Stage2> stage2, SysRegFile regs) {
         this(stage2, regs, ipa -> false);
@@ -42,11 +47,14 @@ public final class CpuHarness implements AutoCloseable {
 
     /** With a device predicate (IPAs for which stage-2 faults become MMIO exits). */
     public CpuHarness(UnaryOperator<Stage2> stage2, SysRegFile regs, LongPredicate isDevice) {
+        this(stage2, regs, isDevice, GuestClock.HOST); // nothing pauses a bare PE: its counter runs with host time
+    }
+
+    private CpuHarness(UnaryOperator<Stage2> stage2, SysRegFile regs, LongPredicate isDevice, GuestClock clock) {
         memory.addSlot(0, new GuestPhysicalAddress(RAM), 1 << 20, false);
         Stage2 identity = new DefaultStage2(memory);
-        // Nothing pauses a bare PE: its system counter runs with host time.
         core = new Core(memory, stage2 == null ? identity : stage2.apply(identity), isDevice, regs,
-                new GuestClockCounter(GuestClock.HOST));
+                new GuestClockCounter(clock));
         cpu = core.cpu;
         exits = new GuestExits(cpu, isDevice, new MmioSyndrome(cpu));
         cpu.pc = RAM;
