@@ -2,6 +2,7 @@ package org.polyvisor.arm64.bench;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,15 +11,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.polyvisor.arm64.internal.Arm64Architecture;
-import org.polyvisor.arm64.internal.hyp.Arm64Vcpu;
 import org.polyvisor.arm64.internal.hyp.PsciHandler;
 import org.polyvisor.arm64.testing.Guests;
 import org.polyvisor.arm64.testing.HypVm;
 import org.polyvisor.arm64.testing.TestMachine;
 import org.polyvisor.elf.ElfImage;
-import org.polyvisor.spi.Exit;
-import org.polyvisor.spi.ExitAction;
-import org.polyvisor.spi.ExitContext;
+import org.polyvisor.testkit.MachineRunner;
 
 /**
  * Exit round trips per second (not a test): guests/arm64/hvcbench.elf makes 2,000,000 PSCI_VERSION calls with
@@ -65,28 +63,16 @@ public final class ExitBenchmark {
         });
     }
 
-    private static double direct(Path elf, String host) throws Exception {
+    /** The arm64 machine and its PSCI handler on this thread, through the test kit's run loop: no VM manager. */
+    private static double direct(Path elf, String host) {
         try (TestMachine m = new TestMachine(new Arm64Architecture(), host, 1)) {
             m.machine().boot(ElfImage.read(elf));
-            Arm64Vcpu v = m.vcpu(0);
-            PsciHandler psci = new PsciHandler();
-            ExitContext ctx = m.exitContext(v);
-            while (true) {
-                Exit e = v.run();
-                if (e instanceof Exit.Mmio mm) {
-                    if (mm.write()) {
-                        m.bus().write(mm.address(), mm.size(), mm.value());
-                    } else {
-                        v.completeMmioRead(m.bus().read(mm.address(), mm.size()));
-                    }
-                } else if (e instanceof Exit.ArchExit a) {
-                    if (psci.handle(ctx, a) instanceof ExitAction.PowerOff) {
-                        return rate(m.console());
-                    }
-                } else {
-                    throw new IllegalStateException("unexpected exit " + e);
-                }
+            MachineRunner.Result r = m.runner().handler(new PsciHandler(), "HVC64", "SMC64")
+                    .run(Duration.ofSeconds(120));
+            if (r.failure() != null) {
+                throw new IllegalStateException("hvcbench failed: " + r.failure());
             }
+            return rate(r.console());
         }
     }
 

@@ -1,13 +1,13 @@
 package org.polyvisor.arm64.bench;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.polyvisor.arm64.testing.LocalVm;
+import org.polyvisor.testkit.GuestFiles;
+import org.polyvisor.testkit.Qemu;
 
 /**
  * Guest MIPS of the interpreter on the crc32 guest (table-driven CRC-32 over 1 MiB, 4 rounds), and QEMU's wall time
@@ -22,7 +22,7 @@ public final class MipsBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Path elf = Path.of(args.length > 0 ? args[0] : findGuest("crc32.elf"));
+        Path elf = args.length > 0 ? Path.of(args[0]) : GuestFiles.elf("arm64", "crc32");
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 7;
         List<Double> mips = new ArrayList<>();
         long insns = 0;
@@ -47,19 +47,16 @@ public final class MipsBenchmark {
 
     /** Median wall time of three QEMU runs of an ELF, or -1 when QEMU is missing or times out. */
     private static double qemuSeconds(Path elf) throws Exception {
+        Qemu qemu = Qemu.aarch64Virt(1, false); // -M virt, as this comparison has always been measured
+        if (!qemu.available()) {
+            return -1;
+        }
         List<Double> secs = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             long t0 = System.nanoTime();
-            Process p;
             try {
-                p = new ProcessBuilder("qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a57", "-nographic",
-                        "-nic", "none", "-kernel", elf.toString()).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            } catch (IOException e) {
-                return -1;
-            }
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
+                qemu.run(elf, Duration.ofSeconds(60));
+            } catch (AssertionError timedOut) {
                 return -1;
             }
             secs.add((System.nanoTime() - t0) / 1e9);
@@ -87,13 +84,4 @@ public final class MipsBenchmark {
         }
     }
 
-    static String findGuest(String name) {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path p = dir.resolve("guests/arm64").resolve(name);
-            if (Files.exists(p)) {
-                return p.toString();
-            }
-        }
-        throw new IllegalStateException("guests/arm64/" + name + " not found above " + Path.of("").toAbsolutePath());
-    }
 }

@@ -3,8 +3,6 @@ package org.polyvisor.arm64.guests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
@@ -14,29 +12,29 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.polyvisor.api.VmConfig;
 import org.polyvisor.api.VmInfo;
+import org.polyvisor.api.VmManager;
 import org.polyvisor.api.VmState;
 import org.polyvisor.arm64.internal.Arm64Architecture;
 import org.polyvisor.arm64.testing.Guests;
 import org.polyvisor.arm64.testing.HypVm;
-import org.polyvisor.framework.internal.VmManagerImpl;
+import org.polyvisor.standalone.StandaloneHypervisor;
+import org.polyvisor.testkit.Golden;
 
 /**
- * Every committed guest, run through the framework's VmManagerImpl exactly as the OSGi services would be wired,
- * prints its golden file and powers off with status 0.
+ * Every committed guest, run through the framework's VM manager exactly as the OSGi services would be wired (one
+ * manager for the whole suite, as one runtime hosts many VMs), prints its golden file and powers off with status 0.
  */
 class GuestSuiteTest {
-    private static VmManagerImpl manager;
+    private static StandaloneHypervisor hypervisor;
 
     @BeforeAll
-    static void manager() {
-        manager = new VmManagerImpl();
-        manager.addArchitecture(new Arm64Architecture());
-        HypVm.registerHandlers(manager);
+    static void hypervisor() {
+        hypervisor = HypVm.registerHandlers(new StandaloneHypervisor().add(new Arm64Architecture()));
     }
 
     @AfterAll
     static void close() {
-        manager.close();
+        hypervisor.close();
     }
 
     static Stream<String> guests() throws Exception {
@@ -46,11 +44,15 @@ class GuestSuiteTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("guests")
     void guestPrintsItsGoldenOutput(String name) throws Exception {
-        Path dir = Guests.dir();
-        String expected = Files.readString(dir.resolve(name + ".expected"), StandardCharsets.ISO_8859_1);
-        int id = manager.create(VmConfig.of("arm64", 128L << 20, Guests.smp(name), dir.resolve(name + ".elf")).withName(name));
+        Path elf = Guests.dir().resolve(name + ".elf");
+        VmManager manager = hypervisor.vms();
+        int id = manager.create(VmConfig.of("arm64", 128L << 20, Guests.smp(name), elf).withName(name));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        AutoCloseable console = manager.attachConsole(id, out::write);
+        AutoCloseable console = manager.attachConsole(id, b -> {
+            synchronized (out) {
+                out.write(b);
+            }
+        });
         try {
             manager.start(id);
             VmInfo info = manager.awaitTermination(id, 60_000);
@@ -59,7 +61,9 @@ class GuestSuiteTest {
         } finally {
             console.close();
         }
-        assertEquals(expected, out.toString(StandardCharsets.ISO_8859_1), name + " console");
+        synchronized (out) {
+            Golden.assertSameBytes(Golden.expected(elf), out.toByteArray(), name + " console");
+        }
         manager.destroy(id);
     }
 }

@@ -1,8 +1,5 @@
 package org.polyvisor.arm64.guests;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
@@ -13,6 +10,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.polyvisor.arm64.testing.Guests;
 import org.polyvisor.arm64.testing.HypVm;
 import org.polyvisor.arm64.testing.LocalVm;
+import org.polyvisor.testkit.Golden;
 
 /**
  * Each guest prints the same bytes on qemu-system-aarch64 ({@code -M virt,gic-version=3 -cpu cortex-a57}, the machine
@@ -34,9 +32,9 @@ class QemuDifferentialTest {
     void sameConsoleBytesAsQemu(String name) throws Exception {
         Path elf = Guests.dir().resolve(name + ".elf");
         boolean hyp = Guests.HYP_GUESTS.containsKey(name);
-        String qemu = new String(Guests.runOnQemu(elf, 20, Guests.smp(name), true), StandardCharsets.ISO_8859_1);
+        byte[] qemu = Guests.runOnQemu(elf, 20, Guests.smp(name), true);
         String ours = hyp ? HypVm.run(elf, "vhe", Guests.smp(name), 60_000).console()
                 : LocalVm.run(elf, 60_000).console();
-        assertEquals(qemu, ours, name + ": Polyvisor console differs from QEMU");
+        Golden.assertSameBytes(qemu, ours, name + ": Polyvisor against QEMU");
     }
 }

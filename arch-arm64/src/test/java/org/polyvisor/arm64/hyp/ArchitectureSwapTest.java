@@ -4,20 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.polyvisor.api.VmConfig;
 import org.polyvisor.api.VmInfo;
+import org.polyvisor.api.VmManager;
 import org.polyvisor.api.VmState;
 import org.polyvisor.arm64.internal.Arm64Architecture;
 import org.polyvisor.arm64.testing.Await;
 import org.polyvisor.arm64.testing.Guests;
 import org.polyvisor.arm64.testing.HypVm;
-import org.polyvisor.framework.internal.VmManagerImpl;
+import org.polyvisor.standalone.StandaloneHypervisor;
+import org.polyvisor.testkit.Golden;
 
 /**
  * The arm64 bundle is swapped (architecture service unregistered and a new one registered) several times while SMP
@@ -29,12 +29,11 @@ class ArchitectureSwapTest {
     @CsvSource({"smp,vhe", "gictimer,nvhe", "wfi,vhe", "psci,nvhe"})
     void guestOutputSurvivesSwaps(String guest, String host) throws Exception {
         Path elf = Guests.dir().resolve(guest + ".elf");
-        String expected = Files.readString(Guests.dir().resolve(guest + ".expected"), StandardCharsets.ISO_8859_1);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (VmManagerImpl mgr = new VmManagerImpl()) {
+        try (StandaloneHypervisor hv = new StandaloneHypervisor()) {
             Arm64Architecture arch = new Arm64Architecture();
-            mgr.addArchitecture(arch);
-            HypVm.registerHandlers(mgr);
+            HypVm.registerHandlers(hv.add(arch));
+            VmManager mgr = hv.vms();
             int id = mgr.create(VmConfig.of("arm64", 128L << 20, Guests.smp(guest), elf).withOption("host", host));
             try (AutoCloseable c = mgr.attachConsole(id, b -> {
                 synchronized (out) {
@@ -49,9 +48,9 @@ class ArchitectureSwapTest {
                     Await.until("guest output or the end of the VM",
                             () -> size(out) > printed || mgr.info(id).state() != VmState.RUNNING,
                             () -> size(out) + " bytes of output, VM " + mgr.info(id));
-                    mgr.removeArchitecture(arch);
+                    hv.remove(arch);
                     arch = new Arm64Architecture();
-                    mgr.addArchitecture(arch);
+                    hv.add(arch);
                     swaps++;
                 }
                 VmInfo info = mgr.awaitTermination(id, 60_000);
@@ -60,7 +59,7 @@ class ArchitectureSwapTest {
             }
         }
         synchronized (out) {
-            assertEquals(expected, out.toString(StandardCharsets.ISO_8859_1));
+            Golden.assertSameBytes(Golden.expected(elf), out.toByteArray(), guest + " across swaps");
         }
     }
 

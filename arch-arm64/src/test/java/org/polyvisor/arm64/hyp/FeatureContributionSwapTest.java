@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -15,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.polyvisor.api.VmConfig;
 import org.polyvisor.api.VmInfo;
+import org.polyvisor.api.VmManager;
 import org.polyvisor.api.VmState;
 import org.polyvisor.arm64.internal.Arm64Architecture;
 import org.polyvisor.arm64.internal.cpu.Cpu;
@@ -25,15 +25,17 @@ import org.polyvisor.arm64.spi.SysRegTable;
 import org.polyvisor.arm64.testing.Await;
 import org.polyvisor.arm64.testing.Guests;
 import org.polyvisor.arm64.testing.HypVm;
-import org.polyvisor.framework.internal.StandaloneContext;
-import org.polyvisor.framework.internal.VmManagerImpl;
 import org.polyvisor.memory.GuestMemory;
 import org.polyvisor.spi.ConsoleSink;
+import org.polyvisor.spi.GuestClock;
 import org.polyvisor.spi.Machine;
 import org.polyvisor.spi.MachineContext;
 import org.polyvisor.spi.MmioBus;
 import org.polyvisor.spi.StateIncompatibleException;
 import org.polyvisor.spi.StateSnapshot;
+import org.polyvisor.standalone.MachineHarness;
+import org.polyvisor.standalone.StandaloneHypervisor;
+import org.polyvisor.testkit.Golden;
 
 /**
  * What features contribute to arm64 machines, swapped while VMs run. System registers (SysRegTable): machines are
@@ -44,6 +46,11 @@ import org.polyvisor.spi.StateSnapshot;
 class FeatureContributionSwapTest {
     /** Revision {@code rev} of a feature with one register; revision 2 and later add a second one. */
     private static SysRegTable feature(int rev) {
+        return feature(rev, ConcurrentHashMap.newKeySet());
+    }
+
+    /** The same, recording its revision in {@code built} whenever a machine's register file is built from it. */
+    private static SysRegTable feature(int rev, Set<Integer> built) {
         return new SysRegTable() {
             @Override
             public String name() {
@@ -52,6 +59,7 @@ class FeatureContributionSwapTest {
 
             @Override
             public List<SysReg> registers() {
+                built.add(rev);
                 List<SysReg> r = new ArrayList<>(List.of(SysReg.plain("TEST_FEAT_EL1", 3, 0, 15, 0, 0, SysReg.RW_EL1, 0)));
                 if (rev >= 2) {
                     r.add(SysReg.plain("TEST_FEAT2_EL1", 3, 0, 15, 0, 1, SysReg.RW_EL1, rev));
@@ -69,9 +77,9 @@ class FeatureContributionSwapTest {
     /** A machine context that records the rebuild requests the architecture sends it. */
     private static final class Recording implements MachineContext {
         final List<String> reasons = new ArrayList<>();
-        private final StandaloneContext inner;
+        private final MachineHarness inner;
 
-        Recording(StandaloneContext inner) {
+        Recording(MachineHarness inner) {
             this.inner = inner;
         }
 
@@ -101,15 +109,20 @@ class FeatureContributionSwapTest {
         }
 
         @Override
+        public GuestClock clock() {
+            return inner.clock();
+        }
+
+        @Override
         public void requestRebuild(String reason) {
             reasons.add(reason);
         }
     }
 
     /** Registers the architecture and its exit handlers; starts swapload with its console going to {@code out}. */
-    private static int startSwapload(VmManagerImpl mgr, Arm64Architecture arch, ByteArrayOutputStream out) {
-        mgr.addArchitecture(arch);
-        HypVm.registerHandlers(mgr);
+    private static int startSwapload(StandaloneHypervisor hv, Arm64Architecture arch, ByteArrayOutputStream out) {
+        HypVm.registerHandlers(hv.add(arch));
+        VmManager mgr = hv.vms();
         int id = mgr.create(VmConfig.of("arm64", 128L << 20, 1, Guests.dir().resolve("swapload.elf")));
         mgr.attachConsole(id, b -> {
             synchronized (out) {
@@ -130,9 +143,9 @@ class FeatureContributionSwapTest {
         SysRegTable rev2 = feature(2);
         Arm64Architecture arch = new Arm64Architecture(null, List.of(rev1));
         VmConfig cfg = VmConfig.of("arm64", 16L << 20, 1, null);
-        try (StandaloneContext s1 = new StandaloneContext(cfg, b -> { });
-                StandaloneContext c2 = new StandaloneContext(cfg, b -> { });
-                StandaloneContext c3 = new StandaloneContext(cfg, b -> { })) {
+        try (MachineHarness s1 = new MachineHarness(cfg, b -> { });
+                MachineHarness c2 = new MachineHarness(cfg, b -> { });
+                MachineHarness c3 = new MachineHarness(cfg, b -> { })) {
             StateSnapshot machineState;
             StateSnapshot vcpuState;
             Recording recorder = new Recording(s1); // the VM the architecture must tell about changes
@@ -169,16 +182,18 @@ class FeatureContributionSwapTest {
      */
     @Test
     void aRunningVmFollowsTheFeatureTableThroughRevisionsAndWaitsWhileItIsAway() throws Exception {
-        String expected = Files.readString(Guests.dir().resolve("swapload.expected"), StandardCharsets.ISO_8859_1);
+        Path elf = Guests.dir().resolve("swapload.elf");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (VmManagerImpl mgr = new VmManagerImpl()) {
+        Set<Integer> built = ConcurrentHashMap.newKeySet();
+        try (StandaloneHypervisor hv = new StandaloneHypervisor()) {
             Arm64Architecture arch = new Arm64Architecture(null, List.of());
-            SysRegTable current = feature(1);
+            SysRegTable current = feature(1, built);
             arch.addSysRegTable(current);
-            int id = startSwapload(mgr, arch, out);
+            int id = startSwapload(hv, arch, out);
+            VmManager mgr = hv.vms();
             for (int rev = 2; rev <= 6 && mgr.info(id).state() == VmState.RUNNING; rev++) {
                 awaitProgress(mgr, id, out);
-                SysRegTable next = feature(rev);
+                SysRegTable next = feature(rev, built);
                 arch.addSysRegTable(next); // new revision next to the old one
                 arch.removeSysRegTable(current);
                 current = next;
@@ -192,25 +207,29 @@ class FeatureContributionSwapTest {
             int printed = size(out);
             assertEquals(VmState.WAITING, mgr.info(id).state(), "the VM keeps waiting for the feature");
             assertEquals(printed, size(out), "the guest ran without its feature");
-            arch.addSysRegTable(feature(7));
+            arch.addSysRegTable(feature(7, built));
             VmInfo info = mgr.awaitTermination(id, 120_000);
             assertEquals(VmState.STOPPED, info.state(), info.error());
-            assertTrue(mgr.swapPauses(id).length >= 3, "the VM's machine was rebuilt while it ran");
+            // each rebuild builds the vCPU's register file from the revision registered then
+            assertTrue(built.stream().filter(r -> r >= 2 && r <= 6).count() >= 3,
+                    "the VM's machine was rebuilt with new revisions while it ran; revisions that built it: " + built);
+            assertTrue(built.contains(7), "the waiting VM continued on the returned feature; built: " + built);
         }
         synchronized (out) {
-            assertEquals(expected, out.toString(StandardCharsets.ISO_8859_1));
+            Golden.assertSameBytes(Golden.expected(elf), out.toByteArray(), "swapload through feature revisions");
         }
     }
 
     /** A stage-2 provider (a feature) bound, replaced and unbound under a running guest: machines follow it. */
     @Test
     void machinesFollowTheStage2ProviderThroughRevisions() throws Exception {
-        String expected = Files.readString(Guests.dir().resolve("swapload.expected"), StandardCharsets.ISO_8859_1);
+        Path elf = Guests.dir().resolve("swapload.elf");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Set<Integer> used = ConcurrentHashMap.newKeySet();
-        try (VmManagerImpl mgr = new VmManagerImpl()) {
+        try (StandaloneHypervisor hv = new StandaloneHypervisor()) {
             Arm64Architecture arch = new Arm64Architecture(null, List.of());
-            int id = startSwapload(mgr, arch, out);
+            int id = startSwapload(hv, arch, out);
+            VmManager mgr = hv.vms();
             Stage2Provider previous = null;
             for (int rev = 1; rev <= 4; rev++) {
                 awaitProgress(mgr, id, out);
@@ -232,12 +251,12 @@ class FeatureContributionSwapTest {
         }
         assertEquals(Set.of(1, 2, 3, 4), used, "each provider revision built the running VM's stage 2");
         synchronized (out) {
-            assertEquals(expected, out.toString(StandardCharsets.ISO_8859_1));
+            Golden.assertSameBytes(Golden.expected(elf), out.toByteArray(), "swapload through stage-2 revisions");
         }
     }
 
     /** Returns once the guest printed more (it ran on the current revision) or its VM is no longer running. */
-    private static void awaitProgress(VmManagerImpl mgr, int id, ByteArrayOutputStream out) {
+    private static void awaitProgress(VmManager mgr, int id, ByteArrayOutputStream out) {
         int printed = size(out);
         Await.until("guest output or the end of the VM",
                 () -> size(out) > printed || mgr.info(id).state() != VmState.RUNNING,

@@ -2,8 +2,6 @@ package org.polyvisor.arm64.hyp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
@@ -12,6 +10,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.polyvisor.api.VmState;
 import org.polyvisor.arm64.testing.HypVm;
+import org.polyvisor.testkit.Golden;
 
 /**
  * The hypervisor-layer guests (PSCI, SMP, GIC timer, MMIO, WFI) print exactly QEMU's output (their .expected files
@@ -27,10 +26,10 @@ class HypGuestsTest {
     @ParameterizedTest(name = "{0} smp={1} host={2}")
     @MethodSource("guests")
     void printsQemuOutput(String guest, int smp, String host) throws Exception {
-        Path dir = HypVm.guestDir();
-        String expected = Files.readString(dir.resolve(guest + ".expected"), StandardCharsets.ISO_8859_1);
-        HypVm.Result r = HypVm.run(dir.resolve(guest + ".elf"), host, smp, 30_000);
-        assertEquals(expected, r.console(), guest + " on " + host + ": " + r.info() + " exits " + r.exits());
+        Path elf = HypVm.guestDir().resolve(guest + ".elf");
+        HypVm.Result r = HypVm.run(elf, host, smp, 30_000);
+        Golden.assertSameBytes(Golden.expected(elf), r.console(),
+                guest + " on " + host + " (" + r.info() + ", exits " + r.exits() + ")");
         assertEquals(VmState.STOPPED, r.info().state(), r.info().error());
         assertEquals(0, r.info().exitStatus());
     }

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.polyvisor.api.VmConfig;
+import org.polyvisor.api.VmManager;
 import org.polyvisor.arm64.internal.Arm64Architecture;
 import org.polyvisor.arm64.internal.hyp.Arm64Exit;
 import org.polyvisor.arm64.internal.hyp.Arm64Vcpu;
@@ -17,9 +18,9 @@ import org.polyvisor.arm64.testing.Await;
 import org.polyvisor.arm64.testing.Guests;
 import org.polyvisor.arm64.testing.HypVm;
 import org.polyvisor.arm64.testing.TestMachine;
-import org.polyvisor.framework.internal.VmManagerImpl;
 import org.polyvisor.spi.Exit;
 import org.polyvisor.spi.StateSnapshot;
+import org.polyvisor.standalone.StandaloneHypervisor;
 
 /**
  * A participant bundle can be swapped while a VM runs: the leaving participant's per-vCPU state is exported at the
@@ -116,9 +117,8 @@ class ParticipantSwapTest {
             }
         };
         arch.addParticipant(p);
-        try (VmManagerImpl mgr = new VmManagerImpl()) {
-            mgr.addArchitecture(arch);
-            HypVm.registerHandlers(mgr);
+        try (StandaloneHypervisor hv = HypVm.registerHandlers(new StandaloneHypervisor().add(arch))) {
+            VmManager mgr = hv.vms();
             int id = mgr.create(VmConfig.of("arm64", 128L << 20, 1,
                     Guests.dir().resolve("hvcbench.elf")));
             mgr.start(id);

@@ -11,12 +11,14 @@ import org.polyvisor.arm64.internal.cpu.sysreg.SysRegFile;
 import org.polyvisor.arm64.internal.exec.Core;
 import org.polyvisor.arm64.internal.hyp.Arm64Vcpu;
 import org.polyvisor.arm64.internal.hyp.DefaultStage2;
+import org.polyvisor.arm64.internal.hyp.GuestClockCounter;
 import org.polyvisor.arm64.internal.hyp.GuestExits;
 import org.polyvisor.arm64.internal.hyp.MmioSyndrome;
 import org.polyvisor.arm64.internal.machine.gic.GicV3;
 import org.polyvisor.arm64.spi.Stage2;
 import org.polyvisor.memory.GuestMemory;
 import org.polyvisor.spi.Exit;
+import org.polyvisor.spi.GuestClock;
 
 /**
  * A bare PE over 1 MiB of RAM at 0x4000_0000 for instruction-level tests: code at the RAM base, run until it takes
@@ -33,6 +35,11 @@ public final class CpuHarness implements AutoCloseable {
         this(null, SysRegFile.cortexA57());
     }
 
+    /** A Cortex-A57 whose system counter counts the given guest clock (a test's ManualClock plays pause and resume). */
+    public CpuHarness(GuestClock clock) {
+        this(null, SysRegFile.cortexA57(), ipa -> false, clock);
+    }
+
     /** With a stage 2 built over the identity one (null: identity) and a given register file. */
     public CpuHarness(UnaryOperator<Stage2> stage2, SysRegFile regs) {
         this(stage2, regs, ipa -> false);
@@ -40,9 +47,14 @@ public final class CpuHarness implements AutoCloseable {
 
     /** With a device predicate (IPAs for which stage-2 faults become MMIO exits). */
     public CpuHarness(UnaryOperator<Stage2> stage2, SysRegFile regs, LongPredicate isDevice) {
+        this(stage2, regs, isDevice, GuestClock.HOST); // nothing pauses a bare PE: its counter runs with host time
+    }
+
+    private CpuHarness(UnaryOperator<Stage2> stage2, SysRegFile regs, LongPredicate isDevice, GuestClock clock) {
         memory.addSlot(0, new GuestPhysicalAddress(RAM), 1 << 20, false);
         Stage2 identity = new DefaultStage2(memory);
-        core = new Core(memory, stage2 == null ? identity : stage2.apply(identity), isDevice, regs);
+        core = new Core(memory, stage2 == null ? identity : stage2.apply(identity), isDevice, regs,
+                new GuestClockCounter(clock));
         cpu = core.cpu;
         exits = new GuestExits(cpu, isDevice, new MmioSyndrome(cpu));
         cpu.pc = RAM;

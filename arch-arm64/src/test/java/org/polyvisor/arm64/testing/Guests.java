@@ -1,14 +1,16 @@
 package org.polyvisor.arm64.testing;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** Where the committed guest ELFs and golden files are, and how to run one on QEMU. */
+import org.polyvisor.testkit.GuestFiles;
+import org.polyvisor.testkit.Qemu;
+
+/** Which committed arm64 guests there are, how many vCPUs each wants, and how to run one on QEMU (the test kit's). */
 public final class Guests {
     /** Guests whose golden file comes from Polyvisor because QEMU's cortex-a57 cannot run them (no 16K granule). */
     public static final List<String> NOT_ON_QEMU = List.of("mmu16k");
@@ -36,38 +38,19 @@ public final class Guests {
     }
 
     public static Path dir() {
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            Path p = d.resolve("guests/arm64");
-            if (Files.isDirectory(p)) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("guests/arm64 not found above " + Path.of("").toAbsolutePath());
+        return GuestFiles.dir("arm64");
     }
 
-    /** Names of the guests that have a golden file. */
+    /** Names of the guests that have a golden file, without those that need another bundle. */
     public static Stream<String> withGoldenFiles() throws IOException {
-        try (Stream<Path> s = Files.list(dir())) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".expected"))
-                    .map(n -> n.substring(0, n.length() - ".expected".length()))
-                    .filter(n -> !NEED_OTHER_BUNDLES.contains(n)).sorted().toList().stream();
-        }
+        return GuestFiles.withGoldenFiles("arm64", NEED_OTHER_BUNDLES).stream();
     }
 
     public static boolean qemuInstalled() {
-        try {
-            Process p = new ProcessBuilder("qemu-system-aarch64", "--version").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return Qemu.aarch64Virt(1).available();
     }
 
-    /** Console bytes of a QEMU run (virt, cortex-a57), or an exception on timeout. */
+    /** Console bytes of a QEMU run (virt, GICv3, cortex-a57); an assertion error on timeout. */
     public static byte[] runOnQemu(Path elf, long timeoutSeconds) throws IOException, InterruptedException {
         return runOnQemu(elf, timeoutSeconds, 1, true);
     }
@@ -78,19 +61,6 @@ public final class Guests {
      */
     public static byte[] runOnQemu(Path elf, long timeoutSeconds, int smp, boolean gicV3)
             throws IOException, InterruptedException {
-        Path out = Files.createTempFile("qemu-console", ".bin");
-        try {
-            Process p = new ProcessBuilder("qemu-system-aarch64", "-M", gicV3 ? "virt,gic-version=3" : "virt", "-cpu",
-                    "cortex-a57", "-smp", String.valueOf(smp), "-nographic",
-                    "-nic", "none", "-kernel", elf.toString()).redirectOutput(out.toFile())
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).redirectInput(ProcessBuilder.Redirect.PIPE).start();
-            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("QEMU did not finish " + elf.getFileName() + " within " + timeoutSeconds + " s");
-            }
-            return Files.readAllBytes(out);
-        } finally {
-            Files.deleteIfExists(out);
-        }
+        return Qemu.aarch64Virt(smp, gicV3).run(elf, Duration.ofSeconds(timeoutSeconds));
     }
 }

@@ -1,76 +1,84 @@
 package org.polyvisor.arm64.testing;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 
 import org.polyvisor.api.VmConfig;
 import org.polyvisor.arm64.internal.Arm64Architecture;
 import org.polyvisor.arm64.internal.hyp.Arm64Vcpu;
 import org.polyvisor.arm64.internal.machine.VirtMachine;
-import org.polyvisor.framework.internal.StandaloneContext;
 import org.polyvisor.spi.ExitContext;
+import org.polyvisor.spi.GuestClock;
 import org.polyvisor.spi.Machine;
 import org.polyvisor.spi.MachineContext;
 import org.polyvisor.spi.MmioBus;
 import org.polyvisor.spi.Vcpu;
+import org.polyvisor.testkit.MachineRunner;
 
 /**
  * A virt machine without the framework's VM manager, for tests that drive {@link Vcpu#run()} one exit at a time
- * and look at the hypervisor's state in between (machine code is written straight into RAM).
+ * and look at the hypervisor's state in between (machine code is written straight into RAM): the arm64 view of the
+ * test kit's {@link MachineRunner}, which builds the machine without booting it.
  */
 public final class TestMachine implements AutoCloseable {
     public static final long RAM = 0x4000_0000L;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final VirtMachine machine;
-    private final StandaloneContext context;
+    private final MachineRunner runner;
 
     public TestMachine(Arm64Architecture arch, String host, int vcpus) {
-        VmConfig cfg = VmConfig.of("arm64", 16L << 20, vcpus, null).withOption("host", host);
-        context = new StandaloneContext(cfg, out::write);
-        machine = (VirtMachine) arch.createMachine(context);
+        this(arch, host, vcpus, GuestClock.HOST);
+    }
+
+    /** On a guest clock the test controls ({@link org.polyvisor.testkit.ManualClock}): plays pause and resume. */
+    public TestMachine(Arm64Architecture arch, String host, int vcpus, GuestClock clock) {
+        runner = new MachineRunner(arch, VmConfig.of("arm64", 16L << 20, vcpus, null).withOption("host", host),
+                clock);
+    }
+
+    /** The test kit's runner of this machine (steps vCPU 0 with the framework's MMIO handling). */
+    public MachineRunner runner() {
+        return runner;
     }
 
     public VirtMachine machine() {
-        return machine;
+        return (VirtMachine) runner.machine();
     }
 
     public MachineContext context() {
-        return context;
+        return runner.context();
     }
 
     public MmioBus bus() {
-        return context.mmio();
+        return runner.context().mmio();
     }
 
     public Arm64Vcpu vcpu(int i) {
-        return (Arm64Vcpu) machine.vcpu(i);
+        return (Arm64Vcpu) runner.machine().vcpu(i);
     }
 
     public String console() {
-        return out.toString(StandardCharsets.ISO_8859_1);
+        return runner.console();
     }
 
     /** Writes instruction words at {@code addr} and makes vCPU 0 start there. */
     public void load(long addr, int[] code) {
         for (int i = 0; i < code.length; i++) {
-            context.memory().write(addr + 4L * i, 4, code[i] & 0xFFFF_FFFFL, ByteOrder.LITTLE_ENDIAN);
+            runner.memory().write(addr + 4L * i, 4, code[i] & 0xFFFF_FFFFL, ByteOrder.LITTLE_ENDIAN);
         }
         vcpu(0).boot(addr, true);
     }
 
     /** The instruction word at a guest physical address. */
     public int word(long addr) {
-        return (int) context.memory().read(addr, 4, ByteOrder.LITTLE_ENDIAN);
+        return (int) runner.memory().read(addr, 4, ByteOrder.LITTLE_ENDIAN);
     }
 
     public ExitContext exitContext(Vcpu v) {
-        Machine m = machine;
+        Machine m = runner.machine();
+        MachineContext context = runner.context();
         return new ExitContext() {
             @Override
             public int vmId() {
-                return 1;
+                return context.vmId();
             }
 
             @Override
@@ -92,7 +100,6 @@ public final class TestMachine implements AutoCloseable {
 
     @Override
     public void close() {
-        machine.close();
-        context.close();
+        runner.close();
     }
 }

@@ -95,25 +95,12 @@ public final class Cpu {
     public long retired;
     /** Loads/stores that missed the TLB fast path (statistics). */
     public long slowAccesses;
-    /**
-     * CNTPCT is one system-wide counter: every PE (vCPU) and every model instance in this JVM counts from the same
-     * origin, so SMP guests see one time base and a swapped-in model continues the guest's time.
-     */
-    static final long COUNTER_EPOCH = counterEpoch();
+    /** The system counter CNTPCT counts from: the machine's, shared by all its PEs. */
+    public final SystemCounter counter;
 
-    /**
-     * The counter's origin, kept in a JVM-wide system property: an updated bundle loads this class again in a new
-     * class loader, and the guest's time must not jump back when its VM moves to the new code.
-     */
-    private static long counterEpoch() {
-        Object v = System.getProperties().computeIfAbsent("org.polyvisor.arm64.counterEpoch",
-                k -> Long.toString(System.nanoTime()));
-        return Long.parseLong(v.toString());
-    }
-    final long counterEpoch = COUNTER_EPOCH;
-
-    public Cpu(SysRegFile regs) {
+    public Cpu(SysRegFile regs, SystemCounter counter) {
         this.regs = regs;
+        this.counter = counter;
         this.sys = new long[regs.size()];
         iSctlr = regs.index("SCTLR_EL1");
         iTcr = regs.index("TCR_EL1");
@@ -252,9 +239,9 @@ public final class Cpu {
 
     // ---------------------------------------------------------------- counters
 
-    /** CNTPCT: 62.5 MHz, i.e. one tick per 16 ns of host time since this vCPU was created. */
+    /** CNTPCT: 62.5 MHz (QEMU virt's GTIMER_SCALE of 16 ns per tick) of the system counter's time. */
     public long physicalCount() {
-        return (System.nanoTime() - counterEpoch) >>> 4;
+        return counter.nanos() >>> VirtualTimer.NANOS_PER_TICK_SHIFT;
     }
 
     public long virtualCount() {

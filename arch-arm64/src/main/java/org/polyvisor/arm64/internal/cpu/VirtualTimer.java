@@ -2,7 +2,7 @@ package org.polyvisor.arm64.internal.cpu;
 
 /**
  * The EL1 virtual timer of one vCPU as an interrupt source: its output is asserted while CNTV_CTL_EL0.ENABLE = 1,
- * IMASK = 0 and CNTVCT (= CNTPCT - CNTVOFF, 62.5 MHz from the host's nanoTime) has reached CNTV_CVAL_EL0; the GIC
+ * IMASK = 0 and CNTVCT (= CNTPCT - CNTVOFF, 62.5 MHz of the {@link SystemCounter}) has reached CNTV_CVAL_EL0; the GIC
  * sees it as the level-sensitive PPI {@value #PPI}. Registers are read from the CPU model, so this must be called
  * while the guest's values are on it (inside the world switch) or with the guest's CNTVOFF given explicitly.
  */
@@ -10,6 +10,10 @@ public final class VirtualTimer {
     public static final int PPI = 27;
     /** Nanoseconds per counter tick at 62.5 MHz. */
     public static final long NANOS_PER_TICK = 16;
+    /** log2 of {@link #NANOS_PER_TICK}: system time is never negative, so a shift converts it. */
+    public static final int NANOS_PER_TICK_SHIFT = 4;
+    /** How far ahead a deadline is computed (about 5 hours of guest time); a later one is looked at again then. */
+    private static final long MAX_TICKS_AHEAD = 1L << 40;
 
     private final Cpu cpu;
     private final int iCtl;
@@ -36,16 +40,22 @@ public final class VirtualTimer {
         return output(cpu.sys[iCtl], cpu.sys[iCval], cpu.physicalCount() - cntvoff);
     }
 
-    /** Host nanoTime at which the output will rise, Long.MAX_VALUE if never (disabled or masked), now if high. */
-    public long deadlineNanos(long cntvoff) {
+    /**
+     * The system counter's time (nanoseconds, {@link SystemCounter#nanos()}) at which the output will rise:
+     * {@link Long#MAX_VALUE} if never (disabled or masked), the current time if it is high already. A vCPU waiting in
+     * WFI sleeps until then (KVM's kvm_timer_blocking arms its background timer for the guest's CVAL the same way).
+     */
+    public long deadline(long cntvoff) {
         long ctl = cpu.sys[iCtl];
         if ((ctl & 3) != 1) {
             return Long.MAX_VALUE;
         }
-        long ticks = cpu.sys[iCval] - (cpu.physicalCount() - cntvoff);
+        long now = cpu.counter.nanos();
+        long count = now >>> NANOS_PER_TICK_SHIFT;
+        long ticks = cpu.sys[iCval] - (count - cntvoff);
         if (ticks <= 0) {
-            return System.nanoTime();
+            return now;
         }
-        return System.nanoTime() + Math.min(ticks, 1L << 40) * NANOS_PER_TICK;
+        return (count + Math.min(ticks, MAX_TICKS_AHEAD)) << NANOS_PER_TICK_SHIFT;
     }
 }

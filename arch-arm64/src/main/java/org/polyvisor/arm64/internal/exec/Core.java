@@ -4,6 +4,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongPredicate;
 
 import org.polyvisor.arm64.internal.cpu.Cpu;
+import org.polyvisor.arm64.internal.cpu.SystemCounter;
 import org.polyvisor.arm64.internal.cpu.sysreg.SysRegFile;
 import org.polyvisor.arm64.internal.mmu.DataAccess;
 import org.polyvisor.arm64.spi.Stage2;
@@ -19,8 +20,9 @@ public final class Core implements SysRegState {
     public final DataAccess mem;
     public final BlockCache blocks;
 
-    public Core(GuestMemory memory, Stage2 stage2, LongPredicate isDevice, SysRegFile regs) {
-        cpu = new Cpu(regs);
+    /** @param counter the machine's system counter (every PE of a machine gets the same one) */
+    public Core(GuestMemory memory, Stage2 stage2, LongPredicate isDevice, SysRegFile regs, SystemCounter counter) {
+        cpu = new Cpu(regs, counter);
         mem = new DataAccess(cpu, memory, stage2, isDevice);
         blocks = new BlockCache(this);
         mem.watchCodePages(blocks);

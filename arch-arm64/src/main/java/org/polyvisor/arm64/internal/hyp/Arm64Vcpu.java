@@ -26,7 +26,15 @@ import org.polyvisor.spi.WakeSignal;
  */
 public final class Arm64Vcpu implements Vcpu, VirtualIrq {
     public static final String STATE_KIND = "arm64.vcpu";
-    public static final int STATE_VERSION = 2;
+    /**
+     * Version 3: "hyp.cntvoff" is the guest's CNTVOFF on the system counter of guest time ({@link GuestClockCounter}),
+     * which the framework saves and restores itself. Version 2 kept CNTVOFF on the old JVM-wide host counter, where it
+     * meant "the counter when the VM was created"; on guest time that moment is 0, which the machine's own CNTVOFF
+     * already says, so a v2 snapshot keeps it (the guest's virtual count continues from the restored guest time).
+     * Version 1 had no CNTVOFF.
+     */
+    public static final int STATE_VERSION = 3;
+    private static final int VERSION_CNTVOFF_ON_GUEST_TIME = 3;
     /** Blocks between two looks at the virtual timer while the guest runs (the model's physical timer IRQ). */
     private static final int TIMER_POLL_BLOCKS = 512;
 
@@ -276,9 +284,17 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
             if (irqLine) {
                 return;
             }
-            long deadline = timerLevel ? Long.MAX_VALUE : timer.deadlineNanos(traps.cntvoff());
-            wake.await(deadline);
+            wake.await(timerLevel ? Long.MAX_VALUE : hostDeadline(timer.deadline(traps.cntvoff())));
         }
+    }
+
+    /**
+     * The host time at which a WFI must look at the timer again: when guest time reaches the timer's deadline if the
+     * VM keeps running. A pause kicks the vCPU, which computes this again when it runs (KVM's kvm_timer_blocking arms
+     * the background timer from the guest's CVAL each time the vCPU blocks).
+     */
+    private long hostDeadline(long systemNanos) {
+        return systemNanos == Long.MAX_VALUE ? Long.MAX_VALUE : cpu.counter.hostNanosAt(systemNanos);
     }
 
     @Override
@@ -378,14 +394,15 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
     @Override
     public void importState(StateSnapshot state) {
         state.requireKind(STATE_KIND, STATE_VERSION);
+        long ownCntvoff = traps.cntvoff();
         sw.put();
-        sw.withGuestView(() -> CpuSnapshot.restore(cpu, state));
+        sw.withGuestView(() -> CpuSnapshot.restore(cpu, state)); // also restores the CNTVOFF_EL2 register's value
         CpuSnapshot.restoreMonitor(cpu, state);
         mmio.importFrom(state);
         power.importFrom(state);
-        if (state.version() >= 2) {
-            traps.setCntvoff(state.value("hyp.cntvoff")); // the physical counter is JVM-wide: time continues
-        }
+        // the framework restored guest time: with the saved CNTVOFF the count continues; an older state's CNTVOFF
+        // counted on the JVM-wide host counter and gives way to this machine's own (see STATE_VERSION)
+        traps.setCntvoff(state.version() >= VERSION_CNTVOFF_ON_GUEST_TIME ? state.value("hyp.cntvoff") : ownCntvoff);
         state.children().forEach((name, s) -> {
             if (name.startsWith("participant.")) {
                 sessions.importLater(name.substring("participant.".length()), s);

@@ -16,6 +16,7 @@ import org.polyvisor.arm64.internal.cpu.sysreg.SysRegFile;
 import org.polyvisor.arm64.internal.exec.Core;
 import org.polyvisor.arm64.internal.hyp.Arm64Vcpu;
 import org.polyvisor.arm64.internal.hyp.DefaultStage2;
+import org.polyvisor.arm64.internal.hyp.GuestClockCounter;
 import org.polyvisor.arm64.internal.hyp.GuestTraps;
 import org.polyvisor.arm64.internal.hyp.HostModel;
 import org.polyvisor.arm64.internal.hyp.HypConstants;
@@ -66,6 +67,8 @@ public final class VirtMachine implements Machine, VcpuDirectory {
     private final VheDaif vheDaif;
     private final int vmid;
     private final DefaultStage2 stage2;
+    /** The system counter all vCPUs read: the VM's guest clock. */
+    private final GuestClockCounter counter;
     /** Names of the feature system-register tables this machine was built with (recorded in its state). */
     private final Set<String> featureTables = new TreeSet<>();
     private static final String SYSREG_TABLE_PREFIX = "sysregs.";
@@ -114,6 +117,7 @@ public final class VirtMachine implements Machine, VcpuDirectory {
         stage2 = new DefaultStage2(context.memory());
         Stage2 s2 = stage2Provider == null ? stage2 : stage2Provider.stage2For(context, stage2);
         vmid = VmidAllocator.next();
+        counter = new GuestClockCounter(context.clock());
         for (SysRegTable t : extraSysRegs) {
             featureTables.add(t.name());
         }
@@ -158,7 +162,7 @@ public final class VirtMachine implements Machine, VcpuDirectory {
         Arm64Vcpu[] self = new Arm64Vcpu[1];
         GicCpuInterface icc = new GicCpuInterface(gic, i, () -> self[0].sampleTimer());
         Core core = new Core(context.memory(), s2, ipa -> context.mmio().isMapped(new GuestPhysicalAddress(ipa)),
-                SysRegFile.cortexA57(concat(List.of(icc), extraSysRegs)));
+                SysRegFile.cortexA57(concat(List.of(icc), extraSysRegs)), counter);
         Cpu cpu = core.cpu;
         long mpidr = 0x8000_0000L | i;
         // A GICv3 system-register CPU interface is present: ID_AA64PFR0_EL1.GIC = 1, as KVM shows it with a vGICv3
@@ -166,8 +170,9 @@ public final class VirtMachine implements Machine, VcpuDirectory {
         cpu.sys[cpu.regs.index("ID_AA64PFR0_EL1")] |= ID_AA64PFR0_GIC_SYSREGS;
         cpu.sys[cpu.regs.index("VMPIDR_EL2")] = mpidr;
         cpu.sys[cpu.regs.index("MPIDR_EL1")] = mpidr;
-        // The virtual counter starts at zero when the VM is created, on every vCPU (KVM: CNTVOFF per VM).
-        GuestTraps traps = new GuestTraps(hostModel, vmid, cpu.physicalCount());
+        // The virtual counter starts at zero when the VM is created, on every vCPU (KVM: CNTVOFF per VM): guest time
+        // is zero then, so CNTVOFF is 0; a machine built later for the same VM (swap, restore) continues its time.
+        GuestTraps traps = new GuestTraps(hostModel, vmid, 0);
         PhysicalCpu hw = new PhysicalCpu(core, hostModel, i, vheDaif);
         hostDefaults(hw);
         traps.inheritHpmn(hw.read("MDCR_EL2"));
