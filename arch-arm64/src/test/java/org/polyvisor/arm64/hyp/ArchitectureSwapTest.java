@@ -13,11 +13,12 @@ import org.polyvisor.api.VmInfo;
 import org.polyvisor.api.VmManager;
 import org.polyvisor.api.VmState;
 import org.polyvisor.arm64.internal.Arm64Architecture;
-import org.polyvisor.arm64.testing.Await;
+import org.polyvisor.arm64.testing.Blocking;
 import org.polyvisor.arm64.testing.Guests;
 import org.polyvisor.arm64.testing.HypVm;
 import org.polyvisor.standalone.StandaloneHypervisor;
 import org.polyvisor.testkit.Golden;
+import org.polyvisor.testkit.Await;
 
 /**
  * The arm64 bundle is swapped (architecture service unregistered and a new one registered) several times while SMP
@@ -46,7 +47,7 @@ class ArchitectureSwapTest {
                     // swap once the guest made progress on the current bundle (or it ended)
                     int printed = size(out);
                     Await.until("guest output or the end of the VM",
-                            () -> size(out) > printed || mgr.info(id).state() != VmState.RUNNING,
+                            () -> size(out) > printed || mgr.info(id).state() != VmState.RUNNING, Blocking.TIMEOUT,
                             () -> size(out) + " bytes of output, VM " + mgr.info(id));
                     hv.remove(arch);
                     arch = new Arm64Architecture();

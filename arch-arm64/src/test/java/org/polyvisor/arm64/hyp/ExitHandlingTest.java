@@ -19,7 +19,7 @@ import org.polyvisor.arm64.internal.hyp.DefaultStage2;
 import org.polyvisor.arm64.internal.hyp.PsciHandler;
 import org.polyvisor.arm64.internal.hyp.SysRegTrapHandler;
 import org.polyvisor.arm64.testing.A64;
-import org.polyvisor.arm64.testing.Await;
+import org.polyvisor.arm64.testing.Blocking;
 import org.polyvisor.arm64.testing.TestMachine;
 import org.polyvisor.spi.Exit;
 import org.polyvisor.spi.ExitAction;
@@ -125,7 +125,7 @@ class ExitHandlingTest {
                 v.waitForInterrupt(false);
                 return bean.getCurrentThreadCpuTime() - t0;
             });
-            Await.untilBlocked("the vCPU in WFI", thread);
+            Blocking.untilBlocked("the vCPU in WFI", thread);
             assertTrue(!cpuNanos.isDone(), "WFI returned without an interrupt");
             v.kick();
             long used = cpuNanos.get(5, TimeUnit.SECONDS);
@@ -145,7 +145,7 @@ class ExitHandlingTest {
                 thread.set(Thread.currentThread());
                 return secondary.run();
             });
-            Await.untilBlocked("the powered-off vCPU", thread);
+            Blocking.untilBlocked("the powered-off vCPU", thread);
             assertTrue(!f.isDone(), "a powered-off vCPU must not run");
             assertEquals(0, secondary.instructionsRetired(), "a powered-off vCPU retired instructions");
             secondary.kick();

@@ -22,7 +22,7 @@ import org.polyvisor.arm64.internal.hyp.Arm64Vcpu;
 import org.polyvisor.arm64.spi.Stage2Provider;
 import org.polyvisor.arm64.spi.SysReg;
 import org.polyvisor.arm64.spi.SysRegTable;
-import org.polyvisor.arm64.testing.Await;
+import org.polyvisor.arm64.testing.Blocking;
 import org.polyvisor.arm64.testing.Guests;
 import org.polyvisor.arm64.testing.HypVm;
 import org.polyvisor.memory.GuestMemory;
@@ -36,6 +36,7 @@ import org.polyvisor.spi.StateSnapshot;
 import org.polyvisor.standalone.MachineHarness;
 import org.polyvisor.standalone.StandaloneHypervisor;
 import org.polyvisor.testkit.Golden;
+import org.polyvisor.testkit.Await;
 
 /**
  * What features contribute to arm64 machines, swapped while VMs run. System registers (SysRegTable): machines are
@@ -259,7 +260,7 @@ class FeatureContributionSwapTest {
     private static void awaitProgress(VmManager mgr, int id, ByteArrayOutputStream out) {
         int printed = size(out);
         Await.until("guest output or the end of the VM",
-                () -> size(out) > printed || mgr.info(id).state() != VmState.RUNNING,
+                () -> size(out) > printed || mgr.info(id).state() != VmState.RUNNING, Blocking.TIMEOUT,
                 () -> size(out) + " bytes of output, VM " + mgr.info(id));
     }
 

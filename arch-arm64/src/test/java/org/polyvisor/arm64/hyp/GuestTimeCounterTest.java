@@ -22,12 +22,13 @@ import org.polyvisor.arm64.internal.hyp.Arm64Vcpu;
 import org.polyvisor.arm64.internal.hyp.InterruptController;
 import org.polyvisor.arm64.internal.hyp.IrqLine;
 import org.polyvisor.arm64.testing.A64;
-import org.polyvisor.arm64.testing.Await;
+import org.polyvisor.arm64.testing.Blocking;
 import org.polyvisor.arm64.testing.CpuHarness;
 import org.polyvisor.arm64.testing.TestMachine;
 import org.polyvisor.spi.Exit;
 import org.polyvisor.spi.StateSnapshot;
 import org.polyvisor.testkit.ManualClock;
+import org.polyvisor.testkit.Await;
 
 /**
  * The generic timer counts the VM's guest time (QEMU's arm_gt on QEMU_CLOCK_VIRTUAL): on a guest clock the test holds
@@ -62,7 +63,7 @@ class GuestTimeCounterTest {
 
             long pausedAt = System.nanoTime();
             Await.until("host time to pass 20 ms while guest time stands",
-                    () -> System.nanoTime() - pausedAt >= PAUSE_NANOS,
+                    () -> System.nanoTime() - pausedAt >= PAUSE_NANOS, Blocking.TIMEOUT,
                     () -> (System.nanoTime() - pausedAt) + " ns passed");
             stepToHvc(m);
             assertEquals(ticksAtStart, x(m, 1), "CNTVCT moved while guest time stood still (host time leaked in)");
@@ -135,10 +136,10 @@ class GuestTimeCounterTest {
                 }
                 return e;
             });
-            Await.untilBlocked("the vCPU in WFI", thread);
+            Blocking.untilBlocked("the vCPU in WFI", thread);
             long asleepAt = System.nanoTime();
             Await.until("host time to pass 20 ms while guest time stands",
-                    () -> System.nanoTime() - asleepAt >= PAUSE_NANOS,
+                    () -> System.nanoTime() - asleepAt >= PAUSE_NANOS, Blocking.TIMEOUT,
                     () -> (System.nanoTime() - asleepAt) + " ns passed");
             assertFalse(end.isDone(), "WFI ended while guest time stood still: " + (end.isDone() ? end.get() : ""));
             assertFalse(timerOutput.get(), "the timer fired on host time");

@@ -8,7 +8,8 @@ import org.polyvisor.arm64.spi.WorldSwitchSession;
 import org.polyvisor.spi.StateSnapshot;
 
 /**
- * What "arm64: KVM: Save/restore the host SPE state when entering/leaving a VM" (2017) asks of the host SPE save, as a participant: on a non-VHE host that is using the profiling buffer
+ * What "arm64: KVM: Save/restore the host SPE state when entering/leaving a VM" (2017) asks of the host SPE save,
+ * as a participant: on a non-VHE host that is using the profiling buffer
  * (PMBLIMITR_EL1.E), save PMSCR_EL1 and stop data generation before the guest's EL1 state is loaded (the buffer is
  * virtually addressed through the EL1&0 tables, which the guest is about to replace); restore it only after the host
  * sysregs are restored ("the host page table is installed"). On VHE the save is a no-op: the host profiles the guest.

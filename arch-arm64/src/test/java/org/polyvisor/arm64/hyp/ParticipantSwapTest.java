@@ -14,13 +14,14 @@ import org.polyvisor.arm64.internal.hyp.Arm64Vcpu;
 import org.polyvisor.arm64.spi.PhysicalRegisters;
 import org.polyvisor.arm64.spi.WorldSwitchSession;
 import org.polyvisor.arm64.testing.A64;
-import org.polyvisor.arm64.testing.Await;
+import org.polyvisor.arm64.testing.Blocking;
 import org.polyvisor.arm64.testing.Guests;
 import org.polyvisor.arm64.testing.HypVm;
 import org.polyvisor.arm64.testing.TestMachine;
 import org.polyvisor.spi.Exit;
 import org.polyvisor.spi.StateSnapshot;
 import org.polyvisor.standalone.StandaloneHypervisor;
+import org.polyvisor.testkit.Await;
 
 /**
  * A participant bundle can be swapped while a VM runs: the leaving participant's per-vCPU state is exported at the
@@ -123,7 +124,7 @@ class ParticipantSwapTest {
                     Guests.dir().resolve("hvcbench.elf")));
             mgr.start(id);
             // the guest is in its hvc loop: every exit goes through the participant
-            Await.until("world switches through the participant", () -> switches.get() > 100,
+            Await.until("world switches through the participant", () -> switches.get() > 100, Blocking.TIMEOUT,
                     () -> switches.get() + " switches, VM " + mgr.info(id));
             arch.removeParticipant(p);
             assertEquals(1, exported.get(), "the running vCPU parked the leaving participant's state");

@@ -14,9 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.polyvisor.arm64.internal.hyp.Arm64Exit;
 import org.polyvisor.arm64.internal.hyp.Arm64Vcpu;
 import org.polyvisor.arm64.internal.cpu.sysreg.SysRegFile;
-import org.polyvisor.arm64.testing.Await;
+import org.polyvisor.arm64.testing.Blocking;
 import org.polyvisor.arm64.testing.CpuHarness;
 import org.polyvisor.spi.Exit;
+import org.polyvisor.testkit.Await;
 
 /** Device accesses become MMIO exits with the syndrome's semantics; kicks end run() promptly, even in WFI. */
 class VcpuBehaviourTest {
@@ -103,10 +104,10 @@ class VcpuBehaviourTest {
                     return e;
                 });
                 if (entry == CpuHarness.RAM + 0x18) {
-                    Await.until("the vCPU to run its loop", () -> v.instructionsRetired() > 1000,
+                    Await.until("the vCPU to run its loop", () -> v.instructionsRetired() > 1000, Blocking.TIMEOUT,
                             () -> v.instructionsRetired() + " instructions retired");
                 } else {
-                    Await.untilBlocked("the vCPU in WFI", thread);
+                    Blocking.untilBlocked("the vCPU in WFI", thread);
                 }
                 long t0 = System.nanoTime();
                 v.kick();
@@ -131,7 +132,7 @@ class VcpuBehaviourTest {
             h.cpu.pc = CpuHarness.RAM;
             v.setIrqLine(true);
             CompletableFuture<Exit> masked = CompletableFuture.supplyAsync(v::run);
-            Await.until("the guest to run with the line high", () -> v.instructionsRetired() > 1000,
+            Await.until("the guest to run with the line high", () -> v.instructionsRetired() > 1000, Blocking.TIMEOUT,
                     () -> v.instructionsRetired() + " instructions retired, done=" + masked.isDone());
             v.kick();
             assertSame(Exit.KICKED, masked.get(5, TimeUnit.SECONDS));
@@ -150,9 +151,9 @@ class VcpuBehaviourTest {
                 return x;
             });
             // The vCPU really sleeps: its thread blocks, and no instruction retires while no interrupt is pending.
-            Thread vcpuThread = Await.untilBlocked("the vCPU in WFI", thread);
+            Thread vcpuThread = Blocking.untilBlocked("the vCPU in WFI", thread);
             long retired = v.instructionsRetired();
-            Await.until("a second look at the sleeping vCPU", () -> Await.blocked(vcpuThread),
+            Await.until("a second look at the sleeping vCPU", () -> Blocking.blocked(vcpuThread), Blocking.TIMEOUT,
                     () -> "thread state " + vcpuThread.getState());
             assertEquals(retired, v.instructionsRetired(), "instructions retired while asleep in WFI");
             assertFalse(taken.isDone(), "WFI returned without an interrupt");

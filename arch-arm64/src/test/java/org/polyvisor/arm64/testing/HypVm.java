@@ -9,7 +9,6 @@ import org.polyvisor.arm64.internal.Arm64Architecture;
 import org.polyvisor.arm64.internal.hyp.PsciHandler;
 import org.polyvisor.arm64.internal.hyp.SysRegTrapHandler;
 import org.polyvisor.arm64.internal.hyp.WfxHandler;
-import org.polyvisor.framework.internal.VmManagerImpl;
 import org.polyvisor.standalone.StandaloneHypervisor;
 import org.polyvisor.testkit.GuestFiles;
 import org.polyvisor.testkit.GuestRun;
@@ -42,17 +41,6 @@ public final class HypVm {
     public static StandaloneHypervisor registerHandlers(StandaloneHypervisor hv) {
         return hv.add("arm64", new PsciHandler(), "HVC64", "SMC64").add("arm64", new SysRegTrapHandler(), "SYS64")
                 .add("arm64", new WfxHandler(), "WFx");
-    }
-
-    /**
-     * The same on the framework's VM manager itself: kept so tests written against the earlier HypVm still compile
-     * (the suite itself registers on a {@link StandaloneHypervisor}); only a test of the framework's own swap machinery
-     * (swap pauses, hold gate) has a reason to use VmManagerImpl directly.
-     */
-    public static void registerHandlers(VmManagerImpl mgr) {
-        mgr.addExitHandler(new PsciHandler(), "arm64", new String[] {"HVC64", "SMC64"}, 0);
-        mgr.addExitHandler(new SysRegTrapHandler(), "arm64", new String[] {"SYS64"}, 0);
-        mgr.addExitHandler(new WfxHandler(), "arm64", new String[] {"WFx"}, 0);
     }
 
     public static Result run(Path elf, String host, int vcpus, long timeoutMillis) {
