@@ -10,8 +10,8 @@ import org.polyvisor.arm64.internal.hyp.HostEvents;
 import org.polyvisor.arm64.internal.hyp.PhysicalCpu;
 import org.polyvisor.arm64.internal.machine.VirtMachine;
 import org.polyvisor.arm64.spi.WorldSwitchParticipant;
-import org.polyvisor.framework.internal.StandaloneContext;
 import org.polyvisor.spi.Exit;
+import org.polyvisor.standalone.MachineHarness;
 
 /**
  * One vCPU of a virt machine built with a given host model and {@code vhe.daif} design, running a guest that does
@@ -22,7 +22,7 @@ final class DaifRig implements AutoCloseable {
     private static final int HVC_0 = 0xD400_0002;
     private static final int B_MINUS_4 = 0x17FF_FFFF;
 
-    private final StandaloneContext context;
+    private final MachineHarness context;
     private final VirtMachine machine;
     final Arm64Vcpu vcpu;
     final PhysicalCpu hw;
@@ -38,7 +38,7 @@ final class DaifRig implements AutoCloseable {
         if (design != null) {
             cfg = cfg.withOption("vhe.daif", design);
         }
-        context = new StandaloneContext(cfg, new ByteArrayOutputStream()::write);
+        context = new MachineHarness(cfg, new ByteArrayOutputStream()::write);
         try {
             machine = (VirtMachine) arch.createMachine(context);
         } catch (RuntimeException e) {
