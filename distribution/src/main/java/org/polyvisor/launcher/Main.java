@@ -1,6 +1,7 @@
 package org.polyvisor.launcher;
 
 import java.io.File;
+import java.io.PrintWriter;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +49,7 @@ public final class Main implements Runnable {
     /** The configured command line (requested help/version on stdout, argument errors on stderr). */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
-        cl.setErr(new java.io.PrintWriter(System.err, true));
+        cl.setErr(new PrintWriter(System.err, true));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         // `run --host nvhe`: options the architectures declare are not known before the bundles are asked, so an
         // unknown option reaches RunCommand as an argument and is checked there against the chosen architecture

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,7 +78,7 @@ public final class ToyProgram {
 
     /** Prints a string through the UART using register 7 as scratch. */
     public ToyProgram print(String text) {
-        for (byte b : text.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
             li(7, b & 0xFF).out(7);
         }
         return this;
@@ -115,7 +116,7 @@ public final class ToyProgram {
         int ehsize = 64;
         int phsize = 56;
         int shsize = 64;
-        byte[] shstrtab = "\0.shstrtab\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] shstrtab = "\0.shstrtab\0".getBytes(StandardCharsets.US_ASCII);
         long textOff = ehsize + phsize;
         long strOff = textOff + text.length;
         long shOff = (strOff + shstrtab.length + 7) & ~7L;

@@ -1,7 +1,9 @@
 package org.polyvisor.arm64.internal;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
 
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -63,7 +65,7 @@ public final class Arm64Architecture implements Architecture {
      * a change in what machines are built from reaches the running ones and the ones waiting for a feature.
      */
     private final java.util.Set<MachineContext> contexts =
-            java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
+            Collections.newSetFromMap(new WeakHashMap<>());
 
     private final ParticipantRegistry participants = new ParticipantRegistry();
 

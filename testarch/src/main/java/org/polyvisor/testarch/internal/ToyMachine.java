@@ -1,6 +1,7 @@
 package org.polyvisor.testarch.internal;
 
 import org.polyvisor.api.GuestPhysicalAddress;
+import org.polyvisor.api.VmException;
 import org.polyvisor.elf.ElfImage;
 import org.polyvisor.memory.GuestMemory;
 import org.polyvisor.spi.Machine;
@@ -21,7 +22,7 @@ final class ToyMachine implements Machine {
         this.memory = ctx.memory();
         long mem = ctx.config().memoryBytes();
         if ((mem & 0xFFFF) != 0) {
-            throw new org.polyvisor.api.VmException("test architecture: memory " + mem
+            throw new VmException("test architecture: memory " + mem
                     + " bytes is not a multiple of 64 KiB");
         }
         if (ctx.memory().slots().isEmpty()) {
