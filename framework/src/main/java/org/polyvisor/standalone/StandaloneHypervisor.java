@@ -19,7 +19,7 @@ import org.polyvisor.spi.VmExtension;
  * bundle. Close it to stop every VM and free its memory.
  */
 public final class StandaloneHypervisor implements AutoCloseable {
-    private final VmManagerImpl manager = new VmManagerImpl();
+    private final VmManagerImpl manager = VmManagerImpl.create();
 
     /** Registers an architecture (service ranking 0). */
     public StandaloneHypervisor add(Architecture architecture) {

@@ -23,7 +23,7 @@ import org.polyvisor.testarch.internal.ToyCounterExtension;
 class ExtensionSwapTest {
     @TempDir
     Path dir;
-    private final VmManagerImpl mgr = new VmManagerImpl();
+    private final VmManagerImpl mgr = VmManagerImpl.create();
 
     @AfterEach
     void close() {
@@ -34,7 +34,7 @@ class ExtensionSwapTest {
     void extensionAndArchitectureSwapsUnderLoadKeepTheDeviceState() throws Exception {
         Path elf = ToyPrograms.counter(dir, 4_000);
         String expected;
-        try (VmManagerImpl ref = new VmManagerImpl()) {
+        try (VmManagerImpl ref = VmManagerImpl.create()) {
             ref.addArchitecture(new ToyArchitecture());
             ref.addExitHandler(new HcallHandler(), "test", new String[] {"HCALL"}, 0);
             ref.addExtension(new ToyCounterExtension());

@@ -25,7 +25,7 @@ import org.polyvisor.testkit.Await;
 class HotSwapTest {
     @TempDir
     Path dir;
-    private final VmManagerImpl mgr = new VmManagerImpl();
+    private final VmManagerImpl mgr = VmManagerImpl.create();
 
     @AfterEach
     void close() {
@@ -33,7 +33,7 @@ class HotSwapTest {
     }
 
     private String reference(Path elf) throws Exception {
-        try (VmManagerImpl m = new VmManagerImpl()) {
+        try (VmManagerImpl m = VmManagerImpl.create()) {
             m.addArchitecture(new ToyArchitecture());
             m.addExitHandler(new HcallHandler(), "test", new String[] {"HCALL"}, 0);
             return VmManagerTest.run(m, m.create(VmConfig.of("test", 1 << 20, 1, elf)));

@@ -32,7 +32,7 @@ class InternalErrorTest {
 
     @TempDir
     Path dir;
-    private final VmManagerImpl mgr = new VmManagerImpl();
+    private final VmManagerImpl mgr = VmManagerImpl.create();
     private final AtomicInteger halts = new AtomicInteger();
 
     @AfterEach
@@ -97,7 +97,7 @@ class InternalErrorTest {
         mgr.saveSnapshot(id, snap);
         mgr.stop(id);
 
-        try (VmManagerImpl other = withHaltingHandler(new VmManagerImpl())) {
+        try (VmManagerImpl other = withHaltingHandler(VmManagerImpl.create())) {
             int restored = other.restoreSnapshot(snap);
             assertEquals(VmState.PAUSED, other.info(restored).state());
             assertEquals(5L, other.registers(restored).get(0).get("r1"));

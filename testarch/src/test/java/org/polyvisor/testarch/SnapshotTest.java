@@ -27,7 +27,7 @@ import org.polyvisor.testkit.Await;
 class SnapshotTest {
     @TempDir
     Path dir;
-    private final VmManagerImpl mgr = new VmManagerImpl();
+    private final VmManagerImpl mgr = VmManagerImpl.create();
 
     @AfterEach
     void close() {
@@ -44,7 +44,7 @@ class SnapshotTest {
     void aVmSavedMidRunAndRestoredElsewhereFinishesWithIdenticalOutput() throws Exception {
         Path elf = ToyPrograms.checksum(dir, 3_000);
         String expected;
-        try (VmManagerImpl ref = withToy(new VmManagerImpl())) {
+        try (VmManagerImpl ref = withToy(VmManagerImpl.create())) {
             expected = VmManagerTest.run(ref, ref.create(VmConfig.of("test", 1 << 20, 1, elf)));
         }
         withToy(mgr);
@@ -61,7 +61,7 @@ class SnapshotTest {
         assertTrue(summary.contains("saved"), summary);
         mgr.destroy(id);
 
-        try (VmManagerImpl other = withToy(new VmManagerImpl())) {
+        try (VmManagerImpl other = withToy(VmManagerImpl.create())) {
             int restored = other.restoreSnapshot(snap);
             assertEquals(VmState.PAUSED, other.info(restored).state());
             ByteArrayOutputStream after = new ByteArrayOutputStream();

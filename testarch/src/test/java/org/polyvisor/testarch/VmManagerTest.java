@@ -24,7 +24,7 @@ import org.polyvisor.testarch.internal.ToyArchitecture;
 class VmManagerTest {
     @TempDir
     Path dir;
-    private final VmManagerImpl mgr = new VmManagerImpl();
+    private final VmManagerImpl mgr = VmManagerImpl.create();
 
     @AfterEach
     void close() {

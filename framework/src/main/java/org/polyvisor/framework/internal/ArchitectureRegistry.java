@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import org.polyvisor.api.VmException;
 import org.polyvisor.spi.ArchCapabilities;
 import org.polyvisor.spi.Architecture;
@@ -16,6 +18,7 @@ import org.polyvisor.spi.Architecture;
  * highest preference. Registrations start with {@code -order} (the earlier one wins, as OSGi orders services) and
  * {@link #promote} raises a replacement above every other. Waiters ({@link #await}) are woken by every registration.
  */
+@Singleton
 final class ArchitectureRegistry {
     private record Registration(Architecture arch, int ranking, long order, long preference) {
     }
@@ -23,6 +26,10 @@ final class ArchitectureRegistry {
     private final List<Registration> registrations = new ArrayList<>();
     private long order;
     private long promotions;
+
+    @Inject
+    ArchitectureRegistry() {
+    }
 
     synchronized void add(Architecture arch, int ranking) {
         registrations.add(new Registration(arch, ranking, order, -order));

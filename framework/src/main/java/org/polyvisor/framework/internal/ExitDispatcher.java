@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import jakarta.inject.Inject;
-
+import jakarta.inject.Singleton;
 import org.polyvisor.spi.ExitHandler;
 
 /**
@@ -23,6 +23,7 @@ import org.polyvisor.spi.ExitHandler;
  * <p>It also remembers which classes ever had a handler ({@link #missingClasses}): while one of them has none, a swap
  * of the handler's bundle is under way and the VMs of its architecture stay held until it is back.
  */
+@Singleton
 final class ExitDispatcher {
     record Registration(ExitHandler handler, String arch, Set<String> classes, int ranking, long order,
             ClassLoader loader) {

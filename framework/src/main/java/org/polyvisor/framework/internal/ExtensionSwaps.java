@@ -2,8 +2,9 @@ package org.polyvisor.framework.internal;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.locks.ReentrantLock;
 
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import org.polyvisor.spi.VmExtension;
 
 /**
@@ -11,12 +12,14 @@ import org.polyvisor.spi.VmExtension;
  * attached to and exports its state through the old code; the VMs wait until an extension of the same id registers,
  * which is attached again and given the state. Runs under the swap lock shared with {@link SwapCoordinator}.
  */
+@Singleton
 final class ExtensionSwaps {
     private final VmRegistry vms;
-    private final ReentrantLock swapLock;
+    private final SwapLock swapLock;
     private final List<VmExtension> extensions = new CopyOnWriteArrayList<>();
 
-    ExtensionSwaps(VmRegistry vms, ReentrantLock swapLock) {
+    @Inject
+    ExtensionSwaps(VmRegistry vms, SwapLock swapLock) {
         this.vms = vms;
         this.swapLock = swapLock;
     }

@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.util.Map;
 
 import jakarta.inject.Inject;
-
+import jakarta.inject.Singleton;
 import org.polyvisor.spi.StateIncompatibleException;
 import org.polyvisor.spi.StateSnapshot;
 
@@ -15,6 +15,7 @@ import org.polyvisor.spi.StateSnapshot;
  * (name, value), (name, blob) and (name, child). Every count and length is checked against sane bounds so a corrupt
  * file is refused with a message instead of an OutOfMemoryError.
  */
+@Singleton
 final class SnapshotCodec {
     private static final int MAX_ENTRIES = 1 << 20;
     private static final int MAX_BLOB = 1 << 28;

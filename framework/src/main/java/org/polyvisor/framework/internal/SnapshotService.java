@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import org.polyvisor.api.VmConfig;
 import org.polyvisor.api.VmException;
 import org.polyvisor.api.VmState;
@@ -20,17 +22,13 @@ import org.slf4j.LoggerFactory;
  * restored VM gets a machine from its architecture, its memory, machine, vCPU and extension state and its guest
  * time, and is left paused.
  */
+@Singleton
 final class SnapshotService {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotService.class);
 
     /** Restores guest memory contents for {@link #restoreImage}. */
     interface MemoryFiller {
         void fill(GuestMemory memory) throws IOException;
-    }
-
-    /** Makes the VM object for a restored snapshot (the manager's factory, so it is wired like a created VM). */
-    interface VmFactory {
-        Vm newVm(int id, VmConfig config);
     }
 
     private final VmRegistry vms;
@@ -40,6 +38,7 @@ final class SnapshotService {
     private final VmFactory factory;
     private final SnapshotFiles files;
 
+    @Inject
     SnapshotService(VmRegistry vms, ArchitectureRegistry architectures, ExtensionSwaps extensions,
             ExitDispatcher dispatcher, VmFactory factory, SnapshotCodec codec) {
         this.vms = vms;

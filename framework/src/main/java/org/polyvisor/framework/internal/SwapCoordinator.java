@@ -5,8 +5,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReentrantLock;
 
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import org.polyvisor.api.VmException;
 import org.polyvisor.api.VmState;
 import org.polyvisor.spi.Architecture;
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
  * VMs the other still holds. Reentrant because an unregistration may hand its VMs to another registered
  * implementation at once.
  */
+@Singleton
 final class SwapCoordinator {
     private static final Logger LOG = LoggerFactory.getLogger(SwapCoordinator.class);
 
@@ -34,10 +36,11 @@ final class SwapCoordinator {
     private final ArchitectureRegistry architectures;
     private final ExitDispatcher dispatcher;
     private final ExtensionSwaps extensions;
-    private final ReentrantLock swapLock;
+    private final SwapLock swapLock;
 
+    @Inject
     SwapCoordinator(VmRegistry vms, ArchitectureRegistry architectures, ExitDispatcher dispatcher,
-            ExtensionSwaps extensions, ReentrantLock swapLock) {
+            ExtensionSwaps extensions, SwapLock swapLock) {
         this.vms = vms;
         this.architectures = architectures;
         this.dispatcher = dispatcher;

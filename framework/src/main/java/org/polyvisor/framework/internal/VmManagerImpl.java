@@ -6,12 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
 import java.util.function.Predicate;
 
 import jakarta.inject.Inject;
-
+import jakarta.inject.Singleton;
 import org.polyvisor.api.VmConfig;
 import org.polyvisor.api.VmException;
 import org.polyvisor.api.VmInfo;
@@ -33,32 +32,34 @@ import org.slf4j.LoggerFactory;
  * {@link SnapshotService}. Plain Java: the OSGi component feeds it services as they come and go; tests and
  * benchmarks call the same add/remove methods directly.
  */
+@Singleton
 public final class VmManagerImpl implements VmManager, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VmManagerImpl.class);
 
-    private final VmRegistry vms = new VmRegistry();
-    private final ArchitectureRegistry architectures = new ArchitectureRegistry();
+    private final VmRegistry vms;
+    private final ArchitectureRegistry architectures;
     private final ExitDispatcher dispatcher;
     private final ExtensionSwaps extensions;
     private final SwapCoordinator swaps;
     private final SnapshotService snapshots;
+    private final VmFactory factory;
 
-    /** For tests and benchmarks outside OSGi. */
-    public VmManagerImpl() {
-        this(new ExitDispatcher(), new SnapshotCodec());
+    /** A manager with its own object graph, for use outside OSGi (tests, benchmarks, the standalone package). */
+    public static VmManagerImpl create() {
+        return DaggerFrameworkGraph.create().vmManager();
     }
 
+    /** Wired by Dagger ({@link FrameworkGraph}): each part gets the same registry, dispatcher and swap lock. */
     @Inject
-    VmManagerImpl(ExitDispatcher dispatcher, SnapshotCodec snapshotCodec) {
+    VmManagerImpl(VmRegistry vms, ArchitectureRegistry architectures, ExitDispatcher dispatcher,
+            ExtensionSwaps extensions, SwapCoordinator swaps, SnapshotService snapshots, VmFactory factory) {
+        this.vms = vms;
+        this.architectures = architectures;
         this.dispatcher = dispatcher;
-        ReentrantLock swapLock = new ReentrantLock();
-        this.extensions = new ExtensionSwaps(vms, swapLock);
-        this.swaps = new SwapCoordinator(vms, architectures, dispatcher, extensions, swapLock);
-        this.snapshots = new SnapshotService(vms, architectures, extensions, dispatcher, this::newVm, snapshotCodec);
-    }
-
-    private Vm newVm(int id, VmConfig config) {
-        return new Vm(id, config, swaps::rebuild);
+        this.extensions = extensions;
+        this.swaps = swaps;
+        this.snapshots = snapshots;
+        this.factory = factory;
     }
 
     // ---- services (fed by OSGi or by tests) ----
@@ -162,7 +163,7 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
                     + architectures.installedIds() + ")");
         }
         ElfImage image = config.image() == null ? null : ElfImage.read(config.image());
-        Vm vm = newVm(vms.nextId(), config);
+        Vm vm = factory.newVm(vms.nextId(), config);
         Machine machine = null;
         try {
             machine = arch.createMachine(vm);

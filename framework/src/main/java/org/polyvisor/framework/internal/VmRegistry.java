@@ -7,12 +7,19 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import org.polyvisor.api.VmException;
 
 /** The VMs by id, and the next id to give. Lock-free reads; VMs are added once they are fully built. */
+@Singleton
 final class VmRegistry {
     private final Map<Integer, Vm> vms = new ConcurrentHashMap<>();
     private final AtomicInteger nextId = new AtomicInteger(1);
+
+    @Inject
+    VmRegistry() {
+    }
 
     int nextId() {
         return nextId.getAndIncrement();

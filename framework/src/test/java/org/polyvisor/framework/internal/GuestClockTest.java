@@ -28,7 +28,7 @@ import org.polyvisor.spi.Vcpu;
  * architecture and its machines are Mockito mocks: the test is about what the framework does around them.
  */
 class GuestClockTest {
-    private final VmManagerImpl mgr = new VmManagerImpl();
+    private final VmManagerImpl mgr = VmManagerImpl.create();
 
     @AfterEach
     void close() {

@@ -17,7 +17,7 @@ import org.polyvisor.spi.ExitHandler;
  * handler for has none, and only the VMs of that handler's architecture are.
  */
 class HandlerSwapTest {
-    private final VmManagerImpl mgr = new VmManagerImpl();
+    private final VmManagerImpl mgr = VmManagerImpl.create();
 
     @AfterEach
     void close() {

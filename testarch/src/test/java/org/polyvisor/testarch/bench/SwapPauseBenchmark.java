@@ -33,7 +33,7 @@ public final class SwapPauseBenchmark {
         Path elf = ToyProgram.builder().li(1, 1).li(4, 31)
                 .label("l").op(ToyIsa.MUL, 1, 4, 0).addi(1, 7).hcall(0).li(2, 1).bnz(2, "l")
                 .writeTo(dir.resolve("busy.elf"));
-        try (VmManagerImpl mgr = new VmManagerImpl()) {
+        try (VmManagerImpl mgr = VmManagerImpl.create()) {
             ToyArchitecture arch = new ToyArchitecture();
             mgr.addArchitecture(arch);
             mgr.addExitHandler(new HcallHandler(), "test", new String[] {"HCALL"}, 0);
