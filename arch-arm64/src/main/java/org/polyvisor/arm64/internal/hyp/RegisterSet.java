@@ -13,10 +13,21 @@ import org.polyvisor.arm64.internal.cpu.Cpu;
  * pointers (one bank sync for both), then any other host-only register.
  */
 public final class RegisterSet {
+    /**
+     * The shortest run worth a System.arraycopy. The sets the VHE world switch copies on every exit (traps, the few
+     * eager registers) are registers in runs of one or two: an arraycopy per run (a stub call and its range checks)
+     * cost more than the copy itself and made RegisterSet.restore the largest item of the exit path in JFR, while the
+     * nVHE context (EL1 tables in long runs) is faster with it.
+     */
+    private static final int LONG_RUN = 4;
     private final List<String> names;
+    /** Runs of at least {@link #LONG_RUN} neighbours: copied with System.arraycopy. */
     private final int[] runFrom;
     private final int[] runAt;
     private final int[] runLen;
+    /** Registers in shorter runs: array slot and area position, copied one by one. */
+    private final int[] oneFrom;
+    private final int[] oneAt;
     private final int sp0Pos;
     private final int sp1Pos;
     private final int[] otherSlot;
@@ -62,7 +73,7 @@ public final class RegisterSet {
         }
         // Registers in the CPU model's array keep the requested order (callers index save areas by it); neighbours
         // in both the list and the array merge into one run, so listing a register table in its own order makes a
-        // save or restore a few System.arraycopy calls.
+        // save or restore a few System.arraycopy calls (short runs: see LONG_RUN).
         List<int[]> runs = new ArrayList<>();
         for (int pos = 0; pos < sysIdx.size(); pos++) {
             int idx = sysIdx.get(pos);
@@ -73,9 +84,18 @@ public final class RegisterSet {
                 runs.add(new int[] {idx, pos, 1});
             }
         }
-        runFrom = runs.stream().mapToInt(r -> r[0]).toArray();
-        runAt = runs.stream().mapToInt(r -> r[1]).toArray();
-        runLen = runs.stream().mapToInt(r -> r[2]).toArray();
+        List<int[]> longRuns = runs.stream().filter(r -> r[2] >= LONG_RUN).toList();
+        runFrom = longRuns.stream().mapToInt(r -> r[0]).toArray();
+        runAt = longRuns.stream().mapToInt(r -> r[1]).toArray();
+        runLen = longRuns.stream().mapToInt(r -> r[2]).toArray();
+        List<int[]> ones = new ArrayList<>();
+        for (int[] r : runs) {
+            for (int i = 0; r[2] < LONG_RUN && i < r[2]; i++) {
+                ones.add(new int[] {r[0] + i, r[1] + i});
+            }
+        }
+        oneFrom = ones.stream().mapToInt(o -> o[0]).toArray();
+        oneAt = ones.stream().mapToInt(o -> o[1]).toArray();
         List<String> all = new ArrayList<>(sysNames);
         all.addAll(spNames);
         all.addAll(otherNames);
@@ -89,9 +109,9 @@ public final class RegisterSet {
         sys = cpu.sys;
     }
 
-    /** Number of array copies a save or restore takes (for tests of the layout). */
+    /** Number of copy steps a save or restore takes: array copies plus registers copied alone (layout tests). */
     public int runs() {
-        return runFrom.length;
+        return runFrom.length + oneFrom.length;
     }
 
     /** Register names in save-area order. */
@@ -107,6 +127,9 @@ public final class RegisterSet {
     public void save(PhysicalCpu hw, long[] area) {
         for (int r = 0; r < runFrom.length; r++) {
             System.arraycopy(sys, runFrom[r], area, runAt[r], runLen[r]);
+        }
+        for (int i = 0; i < oneFrom.length; i++) {
+            area[oneAt[i]] = sys[oneFrom[i]];
         }
         if (sp0Pos >= 0 || sp1Pos >= 0) {
             cpu.syncSp();
@@ -126,6 +149,9 @@ public final class RegisterSet {
     public void restore(PhysicalCpu hw, long[] area) {
         for (int r = 0; r < runFrom.length; r++) {
             System.arraycopy(area, runAt[r], sys, runFrom[r], runLen[r]);
+        }
+        for (int i = 0; i < oneFrom.length; i++) {
+            sys[oneFrom[i]] = area[oneAt[i]];
         }
         if (sp0Pos >= 0 || sp1Pos >= 0) {
             cpu.syncSp();
