@@ -29,9 +29,21 @@ public final class GuestExits {
     /** The exit for the exception just taken to EL2; {@code elr} is ELR_EL2 at the exit. */
     public Exit decode(long elr) {
         long esr = cpu.sys[cpu.iEsr2];
+        int ec = Esr.ec(esr);
+        // Fast path, small enough for C2 to inline into the run loop: the same syndrome as the last exit of its class
+        // (an hvc loop, a polled register) that is not an abort, which may be MMIO.
+        if (ec != Ec.DABT_LOW && ec != Ec.IABT_LOW) {
+            Arm64Exit e = last[ec];
+            if (e != null && e.esr() == esr && e.far() == cpu.sys[cpu.iFar2] && e.hpfar() == cpu.sys[cpu.iHpfar2]) {
+                return e;
+            }
+        }
+        return decodeSlow(elr, esr, ec);
+    }
+
+    private Exit decodeSlow(long elr, long esr, int ec) {
         long far = cpu.sys[cpu.iFar2];
         long hpfar = cpu.sys[cpu.iHpfar2];
-        int ec = Esr.ec(esr);
         if (ec == Ec.DABT_LOW || ec == Ec.IABT_LOW) {
             long ipa = Esr.faultIpa(hpfar, far);
             if (isDevice.test(ipa)) {

@@ -87,9 +87,14 @@ public final class HostEvents {
      * are taken, and a breakpoint armed at {@code p} is taken or, with debug masked, lost.
      */
     public void reach(Point p) {
-        if (pending == 0 && breakpointAt == null) {
-            return;
+        // The world switch calls this twice per exit: only this test is meant to be inlined there (the whole method
+        // is past C2's inlining size), the delivery stays out of line.
+        if (pending != 0 || breakpointAt != null) {
+            deliver(p);
         }
+    }
+
+    private void deliver(Point p) {
         int daif = hw.daif;
         if (breakpointAt == p) {
             breakpointAt = null;
