@@ -4,26 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.polyvisor.api.VmState;
-import org.polyvisor.spi.ArchCapabilities;
 import org.polyvisor.spi.Architecture;
-import org.polyvisor.spi.Exit;
 import org.polyvisor.spi.ExitAction;
 import org.polyvisor.spi.ExitHandler;
-import org.polyvisor.spi.Machine;
-import org.polyvisor.spi.MachineContext;
-import org.polyvisor.spi.StateSnapshot;
 import org.polyvisor.spi.Vcpu;
 
 /**
@@ -31,32 +23,9 @@ import org.polyvisor.spi.Vcpu;
  * the console and powers off. Mockito stands in for the architecture (the kit must not care which one it runs).
  */
 class GuestRunnerTest {
-    private record Hcall() implements Exit.ArchExit {
-        @Override
-        public String exitClass() {
-            return "HCALL";
-        }
-    }
-
     private Architecture architecture(Vcpu vcpu) {
-        Architecture arch = mock(Architecture.class);
-        when(arch.id()).thenReturn("kit");
-        when(arch.capabilities()).thenReturn(new ArchCapabilities("kit", "test kit architecture",
-                ArchCapabilities.NO_ELF_MACHINE, Map.of(), List.of()));
-        when(arch.createMachine(any())).thenAnswer(inv -> {
-            MachineContext ctx = inv.getArgument(0);
-            Machine m = mock(Machine.class);
-            when(m.vcpuCount()).thenReturn(1);
-            when(m.vcpu(anyInt())).thenReturn(vcpu);
-            when(m.exportState()).thenReturn(StateSnapshot.builder("kit", 1).build());
-            when(vcpu.run()).thenReturn(new Hcall()).thenAnswer(i -> {
-                ctx.console().write('o');
-                ctx.console().write('k');
-                return new Exit.Shutdown(0, "done");
-            });
-            return m;
+        return KitArchitecture.mocked(vcpu, ctx -> {
         });
-        return arch;
     }
 
     /** A real committed ELF; the mocked machine does not load it, the framework only reads its header. */
@@ -75,7 +44,7 @@ class GuestRunnerTest {
 
         assertEquals("ok", r.console());
         assertEquals(1L, r.exits().get("HCALL"), "exit counts: " + r.exits());
-        verify(handler).handle(any(), any(Hcall.class));
+        verify(handler).handle(any(), any(KitArchitecture.Hcall.class));
     }
 
     @Test

@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.when;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,19 +17,11 @@ import org.polyvisor.spi.Architecture;
 import org.polyvisor.spi.Exit;
 import org.polyvisor.spi.ExitAction;
 import org.polyvisor.spi.GuestClock;
-import org.polyvisor.spi.Machine;
 import org.polyvisor.spi.MachineContext;
 import org.polyvisor.spi.Vcpu;
 
 /** One machine on the calling thread: exits step by step, observers, and the guest clock the test passes. */
 class MachineRunnerTest {
-    private record Hcall() implements Exit.ArchExit {
-        @Override
-        public String exitClass() {
-            return "HCALL";
-        }
-    }
-
     /** A clock that stands at 42 ns: the machine must get this one, not the host's. */
     private static final GuestClock STOPPED = new GuestClock() {
         @Override
@@ -49,21 +38,7 @@ class MachineRunnerTest {
     private final AtomicReference<MachineContext> seen = new AtomicReference<>();
 
     private Architecture architecture(Vcpu vcpu) {
-        Architecture arch = mock(Architecture.class);
-        when(arch.createMachine(any())).thenAnswer(inv -> {
-            MachineContext ctx = inv.getArgument(0);
-            seen.set(ctx);
-            Machine m = mock(Machine.class);
-            when(m.vcpuCount()).thenReturn(1);
-            when(m.vcpu(anyInt())).thenReturn(vcpu);
-            when(vcpu.run()).thenReturn(new Hcall()).thenAnswer(i -> {
-                ctx.console().write('o');
-                ctx.console().write('k');
-                return new Exit.Shutdown(0, "done");
-            });
-            return m;
-        });
-        return arch;
+        return KitArchitecture.mocked(vcpu, seen::set);
     }
 
     @Test
@@ -71,7 +46,7 @@ class MachineRunnerTest {
         List<Exit> observed = new ArrayList<>();
         try (MachineRunner r = new MachineRunner(architecture(mock(Vcpu.class)), VmConfig.of("kit", 1 << 20, 1,
                 null), STOPPED).onExit(observed::add)) {
-            assertInstanceOf(Hcall.class, r.step());
+            assertInstanceOf(KitArchitecture.Hcall.class, r.step());
             assertInstanceOf(Exit.Shutdown.class, r.step());
             assertEquals(2, observed.size(), "observed: " + observed);
             assertEquals("ok", r.console());
