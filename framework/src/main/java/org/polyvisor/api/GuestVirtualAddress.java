@@ -1,7 +1,17 @@
 package org.polyvisor.api;
 
-/** A guest virtual (effective) address, before the guest's own translation. */
+/**
+ * A guest virtual (effective) address, before the guest's own translation.
+ *
+ * @param value the address as the guest's instructions computed it
+ */
 public record GuestVirtualAddress(long value) {
+    /**
+     * Wraps a raw guest virtual address.
+     *
+     * @param value the address
+     * @return the typed address
+     */
     public static GuestVirtualAddress of(long value) {
         return new GuestVirtualAddress(value);
     }

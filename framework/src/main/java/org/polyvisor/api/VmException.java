@@ -7,10 +7,21 @@ package org.polyvisor.api;
 public class VmException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A failure without an underlying cause.
+     *
+     * @param message what failed and where, ready to show to a user
+     */
     public VmException(String message) {
         super(message);
     }
 
+    /**
+     * A failure caused by another one (an I/O error, a guest memory fault), kept for diagnostics.
+     *
+     * @param message what failed and where, ready to show to a user
+     * @param cause   the underlying failure
+     */
     public VmException(String message, Throwable cause) {
         super(message, cause);
     }

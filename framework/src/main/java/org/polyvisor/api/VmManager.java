@@ -12,45 +12,106 @@ import org.osgi.annotation.versioning.ProviderType;
  */
 @ProviderType
 public interface VmManager {
-    /** Creates a VM (memory, machine, vCPUs), loads its image; the VM is {@link VmState#CREATED}. Returns the id. */
+    /**
+     * Creates a VM (memory, machine, vCPUs), loads its image; the VM is {@link VmState#CREATED}.
+     *
+     * @param config what the VM is made of
+     * @return the new VM's id, used by every other method
+     */
     int create(VmConfig config);
 
-    /** Starts the vCPUs of a CREATED VM. */
+    /**
+     * Starts the vCPUs of a CREATED VM.
+     *
+     * @param id the VM
+     */
     void start(int id);
 
-    /** Pauses all vCPUs at an instruction boundary; returns once they are paused (bounded time). */
+    /**
+     * Pauses all vCPUs at an instruction boundary; returns once they are paused (bounded time).
+     *
+     * @param id the VM
+     */
     void pause(int id);
 
+    /**
+     * Lets the vCPUs of a paused VM run on from where they stopped.
+     *
+     * @param id the VM
+     */
     void resume(int id);
 
-    /** Stops the vCPUs; the VM keeps its memory and state until destroyed. */
+    /**
+     * Stops the vCPUs; the VM keeps its memory and state until destroyed.
+     *
+     * @param id the VM
+     */
     void stop(int id);
 
-    /** Stops the VM if needed and frees its memory. */
+    /**
+     * Stops the VM if needed and frees its memory.
+     *
+     * @param id the VM
+     */
     void destroy(int id);
 
+    /**
+     * A snapshot of every VM's state.
+     *
+     * @return one entry per VM that exists
+     */
     List<VmInfo> list();
 
+    /**
+     * A snapshot of one VM's state.
+     *
+     * @param id the VM
+     * @return its current name, architecture, state and failure
+     */
     VmInfo info(int id);
 
-    /** Exit counts by exit class (for example {@code HVC64}, {@code DABT_LOW}, {@code mmio}), summed over vCPUs. */
+    /**
+     * Exit counts by exit class (for example {@code HVC64}, {@code DABT_LOW}, {@code mmio}), summed over vCPUs.
+     *
+     * @param id the VM
+     * @return count by exit class name
+     */
     Map<String, Long> exitCounts(int id);
 
-    /** The last bytes the guest wrote to its console (bounded ring buffer). */
+    /**
+     * The last bytes the guest wrote to its console (bounded ring buffer).
+     *
+     * @param id the VM
+     * @return a copy of the buffered bytes, oldest first
+     */
     byte[] consoleTail(int id);
 
     /**
      * Streams console bytes of a VM to the sink as the guest writes them (from the vCPU thread: the sink must be
-     * quick). Returns a handle that removes the sink when closed.
+     * quick).
+     *
+     * @param id   the VM
+     * @param sink receives each byte as an int 0..255
+     * @return a handle that removes the sink when closed
      */
     AutoCloseable attachConsole(int id, IntConsumer sink);
 
     /**
      * Blocks until the VM is STOPPED or FAILED, or stopped in INTERNAL_ERROR (it waits for the user then), or the
-     * timeout passes; returns its info.
+     * timeout passes.
+     *
+     * @param id            the VM
+     * @param timeoutMillis longest wait in milliseconds
+     * @return the VM's info when the wait ended; its state tells which of the cases happened
+     * @throws InterruptedException if the waiting thread is interrupted
      */
     VmInfo awaitTermination(int id, long timeoutMillis) throws InterruptedException;
 
-    /** Register values of each vCPU of a paused VM, by name, for diagnostics. */
+    /**
+     * Register values of each vCPU of a paused VM, by name, for diagnostics.
+     *
+     * @param id the VM
+     * @return one map per vCPU, in vCPU index order
+     */
     List<Map<String, Long>> registers(int id);
 }

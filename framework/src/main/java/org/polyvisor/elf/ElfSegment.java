@@ -12,10 +12,16 @@ import java.util.Arrays;
  * @param flags           p_flags (PF_X 1, PF_W 2, PF_R 4)
  */
 public record ElfSegment(long physicalAddress, long virtualAddress, byte[] data, long memorySize, int flags) {
+    /** Copies the data, so the segment stays immutable. */
     public ElfSegment {
         data = data.clone();
     }
 
+    /**
+     * The p_filesz bytes from the file.
+     *
+     * @return a copy, so callers cannot change the segment
+     */
     @Override
     public byte[] data() {
         return data.clone();

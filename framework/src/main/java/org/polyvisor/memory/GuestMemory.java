@@ -27,8 +27,11 @@ import org.polyvisor.api.VmException;
  * {@link #read}/{@link #write} accessors, which also handle accesses that cross chunk boundaries.
  */
 public final class GuestMemory implements AutoCloseable {
+    /** log2 of the chunk size (64 KiB), which is also the alignment slots need. */
     public static final int CHUNK_SHIFT = 16;
+    /** Bytes per chunk, the unit of lazy allocation and of {@link #chunk(long)}. */
     public static final int CHUNK_SIZE = 1 << CHUNK_SHIFT;
+    /** {@code gpa & CHUNK_MASK} is an address's offset in its chunk. */
     public static final long CHUNK_MASK = CHUNK_SIZE - 1;
 
     private static final ValueLayout.OfShort S_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -44,6 +47,11 @@ public final class GuestMemory implements AutoCloseable {
     /** Sorted by base; replaced as a whole (copy on write) so readers never lock. */
     private volatile Region[] regions = new Region[0];
     private volatile boolean closed;
+
+    /** Memory without slots; a machine adds its RAM with {@link #addSlot}. */
+    public GuestMemory() {
+        // the arena and the empty slot table are field initialisers
+    }
 
     private static final class Region {
         final MemorySlot slot;
@@ -64,6 +72,12 @@ public final class GuestMemory implements AutoCloseable {
      * overlapping another slot, or reusing a slot id with other parameters, is rejected with an error that names both.
      * Declaring a slot that exists with exactly the same parameters is accepted and changes nothing: a machine built
      * for an existing VM (after a swap of its architecture, or a restore) finds its RAM already there, contents kept.
+     *
+     * @param id       slot number, unique within the VM
+     * @param base     first guest physical address, 64 KiB aligned
+     * @param size     bytes, a non-zero multiple of 64 KiB
+     * @param readOnly whether guest writes fault (ROM, flash)
+     * @throws VmException if the slot is misaligned, wraps, overlaps another slot or reuses an id
      */
     public void addSlot(int id, GuestPhysicalAddress base, long size, boolean readOnly) {
         if (size <= 0 || (size & CHUNK_MASK) != 0 || (base.value() & CHUNK_MASK) != 0) {
@@ -94,13 +108,22 @@ public final class GuestMemory implements AutoCloseable {
         }
     }
 
-    /** Removes a slot; its chunks are released when the memory is closed. */
+    /**
+     * Removes a slot; its chunks are released when the memory is closed.
+     *
+     * @param id the slot number; an unknown id changes nothing
+     */
     public void removeSlot(int id) {
         synchronized (slotLock) {
             regions = Arrays.stream(regions).filter(r -> r.slot.id() != id).toArray(Region[]::new);
         }
     }
 
+    /**
+     * The RAM layout, for loaders and error messages.
+     *
+     * @return a copy of the slots, in ascending base order
+     */
     public List<MemorySlot> slots() {
         List<MemorySlot> out = new ArrayList<>();
         for (Region r : regions) {
@@ -109,23 +132,41 @@ public final class GuestMemory implements AutoCloseable {
         return out;
     }
 
-    /** True if a slot covers the address. */
+    /**
+     * Whether a slot covers the address (everything else is MMIO or unbacked).
+     *
+     * @param gpa a guest physical address
+     * @return true if the address is RAM
+     */
     public boolean isRam(long gpa) {
         return region(gpa) != null;
     }
 
-    /** True if the slot covering the address is read-only. */
+    /**
+     * Whether the slot covering the address is read-only.
+     *
+     * @param gpa a guest physical address
+     * @return true if a read-only slot covers it; false for writable RAM and for addresses that are not RAM
+     */
     public boolean isReadOnly(long gpa) {
         Region r = region(gpa);
         return r != null && r.slot.readOnly();
     }
 
-    /** Bytes of host memory actually allocated for this guest. */
+    /**
+     * Host memory actually allocated for this guest: the chunks it has touched.
+     *
+     * @return bytes
+     */
     public long residentBytes() {
         return resident.get();
     }
 
-    /** Total bytes of all slots. */
+    /**
+     * The guest's RAM size as configured, touched or not.
+     *
+     * @return the sum of all slot sizes in bytes
+     */
     public long totalBytes() {
         long t = 0;
         for (Region r : regions) {
@@ -137,6 +178,9 @@ public final class GuestMemory implements AutoCloseable {
     /**
      * The backing segment of the chunk that holds {@code gpa}, allocated on first use, or null if the address is
      * not RAM. The segment is exactly {@value #CHUNK_SIZE} bytes; index it with {@code gpa & CHUNK_MASK}.
+     *
+     * @param gpa any guest physical address in the chunk
+     * @return the chunk's segment, or null if no slot covers {@code gpa}
      */
     public MemorySegment chunk(long gpa) {
         Region r = region(gpa);
@@ -148,7 +192,12 @@ public final class GuestMemory implements AutoCloseable {
         return seg != null ? seg : allocate(r, index);
     }
 
-    /** Like {@link #chunk} but never allocates: an untouched chunk reads as zeros and returns null here. */
+    /**
+     * Like {@link #chunk} but never allocates: an untouched chunk reads as zeros and returns null here.
+     *
+     * @param gpa any guest physical address in the chunk
+     * @return the chunk's segment, or null if it is not allocated or not RAM
+     */
     public MemorySegment chunkIfAllocated(long gpa) {
         Region r = region(gpa);
         if (r == null) {
@@ -181,7 +230,15 @@ public final class GuestMemory implements AutoCloseable {
 
     // ---- slow path: endian-aware accessors ----
 
-    /** Reads 1, 2, 4 or 8 bytes, zero-extended. Accesses may be unaligned and may cross chunks. */
+    /**
+     * Reads 1, 2, 4 or 8 bytes, zero-extended. Accesses may be unaligned and may cross chunks.
+     *
+     * @param gpa   guest physical address of the first byte
+     * @param size  1, 2, 4 or 8
+     * @param order the guest's byte order for this access
+     * @return the value, zero-extended to 64 bits
+     * @throws MemoryAccessException if a byte of the access is not RAM
+     */
     public long read(long gpa, int size, ByteOrder order) {
         MemorySegment seg = chunk(gpa);
         long off = gpa & CHUNK_MASK;
@@ -208,7 +265,15 @@ public final class GuestMemory implements AutoCloseable {
         return v;
     }
 
-    /** Writes the low 1, 2, 4 or 8 bytes of {@code value}. */
+    /**
+     * Writes the low 1, 2, 4 or 8 bytes of {@code value}. Accesses may be unaligned and may cross chunks.
+     *
+     * @param gpa   guest physical address of the first byte
+     * @param size  1, 2, 4 or 8
+     * @param value the value; bytes above {@code size} are ignored
+     * @param order the guest's byte order for this access
+     * @throws MemoryAccessException if a byte of the access is not RAM
+     */
     public void write(long gpa, int size, long value, ByteOrder order) {
         MemorySegment seg = chunk(gpa);
         long off = gpa & CHUNK_MASK;
@@ -234,6 +299,15 @@ public final class GuestMemory implements AutoCloseable {
         writeBytes(gpa, b, 0, size);
     }
 
+    /**
+     * Copies guest memory into a byte array (loaders, snapshots, tests).
+     *
+     * @param gpa    guest physical address of the first byte
+     * @param dst    destination array
+     * @param offset first index written in {@code dst}
+     * @param length bytes to copy
+     * @throws MemoryAccessException at the first byte that is not RAM
+     */
     public void readBytes(long gpa, byte[] dst, int offset, int length) {
         int done = 0;
         while (done < length) {
@@ -249,6 +323,16 @@ public final class GuestMemory implements AutoCloseable {
         }
     }
 
+    /**
+     * Copies a byte array into guest memory (loaders, restores, tests); read-only slots are written too, since this
+     * is the host's access, not the guest's.
+     *
+     * @param gpa    guest physical address of the first byte
+     * @param src    source array
+     * @param offset first index read in {@code src}
+     * @param length bytes to copy
+     * @throws MemoryAccessException at the first byte that is not RAM
+     */
     public void writeBytes(long gpa, byte[] src, int offset, int length) {
         int done = 0;
         while (done < length) {
@@ -264,7 +348,12 @@ public final class GuestMemory implements AutoCloseable {
         }
     }
 
-    /** Fills {@code length} bytes with zero (ELF .bss); untouched chunks stay unallocated. */
+    /**
+     * Fills {@code length} bytes with zero (ELF .bss); untouched chunks stay unallocated.
+     *
+     * @param gpa    guest physical address of the first byte
+     * @param length bytes to clear
+     */
     public void zero(long gpa, long length) {
         long done = 0;
         while (done < length) {
@@ -282,7 +371,11 @@ public final class GuestMemory implements AutoCloseable {
         }
     }
 
-    /** Calls the visitor for every allocated chunk (snapshots write only what the guest touched). */
+    /**
+     * Calls the visitor for every allocated chunk (snapshots write only what the guest touched).
+     *
+     * @param visitor called once per chunk, in ascending address order
+     */
     public void forEachAllocatedChunk(ChunkVisitor visitor) {
         for (Region r : regions) {
             for (int i = 0; i < r.chunks.length(); i++) {
@@ -297,6 +390,12 @@ public final class GuestMemory implements AutoCloseable {
     /** Receives allocated chunks. */
     @FunctionalInterface
     public interface ChunkVisitor {
+        /**
+         * One allocated chunk.
+         *
+         * @param gpa   guest physical address of the chunk's first byte
+         * @param chunk its {@value GuestMemory#CHUNK_SIZE} bytes, valid until the memory is closed
+         */
         void visit(long gpa, MemorySegment chunk);
     }
 

@@ -11,10 +11,21 @@ import org.polyvisor.api.GuestPhysicalAddress;
  * @param readOnly guest writes fault (ROM, flash)
  */
 public record MemorySlot(int id, GuestPhysicalAddress base, long size, boolean readOnly) {
+    /**
+     * The first guest physical address after the slot.
+     *
+     * @return base plus size
+     */
     public long end() {
         return base.value() + size;
     }
 
+    /**
+     * Whether the slot covers an address.
+     *
+     * @param gpa a guest physical address
+     * @return true if {@code base <= gpa < end}
+     */
     public boolean contains(long gpa) {
         return gpa - base.value() >= 0 && gpa - base.value() < size;
     }

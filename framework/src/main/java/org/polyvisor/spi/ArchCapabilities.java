@@ -20,6 +20,7 @@ public record ArchCapabilities(String id, String description, int elfMachine, Ma
     /** ELF's EM_NONE: the architecture is not picked from an image's e_machine. */
     public static final int NO_ELF_MACHINE = 0;
 
+    /** Copies the map and the list, so a published capability set cannot change. */
     public ArchCapabilities {
         capabilities = Map.copyOf(capabilities);
         options = List.copyOf(options);

@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param help         one line saying what it changes
  */
 public record ArchOption(String name, String values, String defaultValue, String help) {
+    /** Rejects missing parts, so every listing line is complete. */
     public ArchOption {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(values, "values");
@@ -20,7 +21,11 @@ public record ArchOption(String name, String values, String defaultValue, String
         Objects.requireNonNull(help, "help");
     }
 
-    /** One line for listings: {@code host=vhe|nvhe (default vhe): help}. */
+    /**
+     * The option as one line of {@code --help} and {@code pv:archs} listings.
+     *
+     * @return for example {@code host=vhe|nvhe (default vhe): help}
+     */
     public String describe() {
         return name + "=" + values + " (default " + defaultValue + "): " + help;
     }

@@ -2,17 +2,26 @@ package org.polyvisor.spi;
 
 /** What the framework does after an exit handler returns. */
 public sealed interface ExitAction {
+    /** The shared instance handlers return to continue the vCPU, so the exit path allocates nothing. */
     Resume RESUME = new Resume();
 
     /** Continue running the vCPU. */
     record Resume() implements ExitAction {
     }
 
-    /** The guest powered off (for example PSCI SYSTEM_OFF): stop the whole VM with this status. */
+    /**
+     * The guest powered off (for example PSCI SYSTEM_OFF): stop the whole VM with this status.
+     *
+     * @param status 0 for a clean power-off; otherwise the guest's failure code
+     */
     record PowerOff(int status) implements ExitAction {
     }
 
-    /** Stop the VM with an error message saying what and where. */
+    /**
+     * Stop the VM as FAILED.
+     *
+     * @param message what went wrong and where, shown to the user
+     */
     record Fail(String message) implements ExitAction {
     }
 

@@ -34,7 +34,11 @@ public interface GuestClock {
         }
     };
 
-    /** Guest virtual nanoseconds since the VM was created; stands still while the VM is not running. Monotonic. */
+    /**
+     * Guest virtual time; stands still while the VM is not running.
+     *
+     * @return nanoseconds since the VM was created, monotonic
+     */
     long nanos();
 
     /**
@@ -42,6 +46,9 @@ public interface GuestClock {
      * now on: the deadline a vCPU sleeping in WFI (or waiting for a decrementer) passes to
      * {@link WakeSignal#await(long)}. A pause in between moves the real moment later; the vCPU is kicked by the pause
      * and computes its deadline again when it runs.
+     *
+     * @param guestNanos a guest time, as {@link #nanos()} counts it
+     * @return the host {@link System#nanoTime()} deadline
      */
     long hostNanosAt(long guestNanos);
 }

@@ -9,25 +9,42 @@ import org.polyvisor.elf.ElfImage;
  */
 @ConsumerType
 public interface Machine extends AutoCloseable {
+    /**
+     * How many vCPUs the machine has, as configured.
+     *
+     * @return the vCPU count
+     */
     int vcpuCount();
 
+    /**
+     * One vCPU; the framework runs each on a thread of its own.
+     *
+     * @param index 0 to {@code vcpuCount() - 1}
+     * @return the vCPU
+     */
     Vcpu vcpu(int index);
 
     /**
      * Loads the image into guest memory and sets the boot state (entry point, boot registers) as the reference
      * machine does. Rejects an image for another machine type with a {@link org.polyvisor.api.VmException}.
+     *
+     * @param image the validated ELF image
      */
     void boot(ElfImage image);
 
     /**
      * Machine-level state (devices, interrupt controller, timers) in the neutral format. Called with every vCPU
      * paused. vCPU state is exported separately through {@link Vcpu#exportState()}.
+     *
+     * @return the machine's state
      */
     StateSnapshot exportState();
 
     /**
      * Accepts machine state exported by this or an earlier version of the architecture, or throws
      * {@link StateIncompatibleException} saying which version it cannot read.
+     *
+     * @param state what {@link #exportState()} of this or an earlier version returned
      */
     void importState(StateSnapshot state);
 

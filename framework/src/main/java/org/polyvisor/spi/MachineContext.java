@@ -9,21 +9,41 @@ import org.polyvisor.memory.GuestMemory;
 /** What the framework gives an architecture to build a machine with. Everything here outlives a bundle swap. */
 @ProviderType
 public interface MachineContext {
+    /**
+     * The VM the machine is built for.
+     *
+     * @return the VM id
+     */
     int vmId();
 
+    /**
+     * The VM's configuration, with the architecture options to validate.
+     *
+     * @return the configuration
+     */
     VmConfig config();
 
     /**
      * The VM's RAM; slots are added by the architecture's machine (where the memory map puts RAM). The memory outlives
      * machines: a machine created for a running VM after a swap finds the slots there already and declares them again
      * with the same parameters, which keeps their contents.
+     *
+     * @return the VM's guest memory
      */
     GuestMemory memory();
 
-    /** The VM's device bus; the machine maps its devices here. Cleared when the machine is closed. */
+    /**
+     * The VM's device bus; the machine maps its devices here. Cleared when the machine is closed.
+     *
+     * @return the bus
+     */
     MmioBus mmio();
 
-    /** The guest console (the UART's transmit side). */
+    /**
+     * The guest console, for the machine's UART.
+     *
+     * @return the console
+     */
     ConsoleSink console();
 
     /**
@@ -31,6 +51,8 @@ public interface MachineContext {
      * for a bundle or stopped (see {@link GuestClock}). Architectures derive their guest-visible counters and timer
      * deadlines from it. The default (for contexts without a VM manager, such as unit-test harnesses) is
      * {@link GuestClock#HOST}, which always runs.
+     *
+     * @return the VM's clock
      */
     default GuestClock clock() {
         return GuestClock.HOST;
@@ -43,6 +65,9 @@ public interface MachineContext {
      * which the framework counts itself. Get it once and keep it: incrementing it is the whole cost on the exit path.
      * It outlives machines (swaps keep the counts). The default (for contexts that keep no statistics, such as
      * unit-test harnesses) counts nowhere.
+     *
+     * @param exitClass the name {@code pv:exits} lists, for example {@code IRQ} or {@code DABT_LOW}
+     * @return the counter to increment
      */
     default LongAdder resolvedExitCounter(String exitClass) {
         return new LongAdder();
@@ -59,6 +84,8 @@ public interface MachineContext {
      *
      * <p>Call it from the service callback where the change happens (while a departing contribution still works),
      * never from one of this VM's vCPU threads. Contexts without a VM manager (unit-test harnesses) ignore it.
+     *
+     * @param reason what changed, shown while the VM waits and in the log
      */
     default void requestRebuild(String reason) {
     }

@@ -6,6 +6,11 @@ import org.polyvisor.api.VmException;
 public class StateIncompatibleException extends VmException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A snapshot that cannot be imported.
+     *
+     * @param message which snapshot, and what kind, version or entry is wrong
+     */
     public StateIncompatibleException(String message) {
         super(message);
     }

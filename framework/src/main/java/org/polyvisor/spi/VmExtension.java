@@ -15,22 +15,48 @@ import org.polyvisor.api.VmConfig;
  */
 @ConsumerType
 public interface VmExtension {
+    /** Service property naming the extension id. */
     String PROPERTY = "polyvisor.extension";
 
+    /**
+     * The extension id, the same as the service's {@value #PROPERTY} property; a replacement with the same id takes
+     * over the attachments' state.
+     *
+     * @return the id
+     */
     String id();
 
-    /** Whether this extension belongs in a VM with this configuration (for example only for {@code arm64}). */
+    /**
+     * Whether this extension belongs in a VM with this configuration (for example only for {@code arm64}).
+     *
+     * @param config the VM's configuration
+     * @return true to be attached to it
+     */
     boolean appliesTo(VmConfig config);
 
-    /** Attaches to one VM (maps devices on {@link MachineContext#mmio()}, and so on). */
+    /**
+     * Attaches to one VM (maps devices on {@link MachineContext#mmio()}, and so on).
+     *
+     * @param context the VM's machine context
+     * @return the attachment, closed when the VM is destroyed or the extension goes away
+     */
     Attachment attach(MachineContext context);
 
     /** One VM's attachment. */
     @ConsumerType
     interface Attachment extends AutoCloseable {
+        /**
+         * The attachment's state, exported before it is closed for a swap.
+         *
+         * @return the state
+         */
         StateSnapshot exportState();
 
-        /** Accepts state from this or an earlier version, or throws {@link StateIncompatibleException}. */
+        /**
+         * Accepts state from this or an earlier version, or throws {@link StateIncompatibleException}.
+         *
+         * @param state what {@link #exportState()} of this or an earlier version returned
+         */
         void importState(StateSnapshot state);
 
         /** Unmaps what {@link VmExtension#attach} mapped. */

@@ -10,6 +10,11 @@ public final class WakeSignal {
     private volatile Thread waiter;
     private volatile boolean signalled;
 
+    /** A signal nobody has raised yet. */
+    public WakeSignal() {
+        // both fields start cleared
+    }
+
     /** Wakes the waiter, or makes its next {@link #await} return at once. Any thread. */
     public void signal() {
         signalled = true;
@@ -21,7 +26,11 @@ public final class WakeSignal {
 
     /**
      * Waits until signalled or until {@link System#nanoTime()} reaches {@code deadlineNanos} (use
-     * {@link Long#MAX_VALUE} for no deadline). Clears the signal. Returns true if signalled.
+     * {@link Long#MAX_VALUE} for no deadline). Clears the signal. An interrupt of the waiting thread also ends the
+     * wait.
+     *
+     * @param deadlineNanos a {@link System#nanoTime()} value, or {@link Long#MAX_VALUE}
+     * @return true if signalled, false on the deadline or an interrupt
      */
     public boolean await(long deadlineNanos) {
         waiter = Thread.currentThread();
@@ -48,6 +57,11 @@ public final class WakeSignal {
         }
     }
 
+    /**
+     * Whether a signal is waiting to be consumed by {@link #await}; lets a run loop check without sleeping.
+     *
+     * @return true if signalled since the last successful await
+     */
     public boolean isSignalled() {
         return signalled;
     }

@@ -21,7 +21,12 @@ public final class MachineHarness implements MachineContext, AutoCloseable {
     private final StandaloneContext context;
     private final GuestClock clock;
 
-    /** A harness whose guest clock always runs ({@link GuestClock#HOST}): nothing pauses a VM here. */
+    /**
+     * A harness whose guest clock always runs ({@link GuestClock#HOST}): nothing pauses a VM here.
+     *
+     * @param config        the VM configuration the machine is built for
+     * @param consoleOutput receives each byte the guest writes to its console
+     */
     public MachineHarness(VmConfig config, IntConsumer consoleOutput) {
         this(config, consoleOutput, GuestClock.HOST);
     }
@@ -29,6 +34,10 @@ public final class MachineHarness implements MachineContext, AutoCloseable {
     /**
      * A harness with the given guest clock: a test that stops and advances it plays the framework's pause and
      * resume, and can tell guest time from host time.
+     *
+     * @param config        the VM configuration the machine is built for
+     * @param consoleOutput receives each byte the guest writes to its console
+     * @param clock         the guest clock the machine reads
      */
     public MachineHarness(VmConfig config, IntConsumer consoleOutput, GuestClock clock) {
         this.context = new StandaloneContext(config, consoleOutput);
