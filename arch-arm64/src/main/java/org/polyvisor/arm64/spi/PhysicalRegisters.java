@@ -11,20 +11,52 @@ import org.osgi.annotation.versioning.ProviderType;
  */
 @ProviderType
 public interface PhysicalRegisters {
-    /** True when the host runs with FEAT_VHE in use (HCR_EL2.E2H = 1, host kernel at EL2). */
+    /**
+     * Whether the host runs with FEAT_VHE in use (HCR_EL2.E2H = 1, host kernel at EL2): the registers a participant
+     * must save differ between the two host models.
+     *
+     * @return true on a VHE host, false on an nVHE host
+     */
     boolean vhe();
 
-    /** Index of the vCPU this world switch belongs to. */
+    /**
+     * The vCPU this world switch belongs to.
+     *
+     * @return the vCPU's index in its machine
+     */
     int vcpuIndex();
 
-    /** A stable handle for a register name, or -1 when the modelled CPU has no such register. */
+    /**
+     * A stable handle for a register name, looked up once so the exit path indexes instead of hashing names.
+     *
+     * @param name architectural name, for example {@code PMSCR_EL1}
+     * @return the slot, or -1 when the modelled CPU has no such register
+     */
     int slot(String name);
 
+    /**
+     * Reads a register on the exit path.
+     *
+     * @param slot a handle from {@link #slot(String)}
+     * @return the register's current value
+     */
     long get(int slot);
 
+    /**
+     * Writes a register on the exit path.
+     *
+     * @param slot  a handle from {@link #slot(String)}
+     * @param value the new value
+     */
     void set(int slot, long value);
 
-    /** Convenience by-name access (slow path). Unknown names throw IllegalArgumentException. */
+    /**
+     * Reads a register by name (slow path: setup and tests).
+     *
+     * @param name architectural name
+     * @return the register's current value
+     * @throws IllegalArgumentException if the modelled CPU has no such register
+     */
     default long read(String name) {
         int s = slot(name);
         if (s == -1) {
@@ -33,6 +65,13 @@ public interface PhysicalRegisters {
         return get(s);
     }
 
+    /**
+     * Writes a register by name (slow path: setup and tests).
+     *
+     * @param name  architectural name
+     * @param value the new value
+     * @throws IllegalArgumentException if the modelled CPU has no such register
+     */
     default void write(String name, long value) {
         int s = slot(name);
         if (s == -1) {

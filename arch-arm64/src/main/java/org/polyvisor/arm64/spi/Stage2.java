@@ -26,12 +26,19 @@ public interface Stage2 {
      * guest, as for an address that is nothing; true makes it a stage-2 abort exit to the hypervisor layer
      * ({@code DABT_LOW} / {@code IABT_LOW} with HPFAR_EL2), whose handler may map the IPA, bump
      * {@link #generation()} and resume: the faulting instruction then runs again.
+     *
+     * @param ipa the intermediate physical address that faulted
+     * @return true to exit to the hypervisor layer, false to inject an external abort
      */
     default boolean exitOnFault(long ipa) {
         return false;
     }
 
-    /** Changes whenever earlier translations become stale (the CPU then flushes its TLB). */
+    /**
+     * Changes whenever earlier translations become stale (the CPU then flushes its TLB).
+     *
+     * @return the current generation; the default, for a fixed mapping, is always 0
+     */
     default long generation() {
         return 0;
     }

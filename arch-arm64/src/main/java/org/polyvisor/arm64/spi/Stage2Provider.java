@@ -14,6 +14,7 @@ public interface Stage2Provider {
      *
      * @param context  the VM's machine context (memory, devices)
      * @param identity the default identity stage 2, to delegate to for addresses the provider does not manage
+     * @return the VM's stage 2, asked on every TLB miss of its vCPUs
      */
     Stage2 stage2For(MachineContext context, Stage2 identity);
 }

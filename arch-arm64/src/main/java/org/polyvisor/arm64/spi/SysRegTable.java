@@ -10,8 +10,17 @@ import org.osgi.annotation.versioning.ConsumerType;
  */
 @ConsumerType
 public interface SysRegTable {
-    /** Short name for diagnostics, for example {@code generic-timer}. */
+    /**
+     * Short name for diagnostics, for example {@code generic-timer}.
+     *
+     * @return the table's name
+     */
     String name();
 
+    /**
+     * The registers this concern contributes.
+     *
+     * @return the descriptors; each encoding at most once
+     */
     List<SysReg> registers();
 }

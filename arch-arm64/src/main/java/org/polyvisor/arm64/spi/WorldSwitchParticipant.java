@@ -20,21 +20,36 @@ public interface WorldSwitchParticipant {
     /** Service property carrying the participant id (informational; {@link #id()} is authoritative). */
     String PROPERTY = "polyvisor.arm64.participant";
 
-    /** Stable id; per-vCPU state exported under this id is given to a later participant with the same id. */
+    /**
+     * Stable id; per-vCPU state exported under this id is given to a later participant with the same id.
+     *
+     * @return the id, for example {@code spe}
+     */
     String id();
 
-    /** Position in the sequence (see the class comment). Stage 2 uses 100, SPE 200, third parties 1000 and up. */
+    /**
+     * Position in the sequence (see the class comment).
+     *
+     * @return the order: stage 2 uses 100, SPE 200, third parties 1000 and up
+     */
     int order();
 
     /**
      * Host registers this participant owns beyond the hypervisor's base set (for example {@code PMSCR_EL1}); the
      * modelled physical CPU and the host context get storage for them, so they appear in {@code pv:regs} and the
      * host-context checks.
+     *
+     * @return architectural register names; empty by default
      */
     default List<String> hostRegisters() {
         return List.of();
     }
 
-    /** Opens the per-vCPU session. Called on the vCPU's thread or while the vCPU is paused. */
+    /**
+     * Opens the per-vCPU session. Called on the vCPU's thread or while the vCPU is paused.
+     *
+     * @param cpu the physical registers the vCPU's world switch runs on
+     * @return the session whose hooks the world switch calls
+     */
     WorldSwitchSession open(PhysicalRegisters cpu);
 }

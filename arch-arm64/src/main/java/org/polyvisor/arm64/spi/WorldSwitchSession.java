@@ -10,25 +10,49 @@ import org.polyvisor.spi.StateSnapshot;
  */
 @ConsumerType
 public interface WorldSwitchSession {
-    /** After the host's system registers were saved into the host context, before any guest state is loaded. */
+    /**
+     * After the host's system registers were saved into the host context, before any guest state is loaded.
+     *
+     * @param cpu the physical registers, holding the host's values
+     */
     default void saveHost(PhysicalRegisters cpu) {
     }
 
-    /** After the guest's system registers and traps are loaded, right before the guest runs. */
+    /**
+     * After the guest's system registers and traps are loaded, right before the guest runs.
+     *
+     * @param cpu the physical registers, holding the guest's values
+     */
     default void loadGuest(PhysicalRegisters cpu) {
     }
 
-    /** Right after the guest exited and its system registers were saved. */
+    /**
+     * Right after the guest exited and its system registers were saved.
+     *
+     * @param cpu the physical registers, still holding the guest's values
+     */
     default void saveGuest(PhysicalRegisters cpu) {
     }
 
-    /** After the host's system registers and traps are restored, before the host continues. */
+    /**
+     * After the host's system registers and traps are restored, before the host continues.
+     *
+     * @param cpu the physical registers, holding the host's values again
+     */
     default void restoreHost(PhysicalRegisters cpu) {
     }
 
-    /** The session's per-vCPU state, so that a replacement participant (bundle update) can continue it. */
+    /**
+     * The session's per-vCPU state, so that a replacement participant (bundle update) can continue it.
+     *
+     * @return the state
+     */
     StateSnapshot exportState();
 
-    /** Accepts state exported by this or an earlier version, or throws StateIncompatibleException. */
+    /**
+     * Accepts state exported by this or an earlier version, or throws StateIncompatibleException.
+     *
+     * @param state what {@link #exportState()} of this or an earlier version returned
+     */
     void importState(StateSnapshot state);
 }
