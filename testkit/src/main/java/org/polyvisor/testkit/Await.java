@@ -19,7 +19,14 @@ public final class Await {
     private Await() {
     }
 
-    /** Waits until {@code condition} holds, or fails after {@code timeout} with {@code what} and {@code seen}. */
+    /**
+     * Waits until {@code condition} holds, or fails after {@code timeout} with {@code what} and {@code seen}.
+     *
+     * @param what      what is awaited, for the failure message
+     * @param condition the observable condition
+     * @param timeout   longest wait
+     * @param seen      describes the state when the wait fails
+     */
     public static void until(String what, BooleanSupplier condition, Duration timeout, Supplier<String> seen) {
         until(what, condition, timeout, POLL, seen);
     }
@@ -27,6 +34,12 @@ public final class Await {
     /**
      * The same with a poll interval, for conditions that are not free to evaluate (a shell command, a service
      * look-up). The interval paces the polling; the condition, not the time, ends the wait.
+     *
+     * @param what      what is awaited, for the failure message
+     * @param condition the observable condition
+     * @param timeout   longest wait
+     * @param poll      pause between two evaluations of the condition
+     * @param seen      describes the state when the wait fails
      */
     public static void until(String what, BooleanSupplier condition, Duration timeout, Duration poll,
                              Supplier<String> seen) {
@@ -44,12 +57,25 @@ public final class Await {
         }
     }
 
-    /** The same with a fixed description of the state. */
+    /**
+     * Waits until {@code condition} holds, for conditions whose state needs no description beyond {@code what}.
+     *
+     * @param what      what is awaited, for the failure message
+     * @param condition the observable condition
+     * @param timeout   longest wait
+     */
     public static void until(String what, BooleanSupplier condition, Duration timeout) {
         until(what, condition, timeout, () -> "the condition still false");
     }
 
-    /** Waits until {@code value} reaches at least {@code atLeast}; fails with the last value seen. */
+    /**
+     * Waits until {@code value} reaches at least {@code atLeast}; fails with the last value seen.
+     *
+     * @param what    what is awaited, for the failure message
+     * @param value   reads the counter
+     * @param atLeast the value to reach
+     * @param timeout longest wait
+     */
     public static void atLeast(String what, Supplier<Long> value, long atLeast, Duration timeout) {
         until(what + " >= " + atLeast, () -> value.get() >= atLeast, timeout, () -> what + " = " + value.get());
     }
@@ -59,6 +85,10 @@ public final class Await {
      * (WAITING or TIMED_WAITING): a vCPU thread parked by a pause, waiting for a bundle, or sleeping in WFI runs no
      * guest code, which is what "the vCPU does not run" means. The framework names vCPU threads
      * {@code pv-vm<id>-vcpu<index>}.
+     *
+     * @param namePrefix thread name prefix, for example {@code pv-vm1-vcpu}
+     * @param count      how many such threads must exist
+     * @param timeout    longest wait
      */
     public static void untilThreadsBlocked(String namePrefix, int count, Duration timeout) {
         until(count + " thread(s) named " + namePrefix + "* blocked", () -> {

@@ -17,7 +17,13 @@ public final class Golden {
     private Golden() {
     }
 
-    /** The committed expected output of a guest: {@code NAME.expected} next to {@code NAME.elf}. */
+    /**
+     * The committed expected output of a guest: {@code NAME.expected} next to {@code NAME.elf}.
+     *
+     * @param elf the guest's ELF file
+     * @return the golden file's bytes; an {@link AssertionError} if there is none
+     * @throws IOException if the golden file cannot be read
+     */
     public static byte[] expected(Path elf) throws IOException {
         String name = elf.getFileName().toString();
         Path file = elf.resolveSibling(name.substring(0, name.length() - ".elf".length()) + ".expected");
@@ -27,7 +33,13 @@ public final class Golden {
         return Files.readAllBytes(file);
     }
 
-    /** Fails unless {@code actual} equals {@code expected} byte for byte. */
+    /**
+     * Fails unless {@code actual} equals {@code expected} byte for byte.
+     *
+     * @param expected the golden bytes (QEMU's output or the golden file)
+     * @param actual   Polyvisor's console bytes
+     * @param what     names the guest and the run in the failure message
+     */
     public static void assertSameBytes(byte[] expected, byte[] actual, String what) {
         int at = Arrays.mismatch(expected, actual);
         if (at < 0) {
@@ -38,7 +50,13 @@ public final class Golden {
                 + around(actual, at) + "...");
     }
 
-    /** The same for a console captured as an ISO-8859-1 string (one char per byte). */
+    /**
+     * The same for a console captured as an ISO-8859-1 string (one char per byte).
+     *
+     * @param expected the golden bytes
+     * @param actual   the console as an ISO-8859-1 string
+     * @param what     names the guest and the run in the failure message
+     */
     public static void assertSameBytes(byte[] expected, String actual, String what) {
         assertSameBytes(expected, actual.getBytes(StandardCharsets.ISO_8859_1), what);
     }
@@ -49,7 +67,12 @@ public final class Golden {
         return printable(Arrays.copyOfRange(b, from, to));
     }
 
-    /** Bytes as text with non-printable characters escaped ({@code \n}, {@code \x07}). */
+    /**
+     * Bytes as text with non-printable characters escaped, for failure messages.
+     *
+     * @param b the bytes
+     * @return the text, for example {@code hello\n\x07}
+     */
     public static String printable(byte[] b) {
         StringBuilder sb = new StringBuilder(b.length);
         for (byte x : b) {

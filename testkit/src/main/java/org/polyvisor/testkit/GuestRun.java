@@ -18,17 +18,26 @@ import org.polyvisor.api.VmState;
  */
 public record GuestRun(String console, VmInfo info, Map<String, Long> exits, Map<String, Long> resolvedExits,
                        long instructions, long nanos) {
+    /** Copies the exit maps, so a result cannot change after the run. */
     public GuestRun {
         exits = Map.copyOf(exits);
         resolvedExits = Map.copyOf(resolvedExits);
     }
 
-    /** The console as bytes. */
+    /**
+     * The console as bytes, for {@link Golden#assertSameBytes(byte[], byte[], String)}.
+     *
+     * @return the console bytes
+     */
     public byte[] consoleBytes() {
         return console.getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    /** Fails unless the guest powered off with status 0; the message carries the state, error and console. */
+    /**
+     * Fails unless the guest powered off with status 0; the message carries the state, error and console.
+     *
+     * @return this run, to chain further checks
+     */
     public GuestRun assertPoweredOff() {
         if (info.state() != VmState.STOPPED || info.exitStatus() != 0) {
             throw new AssertionError("guest did not power off cleanly: " + info.state() + ", status "

@@ -43,45 +43,93 @@ public final class GuestRunner {
         this.architecture = architecture;
     }
 
-    /** A runner for guests of this architecture. */
+    /**
+     * A runner for guests of this architecture: 128 MiB of RAM, one vCPU, no options until set.
+     *
+     * @param architecture the architecture the VM is built with
+     * @return a new runner
+     */
     public static GuestRunner on(Architecture architecture) {
         return new GuestRunner(architecture);
     }
 
-    /** Dispatches these exit classes to the handler (service ranking 0). */
+    /**
+     * Dispatches these exit classes to the handler (service ranking 0).
+     *
+     * @param handler     the handler
+     * @param exitClasses the exit classes it takes, for example {@code HVC64}
+     * @return this runner
+     */
     public GuestRunner handler(ExitHandler handler, String... exitClasses) {
         return handler(handler, 0, exitClasses);
     }
 
-    /** The same with a ranking: the highest wins when two handlers claim a class (override the arch's own). */
+    /**
+     * Dispatches exit classes with a ranking: the highest wins when two handlers claim a class (override the
+     * architecture's own).
+     *
+     * @param handler     the handler
+     * @param ranking     its service ranking
+     * @param exitClasses the exit classes it takes
+     * @return this runner
+     */
     public GuestRunner handler(ExitHandler handler, int ranking, String... exitClasses) {
         handlers.add(new Handler(handler, ranking, exitClasses.clone()));
         return this;
     }
 
-    /** Attaches a VM extension (a device, a tracer) to the VM. */
+    /**
+     * Attaches a VM extension (a device, a tracer) to the VM.
+     *
+     * @param extension the extension; it attaches if it applies to the VM's configuration
+     * @return this runner
+     */
     public GuestRunner extension(VmExtension extension) {
         extensions.add(extension);
         return this;
     }
 
+    /**
+     * Sets the guest RAM size (default 128 MiB).
+     *
+     * @param bytes a positive multiple of 4 KiB
+     * @return this runner
+     */
     public GuestRunner memory(long bytes) {
         this.memoryBytes = bytes;
         return this;
     }
 
+    /**
+     * Sets the number of vCPUs (default 1).
+     *
+     * @param count 1 to 256
+     * @return this runner
+     */
     public GuestRunner vcpus(int count) {
         this.vcpus = count;
         return this;
     }
 
-    /** An architecture option ({@code -o KEY=VALUE}). */
+    /**
+     * Sets an architecture option, as {@code -o KEY=VALUE} does on the command line.
+     *
+     * @param key   the option, for example {@code host}
+     * @param value its value, for example {@code nvhe}
+     * @return this runner
+     */
     public GuestRunner option(String key, String value) {
         options.put(key, value);
         return this;
     }
 
-    /** Runs the guest until it terminates (powers off or fails) or the timeout passes (then it is stopped). */
+    /**
+     * Runs the guest until it terminates (powers off or fails) or the timeout passes (then it is stopped).
+     *
+     * @param elf     the guest image
+     * @param timeout longest run
+     * @return how the run ended
+     */
     public GuestRun run(Path elf, Duration timeout) {
         return run(elf, timeout, (hv, id) -> {
         });
@@ -90,12 +138,24 @@ public final class GuestRunner {
     /** What a test may do while the guest runs: pause, save, swap an architecture or handler, type input. */
     @FunctionalInterface
     public interface WhileRunning {
+        /**
+         * Acts on the running VM.
+         *
+         * @param hypervisor the in-process hypervisor running it (VM manager, registrations)
+         * @param vmId       the VM's id
+         * @throws Exception anything the test's action throws; it fails the run
+         */
         void accept(StandaloneHypervisor hypervisor, int vmId) throws Exception;
     }
 
     /**
      * Runs the guest and calls {@code during} on the calling thread once the VM has started; then waits for it to
      * terminate.
+     *
+     * @param elf     the guest image
+     * @param timeout longest run, the action included
+     * @param during  what the test does while the guest runs
+     * @return how the run ended
      */
     public GuestRun run(Path elf, Duration timeout, WhileRunning during) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -36,7 +36,17 @@ import org.polyvisor.standalone.MachineHarness;
  * failure or an exit no handler claims ends it with the message, a kick after the deadline ends it as a timeout.
  */
 public final class MachineRunner implements AutoCloseable {
-    /** How a run ended: {@code failure} is null after a clean shutdown or power-off. */
+    /**
+     * How a run ended.
+     *
+     * @param console      the console bytes as ISO-8859-1 text
+     * @param status       the guest's power-off status (0 is clean)
+     * @param failure      what stopped the run otherwise (failure, unclaimed exit, timeout); null after a shutdown or
+     *                     power-off
+     * @param instructions guest instructions vCPU 0 retired
+     * @param nanos        wall time of the run
+     * @param cpuNanos     CPU time of the calling thread during the run
+     */
     public record Result(String console, int status, String failure, long instructions, long nanos, long cpuNanos) {
     }
 
@@ -48,7 +58,13 @@ public final class MachineRunner implements AutoCloseable {
     private final Map<String, ExitHandler> handlers = new HashMap<>();
     private final List<Consumer<? super Exit>> observers = new ArrayList<>();
 
-    /** Builds the machine for {@code config} and boots {@code image} into it. */
+    /**
+     * Builds the machine for {@code config} and boots {@code image} into it; its guest clock always runs.
+     *
+     * @param architecture builds the machine
+     * @param config       the VM configuration
+     * @param image        the guest to boot
+     */
     public MachineRunner(Architecture architecture, VmConfig config, ElfImage image) {
         this(architecture, config, GuestClock.HOST);
         machine.boot(image);
@@ -58,25 +74,45 @@ public final class MachineRunner implements AutoCloseable {
      * Builds the machine for {@code config} on the given guest clock without booting anything: the test boots an
      * image ({@link #boot}), imports a saved state, or writes code into memory itself. A clock the test controls
      * plays the framework's pause and resume ({@link GuestClock#HOST} always runs).
+     *
+     * @param architecture builds the machine
+     * @param config       the VM configuration
+     * @param clock        the guest clock the machine reads
      */
     public MachineRunner(Architecture architecture, VmConfig config, GuestClock clock) {
         context = new MachineHarness(config, out::write, clock);
         machine = architecture.createMachine(context);
     }
 
-    /** Boots {@code image} into the machine (loads it and sets the boot vCPU's entry state). */
+    /**
+     * Boots {@code image} into the machine (loads it and sets the boot vCPU's entry state).
+     *
+     * @param image the guest to boot
+     * @return this runner
+     */
     public MachineRunner boot(ElfImage image) {
         machine.boot(image);
         return this;
     }
 
-    /** Calls {@code observer} with every exit vCPU 0 returns, MMIO included, before the exit is acted on. */
+    /**
+     * Calls {@code observer} with every exit vCPU 0 returns, MMIO included, before the exit is acted on.
+     *
+     * @param observer sees each exit on the calling thread
+     * @return this runner
+     */
     public MachineRunner onExit(Consumer<? super Exit> observer) {
         observers.add(observer);
         return this;
     }
 
-    /** Dispatches these exit classes to the handler, as the framework's whiteboard would. */
+    /**
+     * Dispatches these exit classes to the handler, as the framework's whiteboard would.
+     *
+     * @param handler     the handler
+     * @param exitClasses the exit classes it takes
+     * @return this runner
+     */
     public MachineRunner handler(ExitHandler handler, String... exitClasses) {
         for (String c : exitClasses) {
             handlers.put(c, handler);
@@ -84,19 +120,38 @@ public final class MachineRunner implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The machine, for tests that look at its vCPUs and devices between runs.
+     *
+     * @return the machine
+     */
     public Machine machine() {
         return machine;
     }
 
+    /**
+     * The machine context the machine was built with (device bus, console, clock).
+     *
+     * @return the context
+     */
     public MachineContext context() {
         return context;
     }
 
+    /**
+     * The guest memory, for tests that write code or check results in RAM.
+     *
+     * @return the machine's guest memory
+     */
     public GuestMemory memory() {
         return context.memory();
     }
 
-    /** The console so far. */
+    /**
+     * The console so far.
+     *
+     * @return the console bytes as ISO-8859-1 text
+     */
     public String console() {
         return out.toString(StandardCharsets.ISO_8859_1);
     }
@@ -105,6 +160,8 @@ public final class MachineRunner implements AutoCloseable {
      * Runs vCPU 0 once, up to its next exit, and returns that exit after the observers saw it. MMIO is performed on
      * the device bus (a read is completed into the vCPU) before it is returned; every other exit is returned as it
      * came, for the test to act on: the step for tests that stop at an exact exit or console length.
+     *
+     * @return the exit
      */
     public Exit step() {
         Vcpu vcpu = machine.vcpu(0);
@@ -122,7 +179,12 @@ public final class MachineRunner implements AutoCloseable {
         return e;
     }
 
-    /** Runs vCPU 0 until the guest stops, fails, or {@code timeout} passes (one kick at the deadline ends it). */
+    /**
+     * Runs vCPU 0 until the guest stops, fails, or {@code timeout} passes (one kick at the deadline ends it).
+     *
+     * @param timeout longest run
+     * @return how the run ended
+     */
     public Result run(Duration timeout) {
         Vcpu vcpu = machine.vcpu(0);
         ExitContext exitContext = new ExitContext() {

@@ -14,7 +14,11 @@ import org.polyvisor.spi.GuestClock;
 public final class ManualClock implements GuestClock {
     private volatile long nanos;
 
-    /** A clock standing at {@code guestNanos}. */
+    /**
+     * A clock standing at {@code guestNanos}.
+     *
+     * @param guestNanos the initial guest time
+     */
     public ManualClock(long guestNanos) {
         this.nanos = guestNanos;
     }
@@ -29,7 +33,12 @@ public final class ManualClock implements GuestClock {
         return guestNanos <= nanos ? System.nanoTime() : Long.MAX_VALUE;
     }
 
-    /** Moves guest time forward by {@code deltaNanos} (not negative: guest time is monotonic). */
+    /**
+     * Moves guest time forward by {@code deltaNanos} (not negative: guest time is monotonic).
+     *
+     * @param deltaNanos nanoseconds to add, 0 or more
+     * @return this clock
+     */
     public synchronized ManualClock advance(long deltaNanos) {
         if (deltaNanos < 0) {
             throw new IllegalArgumentException("guest time runs forward only: advance by " + deltaNanos + " ns");
@@ -38,7 +47,12 @@ public final class ManualClock implements GuestClock {
         return this;
     }
 
-    /** Sets guest time (not earlier than now: guest time is monotonic). */
+    /**
+     * Sets guest time (not earlier than now: guest time is monotonic).
+     *
+     * @param guestNanos the new guest time
+     * @return this clock
+     */
     public synchronized ManualClock set(long guestNanos) {
         if (guestNanos < nanos) {
             throw new IllegalArgumentException("guest time runs forward only: " + guestNanos + " ns is before "

@@ -19,11 +19,17 @@ import java.util.concurrent.TimeUnit;
  * @param arguments everything before {@code -kernel IMAGE}
  */
 public record Qemu(String binary, List<String> arguments) {
+    /** Copies the arguments, so the command line cannot change between runs. */
     public Qemu {
         arguments = List.copyOf(arguments);
     }
 
-    /** QEMU's virt machine with GICv3 (the one Polyvisor models) and {@code smp} CPUs. */
+    /**
+     * QEMU's virt machine with GICv3 (the one Polyvisor models).
+     *
+     * @param smp number of CPUs
+     * @return the oracle
+     */
     public static Qemu aarch64Virt(int smp) {
         return aarch64Virt(smp, true);
     }
@@ -31,19 +37,31 @@ public record Qemu(String binary, List<String> arguments) {
     /**
      * QEMU's virt machine; {@code gicV3} selects {@code gic-version=3} (the only guest-visible difference to QEMU's
      * default GICv2 for Polyvisor's guests is ID_AA64PFR0_EL1.GIC).
+     *
+     * @param smp   number of CPUs
+     * @param gicV3 true for GICv3, false for QEMU's default GICv2
+     * @return the oracle
      */
     public static Qemu aarch64Virt(int smp, boolean gicV3) {
         return new Qemu("qemu-system-aarch64", List.of("-M", gicV3 ? "virt,gic-version=3" : "virt", "-cpu",
                 "cortex-a57", "-smp", String.valueOf(smp), "-nographic", "-nic", "none"));
     }
 
-    /** QEMU's ppce500 board with an e500mc core. */
+    /**
+     * QEMU's ppce500 board with an e500mc core.
+     *
+     * @return the oracle
+     */
     public static Qemu ppce500() {
         return new Qemu("qemu-system-ppc", List.of("-M", "ppce500", "-cpu", "e500mc", "-nographic", "-nic", "none",
                 "-no-reboot"));
     }
 
-    /** True when the binary is on the PATH (the differential tests are skipped, and say so, where it is not). */
+    /**
+     * Whether the binary is on the PATH (the differential tests are skipped, and say so, where it is not).
+     *
+     * @return true if QEMU can run
+     */
     public boolean available() {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, binary))) {
@@ -53,7 +71,16 @@ public record Qemu(String binary, List<String> arguments) {
         return false;
     }
 
-    /** Runs the image until QEMU exits; fails with an {@link AssertionError} when it runs longer than allowed. */
+    /**
+     * Runs the image until QEMU exits; fails with an {@link AssertionError} that shows the console so far when it
+     * runs longer than allowed.
+     *
+     * @param elf     the guest image, passed as {@code -kernel}
+     * @param timeout longest run
+     * @return QEMU's console bytes
+     * @throws IOException          if QEMU cannot be started or its output not read
+     * @throws InterruptedException if the test thread is interrupted while QEMU runs
+     */
     public byte[] run(Path elf, Duration timeout) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(binary);
