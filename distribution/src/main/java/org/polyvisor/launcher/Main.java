@@ -74,7 +74,9 @@ public final class Main implements Runnable {
                         + "(also -Dpolyvisor.extra=PATH:PATH...).")
         List<Path> extraBundles = new ArrayList<>();
 
-        @Option(names = {"-v", "--verbose"}, description = "Log at info level (run) or debug level (shell) on stderr.")
+        @Option(names = {"-v", "--verbose"}, description = "Log at info level (run) or debug level (shell) on stderr "
+                + "(without it the shell logs to polyvisor-shell.log in the temporary folder, or -Dpolyvisor.log=FILE, "
+                + "and shows warnings and errors only).")
         boolean verbose;
 
         @Option(names = "--home", paramLabel = "DIR", hidden = true,
@@ -153,10 +155,12 @@ public final class Main implements Runnable {
 
         @Override
         public Integer call() {
-            if (common.verbose) {
-                System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
-            }
             try {
+                if (common.verbose) {
+                    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+                } else {
+                    ShellLog.install();
+                }
                 Framework fw = PolyvisorLauncher.start(common.home(), Mode.SHELL, common.extraBundles());
                 RUNNING.set(fw);
                 installShutdownHook();

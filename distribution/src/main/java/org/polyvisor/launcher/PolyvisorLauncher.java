@@ -190,10 +190,10 @@ public final class PolyvisorLauncher {
         System.getProperties().putIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
         System.getProperties().putIfAbsent("org.slf4j.simpleLogger.defaultLogLevel",
                 mode == Mode.SHELL ? "info" : "warn");
-        // SPI Fly logs through java.util.logging (stderr): only warnings unless SLF4J is at info or finer
+        // SPI Fly logs through java.util.logging (stderr, two lines per record that the shell's log filter cannot
+        // tell from a warning): only warnings unless SLF4J is at debug or finer (-v)
         String level = System.getProperty("org.slf4j.simpleLogger.defaultLogLevel");
-        SPIFLY_LOG.setLevel(level.equals("warn") || level.equals("error") || level.equals("off")
-                ? Level.WARNING : Level.INFO);
+        SPIFLY_LOG.setLevel(level.equals("debug") || level.equals("trace") ? Level.INFO : Level.WARNING);
     }
 
     /** Held strongly: java.util.logging keeps only weak references to configured loggers. */
