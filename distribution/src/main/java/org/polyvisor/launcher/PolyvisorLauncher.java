@@ -122,6 +122,9 @@ public final class PolyvisorLauncher {
             config.put("felix.fileinstall.noInitialDelay", "true");
             config.put("felix.fileinstall.log.level", "2");
             config.put("felix.fileinstall.filter", ".*\\.jar"); // the folder's README is not an artifact
+            // Main's shutdown hook stops the framework after silencing the shell (ShellConsole): Felix's own hook
+            // would race it and let the interrupted shell print its InterruptedException on `exit`
+            config.put("felix.shutdown.hook", "false");
         }
         config.putAll(extraConfig);
 

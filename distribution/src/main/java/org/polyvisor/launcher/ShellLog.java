@@ -1,28 +1,25 @@
 package org.polyvisor.launcher;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The shell's stderr: every line goes to the log file ({@link #file()}); the console shows all but SLF4J simple's
- * info, debug and trace lines, so the start-up log stays out of the operator's way while warnings, errors and the
- * commands' own error lines still show.
+ * The shell's log: SLF4J simple writes every line to the log file ({@link #file()}), and a daemon thread echoes its
+ * warnings and errors on stderr, so the start-up log stays out of the operator's way while warnings still show.
+ * SLF4J must write to the file itself: Gogo runs each command on a thread whose System.err is the raw console
+ * (gogo.shell 1.1.4 opens {@code FileDescriptor.err}), so a filter on System.err would miss what commands log.
  */
-final class ShellLog extends OutputStream {
+final class ShellLog implements Runnable {
     /** Overrides the log file's path. */
     static final String FILE_PROPERTY = "polyvisor.log";
-    private final OutputStream file;
-    private final PrintStream console;
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+    private static final long POLL_MILLIS = 200;
+    private final Path path;
 
-    private ShellLog(OutputStream file, PrintStream console) {
-        this.file = file;
-        this.console = console;
+    private ShellLog(Path path) {
+        this.path = path;
     }
 
     /** The log file: {@code -Dpolyvisor.log=PATH}, else {@code polyvisor-shell.log} in the temporary folder. */
@@ -32,58 +29,54 @@ final class ShellLog extends OutputStream {
                 : Path.of(System.getProperty("java.io.tmpdir"), "polyvisor-shell.log");
     }
 
-    /** Points System.err at the log file plus a filtered console; returns the file. */
+    /** Points SLF4J simple at a fresh log file (info level) and starts echoing its warnings; returns the file. */
     static Path install() throws IOException {
-        Path path = file();
-        OutputStream out = Files.newOutputStream(path); // one shell run per file: the previous run's log goes
-        System.setErr(new PrintStream(new ShellLog(out, System.err), true, StandardCharsets.UTF_8));
+        Path path = file().toAbsolutePath();
+        Files.writeString(path, ""); // one shell run per file
+        System.setProperty("org.slf4j.simpleLogger.logFile", path.toString());
+        System.getProperties().putIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "info");
+        Thread echo = new Thread(new ShellLog(path), "polyvisor-log-echo");
+        echo.setDaemon(true);
+        echo.start();
         return path;
     }
 
-    /** True for the lines the console leaves out: SLF4J simple's {@code [thread] INFO logger - message}. */
-    static boolean quiet(String line) {
-        if (!line.startsWith("[")) {
-            return false;
-        }
-        int close = line.indexOf("] ");
+    /** True for the lines the console shows: SLF4J simple's {@code [thread] WARN ...} and {@code ERROR}. */
+    static boolean loud(String line) {
+        int close = line.startsWith("[") ? line.indexOf("] ") : -1;
         if (close < 0) {
             return false;
         }
         String rest = line.substring(close + 2);
-        return rest.startsWith("INFO ") || rest.startsWith("DEBUG ") || rest.startsWith("TRACE ");
+        return rest.startsWith("WARN ") || rest.startsWith("ERROR ");
     }
 
     @Override
-    public synchronized void write(int b) throws IOException {
-        line.write(b);
-        if (b == '\n') {
-            flushLine();
-        }
-    }
-
-    @Override
-    public synchronized void write(byte[] b, int off, int len) throws IOException {
-        for (int i = off; i < off + len; i++) {
-            write(b[i]);
-        }
-    }
-
-    @Override
-    public synchronized void flush() throws IOException {
-        // a partial line (a prompt-like message without its newline) goes out as it is
-        if (line.size() > 0) {
-            flushLine();
-        }
-        file.flush();
-        console.flush();
-    }
-
-    private void flushLine() throws IOException {
-        byte[] bytes = line.toByteArray();
-        line.reset();
-        file.write(bytes);
-        if (!quiet(new String(bytes, StandardCharsets.UTF_8))) {
-            console.write(bytes);
+    public void run() {
+        try (RandomAccessFile in = new RandomAccessFile(path.toFile(), "r")) {
+            StringBuilder line = new StringBuilder();
+            boolean echoing = false; // a warning's stack trace lines follow it
+            byte[] buf = new byte[8192];
+            while (true) {
+                int n = in.read(buf);
+                if (n <= 0) {
+                    Thread.sleep(POLL_MILLIS); // tailing a file: there is no event to wait for
+                    continue;
+                }
+                for (String part : new String(buf, 0, n, StandardCharsets.UTF_8).split("(?<=\n)")) {
+                    line.append(part);
+                    if (part.endsWith("\n")) {
+                        String l = line.toString();
+                        echoing = loud(l) || (echoing && !l.startsWith("["));
+                        if (echoing) {
+                            System.err.print(l);
+                        }
+                        line.setLength(0);
+                    }
+                }
+            }
+        } catch (IOException | InterruptedException e) {
+            System.err.println("polyvisor: the log file " + path + " can no longer be read; warnings show there only");
         }
     }
 }
