@@ -1,5 +1,6 @@
 package org.polyvisor.launcher;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,15 @@ final class ShellLog implements Runnable {
     /** Points SLF4J simple at a fresh log file (info level) and starts echoing its warnings; returns the file. */
     static Path install() throws IOException {
         Path path = file().toAbsolutePath();
-        Files.writeString(path, ""); // one shell run per file
+        try {
+            Files.writeString(path, ""); // one shell run per file
+        } catch (IOException e) {
+            // another user's file in a shared temporary folder, say: the shell must start all the same
+            Path fallback = Files.createTempFile("polyvisor-shell-", ".log");
+            System.err.println("polyvisor: cannot write the log file " + path + " (" + e.getMessage() + "); logging to "
+                    + fallback);
+            path = fallback;
+        }
         System.setProperty("org.slf4j.simpleLogger.logFile", path.toString());
         System.getProperties().putIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "info");
         Thread echo = new Thread(new ShellLog(path), "polyvisor-log-echo");
@@ -54,7 +63,7 @@ final class ShellLog implements Runnable {
     @Override
     public void run() {
         try (RandomAccessFile in = new RandomAccessFile(path.toFile(), "r")) {
-            StringBuilder line = new StringBuilder();
+            ByteArrayOutputStream line = new ByteArrayOutputStream(256); // bytes: a buffer may end inside a character
             boolean echoing = false; // a warning's stack trace lines follow it
             byte[] buf = new byte[8192];
             while (true) {
@@ -63,15 +72,15 @@ final class ShellLog implements Runnable {
                     Thread.sleep(POLL_MILLIS); // tailing a file: there is no event to wait for
                     continue;
                 }
-                for (String part : new String(buf, 0, n, StandardCharsets.UTF_8).split("(?<=\n)")) {
-                    line.append(part);
-                    if (part.endsWith("\n")) {
-                        String l = line.toString();
+                for (int i = 0; i < n; i++) {
+                    line.write(buf[i]);
+                    if (buf[i] == '\n') {
+                        String l = line.toString(StandardCharsets.UTF_8);
                         echoing = loud(l) || (echoing && !l.startsWith("["));
                         if (echoing) {
                             System.err.print(l);
                         }
-                        line.setLength(0);
+                        line.reset();
                     }
                 }
             }
