@@ -32,6 +32,8 @@ import picocli.CommandLine.Spec;
 public final class Main implements Runnable {
     /** Exit status for a run-time error. */
     public static final int EXIT_ERROR = 1;
+    /** System property the shell's {@code exit N} sets (see {@link #exitStatus()}). */
+    static final String SHELL_EXIT_STATUS = "polyvisor.shell.exitStatus";
 
     @Spec
     CommandSpec spec;
@@ -74,7 +76,9 @@ public final class Main implements Runnable {
                         + "(also -Dpolyvisor.extra=PATH:PATH...).")
         List<Path> extraBundles = new ArrayList<>();
 
-        @Option(names = {"-v", "--verbose"}, description = "Log at info level (run) or debug level (shell) on stderr.")
+        @Option(names = {"-v", "--verbose"}, description = "Log at info level (run) or debug level (shell) on stderr "
+                + "(without it the shell logs to polyvisor-shell.log in the temporary folder, or -Dpolyvisor.log=FILE, "
+                + "and shows warnings and errors only).")
         boolean verbose;
 
         @Option(names = "--home", paramLabel = "DIR", hidden = true,
@@ -153,22 +157,37 @@ public final class Main implements Runnable {
 
         @Override
         public Integer call() {
-            if (common.verbose) {
-                System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
-            }
             try {
+                if (common.verbose) {
+                    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+                } else {
+                    ShellLog.install();
+                }
                 Framework fw = PolyvisorLauncher.start(common.home(), Mode.SHELL, common.extraBundles());
                 RUNNING.set(fw);
                 installShutdownHook();
                 fw.waitForStop(0); // the shell stops the framework at end of input or on 'exit'
                 RUNNING.set(null);
                 PolyvisorLauncher.stop(fw, 10_000);
-                return 0;
+                return exitStatus();
             } catch (UserException e) {
                 return fail(e.getMessage());
             } catch (Exception e) {
                 return fail(PolyvisorLauncher.describe(e));
             }
+        }
+    }
+
+    /**
+     * The status {@code exit N} asked for: the framework's {@code exit} command (ShellExit) leaves it in this system
+     * property, the one channel the launcher and the bundles share; 0 at end of input.
+     */
+    static int exitStatus() {
+        String s = System.getProperty(SHELL_EXIT_STATUS);
+        try {
+            return s == null ? 0 : Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            return EXIT_ERROR;
         }
     }
 

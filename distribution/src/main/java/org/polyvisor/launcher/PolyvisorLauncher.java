@@ -122,6 +122,9 @@ public final class PolyvisorLauncher {
             config.put("felix.fileinstall.noInitialDelay", "true");
             config.put("felix.fileinstall.log.level", "2");
             config.put("felix.fileinstall.filter", ".*\\.jar"); // the folder's README is not an artifact
+            // Main's shutdown hook stops the framework after silencing the shell (ShellConsole): Felix's own hook
+            // would race it and let the interrupted shell print its InterruptedException on `exit`
+            config.put("felix.shutdown.hook", "false");
         }
         config.putAll(extraConfig);
 
@@ -190,10 +193,10 @@ public final class PolyvisorLauncher {
         System.getProperties().putIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
         System.getProperties().putIfAbsent("org.slf4j.simpleLogger.defaultLogLevel",
                 mode == Mode.SHELL ? "info" : "warn");
-        // SPI Fly logs through java.util.logging (stderr): only warnings unless SLF4J is at info or finer
+        // SPI Fly logs through java.util.logging (stderr, two lines per record that the shell's log filter cannot
+        // tell from a warning): only warnings unless SLF4J is at debug or finer (-v)
         String level = System.getProperty("org.slf4j.simpleLogger.defaultLogLevel");
-        SPIFLY_LOG.setLevel(level.equals("warn") || level.equals("error") || level.equals("off")
-                ? Level.WARNING : Level.INFO);
+        SPIFLY_LOG.setLevel(level.equals("debug") || level.equals("trace") ? Level.INFO : Level.WARNING);
     }
 
     /** Held strongly: java.util.logging keeps only weak references to configured loggers. */

@@ -19,7 +19,8 @@ final class Gogo {
     private Gogo() {
     }
 
-    /** Runs a command; returns what it printed plus its formatted value. A failing command throws with its message. */
+    /** Runs a command; returns what it printed plus its formatted value. A failing command (one that throws, or a pv:
+     * command that prints on stderr and returns nothing) throws with its message. */
     static String run(BundleContext ctx, String command) throws Exception {
         ServiceReference<?> ref = ctx.getServiceReference("org.apache.felix.service.command.CommandProcessor");
         if (ref == null) {
@@ -40,6 +41,11 @@ final class Gogo {
                 } catch (InvocationTargetException e) {
                     throw new CommandFailed(command, e.getCause(), err.toString(StandardCharsets.UTF_8));
                 }
+                String errText = err.toString(StandardCharsets.UTF_8);
+                if (value == null && !errText.isBlank()) {
+                    // a pv: command that fails prints its message on stderr and returns nothing
+                    throw new CommandFailed(command, errText.strip());
+                }
                 String formatted = value == null ? "" : String.valueOf(sessionApi.getMethod("format", Object.class,
                         int.class).invoke(session, value, 0 /* Converter.INSPECT */));
                 return out.toString(StandardCharsets.UTF_8) + formatted;
@@ -54,6 +60,11 @@ final class Gogo {
     /** A Gogo command that threw; the message is the command's own. */
     static final class CommandFailed extends Exception {
         private static final long serialVersionUID = 1L;
+
+        CommandFailed(String command, String err) {
+            super(err);
+            addSuppressed(new Exception("gogo '" + command + "' printed only on stderr"));
+        }
 
         CommandFailed(String command, Throwable cause, String err) {
             super(String.valueOf(cause.getMessage()), cause);

@@ -83,7 +83,8 @@ final class BundleSwapper {
         }
     }
 
-    private Bundle find(String ref) {
+    /** The bundle with this id or symbolic name; the message says how to find one when there is none. */
+    Bundle find(String ref) {
         Bundle[] all = context.getBundles();
         try {
             long id = Long.parseLong(ref);

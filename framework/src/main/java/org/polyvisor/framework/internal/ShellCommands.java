@@ -22,8 +22,8 @@ import org.polyvisor.spi.ArchCapabilities;
 import org.polyvisor.spi.ArchOption;
 
 /**
- * The {@code pv} Gogo commands. Each returns text (Gogo prints it); a failure is an IllegalArgumentException whose
- * message says what went wrong, which Gogo prints without harming the framework or other VMs.
+ * The {@code pv} Gogo commands. Each returns text (Gogo prints it); a failure prints one line on stderr that says
+ * what went wrong and where ({@link ShellErrors}), without harming the framework or other VMs.
  */
 @Component(service = ShellCommands.class, property = {
     "osgi.command.scope=pv",
@@ -32,15 +32,17 @@ import org.polyvisor.spi.ArchOption;
     "osgi.command.function=destroy", "osgi.command.function=list", "osgi.command.function=exits",
     "osgi.command.function=console", "osgi.command.function=regs", "osgi.command.function=devices",
     "osgi.command.function=type", "osgi.command.function=pauses", "osgi.command.function=save", "osgi.command.function=restore",
-    "osgi.command.function=swap"})
+    "osgi.command.function=swap", "osgi.command.function=refresh"})
 public final class ShellCommands {
     private final VmManagerImpl mgr;
     private final BundleSwapper swapper;
+    private final BundleRefresh refresher;
 
     @Activate
     public ShellCommands(@Reference VmManager manager, BundleContext context) {
         this.mgr = ((VmManagerService) manager).impl();
         this.swapper = new BundleSwapper(context, mgr);
+        this.refresher = new BundleRefresh(context, swapper);
     }
 
     @Descriptor("list installed architectures with their ELF machine, capabilities, options and exit handlers")
@@ -78,7 +80,7 @@ public final class ShellCommands {
             @Descriptor("architecture options key=value[,key=value...]") @Parameter(names = {"-o", "--options"}, absentValue = "") String options,
             @Descriptor("VM name") @Parameter(names = {"-n", "--name"}, absentValue = "") String name,
             @Descriptor("path of the ELF image") String image) {
-        return call(() -> {
+        return call("create", () -> {
             if (arch.isEmpty()) {
                 throw new VmException("pv:create needs --arch (installed: " + mgr.architectureCapabilities().stream()
                         .map(ArchCapabilities::id).toList() + ")");
@@ -105,7 +107,7 @@ public final class ShellCommands {
 
     @Descriptor("start a created VM")
     public String start(@Descriptor("VM id") int id) {
-        return call(() -> {
+        return call("start", () -> {
             mgr.start(id);
             return "VM " + id + " started";
         });
@@ -113,7 +115,7 @@ public final class ShellCommands {
 
     @Descriptor("pause a running VM at an instruction boundary")
     public String pause(@Descriptor("VM id") int id) {
-        return call(() -> {
+        return call("pause", () -> {
             long t0 = System.nanoTime();
             mgr.pause(id);
             return "VM " + id + " paused in " + (System.nanoTime() - t0) / 1000 + " us";
@@ -122,7 +124,7 @@ public final class ShellCommands {
 
     @Descriptor("resume a paused VM, or one stopped in INTERNAL_ERROR by an exit it could not handle")
     public String resume(@Descriptor("VM id") int id) {
-        return call(() -> {
+        return call("resume", () -> {
             mgr.resume(id);
             return "VM " + id + " resumed";
         });
@@ -130,7 +132,7 @@ public final class ShellCommands {
 
     @Descriptor("stop a VM (memory is kept until destroy)")
     public String stop(@Descriptor("VM id") int id) {
-        return call(() -> {
+        return call("stop", () -> {
             mgr.stop(id);
             return "VM " + id + " stopped";
         });
@@ -138,7 +140,7 @@ public final class ShellCommands {
 
     @Descriptor("stop a VM and free its memory")
     public String destroy(@Descriptor("VM id") int id) {
-        return call(() -> {
+        return call("destroy", () -> {
             mgr.destroy(id);
             return "VM " + id + " destroyed";
         });
@@ -161,7 +163,7 @@ public final class ShellCommands {
 
     @Descriptor("exit counts of a VM by exit class: exits returned to the framework, and exits the architecture resolved itself")
     public String exits(@Descriptor("VM id") int id) {
-        return call(() -> {
+        return call("exits", () -> {
             Map<String, Long> dispatched = mgr.exitCounts(id);
             Map<String, Long> resolved = mgr.resolvedExitCounts(id);
             if (dispatched.isEmpty() && resolved.isEmpty()) {
@@ -177,12 +179,12 @@ public final class ShellCommands {
 
     @Descriptor("the last 64 KiB a VM wrote to its console")
     public String console(@Descriptor("VM id") int id) {
-        return call(() -> new String(mgr.consoleTail(id), StandardCharsets.UTF_8));
+        return call("console", () -> new String(mgr.consoleTail(id), StandardCharsets.UTF_8));
     }
 
     @Descriptor("send text to a VM's console input")
     public String type(@Descriptor("VM id") int id, @Descriptor("text (\\n for newline)") String text) {
-        return call(() -> {
+        return call("type", () -> {
             mgr.typeConsole(id, text.replace("\\n", "\n").getBytes(StandardCharsets.UTF_8));
             return "";
         });
@@ -190,7 +192,7 @@ public final class ShellCommands {
 
     @Descriptor("registers of each vCPU of a paused VM")
     public String regs(@Descriptor("VM id") int id) {
-        return call(() -> {
+        return call("regs", () -> {
             StringBuilder sb = new StringBuilder();
             List<Map<String, Long>> all = mgr.registers(id);
             for (int i = 0; i < all.size(); i++) {
@@ -210,7 +212,7 @@ public final class ShellCommands {
 
     @Descriptor("guest-visible pauses of a VM's last swaps (ms), with p50/p99")
     public String pauses(@Descriptor("VM id") int id) {
-        return call(() -> {
+        return call("pauses", () -> {
             long[] p = mgr.swapPauses(id).clone();
             if (p.length == 0) {
                 return "VM " + id + ": no swaps yet";
@@ -228,37 +230,48 @@ public final class ShellCommands {
 
     @Descriptor("the device map of a VM")
     public String devices(@Descriptor("VM id") int id) {
-        return call(() -> mgr.devices(id));
+        return call("devices", () -> mgr.devices(id));
     }
 
     @Descriptor("save a VM (paused or stopped) to a snapshot file")
     public String save(@Descriptor("VM id") int id, @Descriptor("snapshot file") String file) {
-        return call(() -> mgr.saveSnapshot(id, Path.of(file)));
+        return call("save", () -> mgr.saveSnapshot(id, Path.of(file)));
     }
 
     @Descriptor("restore a VM from a snapshot file (created paused; pv:resume starts it)")
     public String restore(@Descriptor("snapshot file") String file) {
-        return call(() -> "VM " + mgr.restoreSnapshot(Path.of(file)) + " restored (paused)");
+        return call("restore", () -> "VM " + mgr.restoreSnapshot(Path.of(file)) + " restored (paused)");
     }
 
     @Descriptor("replace a bundle with a jar while VMs run: side by side (the new revision starts next to the old one, VMs move over) or, when that is not possible, update + refresh")
     public String swap(@Descriptor("bundle id or symbolic name") String bundle, @Descriptor("path of the new jar") String jar) {
-        return call(() -> swapper.swap(bundle, Path.of(jar)));
+        return call("swap", () -> swapper.swap(bundle, Path.of(jar)));
     }
 
-    private interface Action {
+    @Descriptor("refresh bundles after Felix's update, waiting until the framework is done (Felix's own refresh "
+            + "fails without arguments); none given: every bundle whose old revision is still pending removal")
+    public String refresh(@Descriptor("bundle ids or symbolic names (optional)") String... bundles) {
+        return call("refresh", () -> refresher.refresh(bundles));
+    }
+
+    interface Action {
         String run() throws Exception;
     }
 
-    private static String call(Action a) {
+    /**
+     * Runs a command; a failure is printed on the session's stderr as {@code pv:NAME: message} (Gogo redirects
+     * System.err per command) and the command returns nothing, so the shell shows the message and no exception
+     * class name.
+     */
+    static String call(String command, Action a) {
         try {
             return a.run();
-        } catch (VmException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        } catch (RuntimeException e) {
-            throw e;
         } catch (Exception e) {
-            throw new IllegalArgumentException(e.toString(), e);
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            System.err.println("pv:" + command + ": " + ShellErrors.describe(e));
+            return null;
         }
     }
 }

@@ -153,7 +153,7 @@ final class SnapshotFiles {
         } catch (ZipException e) {
             throw new VmException(file + ": snapshot is corrupt (" + e.getMessage() + ")", e);
         } catch (IOException e) {
-            throw new VmException(file + ": cannot read snapshot: " + e, e);
+            throw new VmException(ShellErrors.unreadable(file, e), e);
         }
     }
 
@@ -168,7 +168,7 @@ final class SnapshotFiles {
         } catch (EOFException e) {
             throw new VmException(file + ": snapshot is truncated", e);
         } catch (IOException e) {
-            throw new VmException(file + ": cannot read snapshot: " + e.getMessage(), e);
+            throw new VmException(ShellErrors.unreadable(file, e), e);
         }
     }
 

@@ -37,7 +37,7 @@ final class VmRegistry {
     Vm get(int id) {
         Vm vm = vms.get(id);
         if (vm == null) {
-            throw new VmException("no VM with id " + id + " (VMs: " + new TreeMap<>(vms).keySet() + ")");
+            throw new VmException("no VM " + id + " (pv:list shows the VMs)");
         }
         return vm;
     }
