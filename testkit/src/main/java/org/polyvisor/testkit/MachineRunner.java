@@ -81,7 +81,12 @@ public final class MachineRunner implements AutoCloseable {
      */
     public MachineRunner(Architecture architecture, VmConfig config, GuestClock clock) {
         context = new MachineHarness(config, out::write, clock);
-        machine = architecture.createMachine(context);
+        try {
+            machine = architecture.createMachine(context);
+        } catch (RuntimeException e) {
+            context.close(); // a refused configuration: free the guest memory, nothing else was created
+            throw e;
+        }
     }
 
     /**

@@ -1,29 +1,24 @@
 package org.polyvisor.arm64.hyp;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteOrder;
-
 import org.polyvisor.api.VmConfig;
 import org.polyvisor.arm64.internal.Arm64Architecture;
 import org.polyvisor.arm64.internal.hyp.Arm64Vcpu;
 import org.polyvisor.arm64.internal.hyp.HostEvents;
 import org.polyvisor.arm64.internal.hyp.PhysicalCpu;
-import org.polyvisor.arm64.internal.machine.VirtMachine;
 import org.polyvisor.arm64.spi.WorldSwitchParticipant;
+import org.polyvisor.arm64.testing.TestMachine;
 import org.polyvisor.spi.Exit;
-import org.polyvisor.standalone.MachineHarness;
+import org.polyvisor.spi.GuestClock;
 
 /**
  * One vCPU of a virt machine built with a given host model and {@code vhe.daif} design, running a guest that does
  * nothing but {@code hvc #0} in a loop, so that every {@link #runOnce()} is exactly one world switch and back.
  */
 final class DaifRig implements AutoCloseable {
-    static final long RAM = 0x4000_0000L;
     private static final int HVC_0 = 0xD400_0002;
     private static final int B_MINUS_4 = 0x17FF_FFFF;
 
-    private final MachineHarness context;
-    private final VirtMachine machine;
+    private final TestMachine machine;
     final Arm64Vcpu vcpu;
     final PhysicalCpu hw;
     final HostEvents events;
@@ -34,21 +29,13 @@ final class DaifRig implements AutoCloseable {
         for (WorldSwitchParticipant p : participants) {
             arch.addParticipant(p);
         }
-        VmConfig cfg = VmConfig.of("arm64", 16L << 20, 1, null).withOption("host", host);
+        VmConfig cfg = TestMachine.config(host, 1);
         if (design != null) {
             cfg = cfg.withOption("vhe.daif", design);
         }
-        context = new MachineHarness(cfg, new ByteArrayOutputStream()::write);
-        try {
-            machine = (VirtMachine) arch.createMachine(context);
-        } catch (RuntimeException e) {
-            context.close(); // a refused option: nothing else was created
-            throw e;
-        }
-        context.memory().write(RAM, 4, HVC_0 & 0xFFFF_FFFFL, ByteOrder.LITTLE_ENDIAN);
-        context.memory().write(RAM + 4, 4, B_MINUS_4 & 0xFFFF_FFFFL, ByteOrder.LITTLE_ENDIAN);
-        vcpu = (Arm64Vcpu) machine.vcpu(0);
-        vcpu.boot(RAM, true);
+        machine = new TestMachine(arch, cfg, GuestClock.HOST);
+        machine.load(TestMachine.RAM, new int[] {HVC_0, B_MINUS_4});
+        vcpu = machine.vcpu(0);
         vcpu.syncParticipants();
         hw = vcpu.physical();
         events = hw.events();
@@ -65,6 +52,5 @@ final class DaifRig implements AutoCloseable {
     @Override
     public void close() {
         machine.close();
-        context.close();
     }
 }

@@ -30,8 +30,17 @@ public final class TestMachine implements AutoCloseable {
 
     /** On a guest clock the test controls ({@link org.polyvisor.testkit.ManualClock}): plays pause and resume. */
     public TestMachine(Arm64Architecture arch, String host, int vcpus, GuestClock clock) {
-        runner = new MachineRunner(arch, VmConfig.of("arm64", 16L << 20, vcpus, null).withOption("host", host),
-                clock);
+        this(arch, config(host, vcpus), clock);
+    }
+
+    /** A machine of any configuration (options beyond the host model), for example {@code vhe.daif}. */
+    public TestMachine(Arm64Architecture arch, VmConfig config, GuestClock clock) {
+        runner = new MachineRunner(arch, config, clock);
+    }
+
+    /** 16 MiB of RAM, {@code vcpus} vCPUs on the given host model. */
+    public static VmConfig config(String host, int vcpus) {
+        return VmConfig.of("arm64", 16L << 20, vcpus, null).withOption("host", host);
     }
 
     /** The test kit's runner of this machine (steps vCPU 0 with the framework's MMIO handling). */

@@ -109,7 +109,8 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
      * MPIDR as the CPU model holds it.
      */
     public Arm64Vcpu(int index, Core core, InterruptController gic) {
-        this(index, new PhysicalCpu(core, HostModel.VHE, index), new GuestTraps(HostModel.VHE, 1, 0),
+        this(index, new PhysicalCpu(core, HostModel.VHE, index, VheDaif.UPSTREAM),
+                new GuestTraps(HostModel.VHE, 1, 0),
                 new VcpuSessions(index, new ParticipantRegistry(), new HashMap<>()), gic,
                 core.cpu.sys[core.cpu.regs.index("MPIDR_EL1")]);
     }

@@ -45,10 +45,6 @@ public final class PhysicalCpu implements PhysicalRegisters {
     /** Host registers world-switch participants declared: part of the host context this CPU must preserve. */
     private final List<String> participantRegs = new ArrayList<>();
 
-    public PhysicalCpu(Core core, HostModel model, int vcpuIndex) {
-        this(core, model, vcpuIndex, VheDaif.UPSTREAM);
-    }
-
     /** @param vheDaif how a VHE world switch treats the host's DAIF (option vhe.daif; unused on nVHE) */
     public PhysicalCpu(Core core, HostModel model, int vcpuIndex, VheDaif vheDaif) {
         this.vheDaif = vheDaif;
