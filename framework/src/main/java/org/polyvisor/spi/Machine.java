@@ -48,6 +48,16 @@ public interface Machine extends AutoCloseable {
      */
     void importState(StateSnapshot state);
 
+    /**
+     * Dirty-page logging of this machine's RAM, for live save. Machines that cannot track guest writes return
+     * null (the default); the framework then refuses a live save with an error naming what is missing.
+     *
+     * @return the machine's dirty log, or null where the architecture (or its installed features) offer none
+     */
+    default DirtyLog dirtyLog() {
+        return null;
+    }
+
     /** Releases resources (devices, timers). Guest memory is not touched. */
     @Override
     void close();

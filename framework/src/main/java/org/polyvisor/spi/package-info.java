@@ -7,6 +7,7 @@
 @org.osgi.annotation.bundle.Export
 // 2.0: Vcpu.mmu, Mmu, Translation, FaultKind, AccessType, Feature and MachineContext.exitCounter removed;
 // GuestClock (MachineContext.clock), MachineContext.resolvedExitCounter, ArchOption and ArchCapabilities.elfMachine
-// added (1.1: MachineContext.requestRebuild); 2.1: ExitAction.Halt
-@org.osgi.annotation.versioning.Version("2.1.0")
+// added (1.1: MachineContext.requestRebuild); 2.1: ExitAction.Halt;
+// 2.2: DirtyLog, Machine.dirtyLog
+@org.osgi.annotation.versioning.Version("2.2.0")
 package org.polyvisor.spi;
