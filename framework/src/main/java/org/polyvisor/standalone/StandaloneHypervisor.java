@@ -8,6 +8,7 @@ import org.polyvisor.api.VmManager;
 import org.polyvisor.framework.internal.VmManagerImpl;
 import org.polyvisor.spi.Architecture;
 import org.polyvisor.spi.ExitHandler;
+import org.polyvisor.spi.ExitObserver;
 import org.polyvisor.spi.VmExtension;
 
 /**
@@ -81,6 +82,27 @@ public final class StandaloneHypervisor implements AutoCloseable {
      */
     public void remove(String arch, ExitHandler handler) {
         manager.removeExitHandler(handler, arch);
+    }
+
+    /**
+     * Registers an exit observer: it sees every architecture exit of every VM from the next one on, without
+     * handling it; no VM pauses.
+     *
+     * @param observer the observer
+     * @return this hypervisor, to chain registrations
+     */
+    public StandaloneHypervisor add(ExitObserver observer) {
+        manager.addExitObserver(observer);
+        return this;
+    }
+
+    /**
+     * Unregisters an exit observer; no VM pauses, later exits no longer reach it.
+     *
+     * @param observer the instance passed to {@link #add(ExitObserver)}
+     */
+    public void remove(ExitObserver observer) {
+        manager.removeExitObserver(observer);
     }
 
     /**

@@ -15,6 +15,7 @@ import org.polyvisor.api.VmManager;
 import org.polyvisor.api.VmState;
 import org.polyvisor.spi.Architecture;
 import org.polyvisor.spi.ExitHandler;
+import org.polyvisor.spi.ExitObserver;
 import org.polyvisor.spi.VmExtension;
 import org.polyvisor.standalone.StandaloneHypervisor;
 
@@ -27,6 +28,7 @@ import org.polyvisor.standalone.StandaloneHypervisor;
  * GuestRun r = GuestRunner.on(new Arm64Architecture()).handler(new PsciHandler(), "HVC64", "SMC64")
  *         .vcpus(2).option("host", "nvhe").run(elf, Duration.ofSeconds(30)).assertPoweredOff();
  * }</pre>
+ * A plugin outside the tree names no implementation class: {@code GuestRunner.installed("arm64").observer(tracer)}.
  */
 public final class GuestRunner {
     private record Handler(ExitHandler handler, int ranking, String[] classes) {
@@ -35,6 +37,7 @@ public final class GuestRunner {
     private final Architecture architecture;
     private final List<Handler> handlers = new ArrayList<>();
     private final List<VmExtension> extensions = new ArrayList<>();
+    private final List<ExitObserver> observers = new ArrayList<>();
     private final Map<String, String> options = new LinkedHashMap<>();
     private long memoryBytes = 128L << 20;
     private int vcpus = 1;
@@ -51,6 +54,42 @@ public final class GuestRunner {
      */
     public static GuestRunner on(Architecture architecture) {
         return new GuestRunner(architecture);
+    }
+
+    /**
+     * A runner for an architecture bundle on the class path (a test dependency such as {@code polyvisor-arch-arm64}),
+     * set up as Declarative Services would set it up in Felix: the bundle's {@link Architecture} component whose
+     * {@value Architecture#PROPERTY} is {@code archId}, and every {@link ExitHandler} component registered for that
+     * architecture, with its exit classes and service ranking - read from the bundles' component descriptions, so
+     * a plugin's tests name no implementation class. Optional references (stage-2 providers, feature tables) stay
+     * unbound, as in a framework where no feature bundle is installed.
+     *
+     * @param archId the architecture id, for example {@code arm64} or {@code ppc-booke}
+     * @return a new runner with the architecture's own handlers registered
+     * @throws IllegalArgumentException when no bundle on the class path provides that architecture
+     */
+    public static GuestRunner installed(String archId) {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        List<ClassPathComponents.Component> components = ClassPathComponents.all(loader);
+        Architecture arch = null;
+        for (ClassPathComponents.Component c : components) {
+            if (c.services().contains(Architecture.class.getName()) && archId.equals(c.property(Architecture.PROPERTY))) {
+                arch = (Architecture) c.instantiate(loader);
+            }
+        }
+        if (arch == null) {
+            throw new IllegalArgumentException("no architecture '" + archId + "' on the class path: add the bundle"
+                    + " that provides it as a test dependency (for example polyvisor-arch-arm64)");
+        }
+        GuestRunner runner = new GuestRunner(arch);
+        for (ClassPathComponents.Component c : components) {
+            if (c.services().contains(ExitHandler.class.getName()) && archId.equals(c.property(ExitHandler.ARCH))) {
+                String ranking = c.property("service.ranking");
+                runner.handler((ExitHandler) c.instantiate(loader), ranking == null ? 0 : Integer.parseInt(ranking),
+                        c.propertyValues(ExitHandler.EXIT_CLASS).toArray(String[]::new));
+            }
+        }
+        return runner;
     }
 
     /**
@@ -75,6 +114,17 @@ public final class GuestRunner {
      */
     public GuestRunner handler(ExitHandler handler, int ranking, String... exitClasses) {
         handlers.add(new Handler(handler, ranking, exitClasses.clone()));
+        return this;
+    }
+
+    /**
+     * Registers an exit observer: it sees every architecture exit around its handler, as in Felix.
+     *
+     * @param observer the observer
+     * @return this runner
+     */
+    public GuestRunner observer(ExitObserver observer) {
+        observers.add(observer);
         return this;
     }
 
@@ -163,6 +213,7 @@ public final class GuestRunner {
             hv.add(architecture);
             handlers.forEach(h -> hv.add(architecture.id(), h.handler(), h.ranking(), h.classes()));
             extensions.forEach(hv::add);
+            observers.forEach(hv::add);
             VmConfig config = VmConfig.of(architecture.id(), memoryBytes, vcpus, elf);
             for (Map.Entry<String, String> o : options.entrySet()) {
                 config = config.withOption(o.getKey(), o.getValue());

@@ -20,6 +20,8 @@ import org.polyvisor.spi.ExitHandler;
  * revision's handlers would see foreign vCPU types. The lookup table is rebuilt on every registration change and
  * published through a volatile field, so the exit path reads it without locks.
  *
+ * <p>The {@link ExitObservers} ride along: the vCPU runner gets both from here.
+ *
  * <p>It also remembers which classes ever had a handler ({@link #missingClasses}): while one of them has none, a swap
  * of the handler's bundle is under way and the VMs of its architecture stay held until it is back.
  */
@@ -34,9 +36,16 @@ final class ExitDispatcher {
     /** arch -> exit class -> candidates of the highest ranking, earliest registration first. */
     private volatile Map<String, Map<String, Registration[]>> table = Map.of();
     private long nextOrder;
+    private final ExitObservers observers;
 
     @Inject
-    ExitDispatcher() {
+    ExitDispatcher(ExitObservers observers) {
+        this.observers = observers;
+    }
+
+    /** The observers that see every exit this dispatcher's handlers take (the vCPU runner calls them). */
+    ExitObservers observers() {
+        return observers;
     }
 
     synchronized void add(ExitHandler handler, String arch, String[] classes, int ranking) {

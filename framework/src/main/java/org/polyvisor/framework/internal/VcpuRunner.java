@@ -138,7 +138,7 @@ final class VcpuRunner implements Runnable, ExitContext {
                     + " (" + exit + "); installed handlers: " + dispatcher.describe(), null);
             return false;
         }
-        ExitAction action = handler.handle(this, exit);
+        ExitAction action = dispatcher.observers().handle(handler, this, exit);
         return switch (action) {
             case ExitAction.Resume r -> true;
             case ExitAction.PowerOff p -> {

@@ -20,6 +20,7 @@ import org.polyvisor.elf.ElfImage;
 import org.polyvisor.spi.ArchCapabilities;
 import org.polyvisor.spi.Architecture;
 import org.polyvisor.spi.ExitHandler;
+import org.polyvisor.spi.ExitObserver;
 import org.polyvisor.spi.Machine;
 import org.polyvisor.spi.VmExtension;
 import org.slf4j.Logger;
@@ -118,6 +119,16 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
     /** The VMs that use the handler are paused first, so no exit is in flight while it disappears. */
     public void removeExitHandler(ExitHandler handler, String arch) {
         swaps.removeExitHandler(handler, arch);
+    }
+
+    /** An exit observer: running VMs' next exits reach it; no VM pauses. */
+    public void addExitObserver(ExitObserver observer) {
+        dispatcher.observers().add(observer);
+    }
+
+    /** No VM pauses: a call already under way still finishes, later exits no longer reach the observer. */
+    public void removeExitObserver(ExitObserver observer) {
+        dispatcher.observers().remove(observer);
     }
 
     /** A new extension: attached to VMs that wait for its id (their saved state is imported). */

@@ -16,12 +16,14 @@ import org.polyvisor.api.VmInfo;
 import org.polyvisor.api.VmManager;
 import org.polyvisor.spi.Architecture;
 import org.polyvisor.spi.ExitHandler;
+import org.polyvisor.spi.ExitObserver;
 import org.polyvisor.spi.VmExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Registers the {@link VmManager} service and feeds the manager the architecture, exit-handler and extension services
+ * Registers the {@link VmManager} service and feeds the manager the architecture, exit-handler, exit-observer and
+ * extension services
  * as they come and go. The unbind methods run synchronously while a service unregisters, so the old implementation
  * is still usable there: that is where VMs are paused and their state exported (hot swap).
  */
@@ -62,6 +64,16 @@ public final class VmManagerService implements VmManager {
         if (props.get(ExitHandler.ARCH) instanceof String a) {
             impl.removeExitHandler(handler, a);
         }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindExitObserver(ExitObserver observer) {
+        impl.addExitObserver(observer);
+    }
+
+    void unbindExitObserver(ExitObserver observer) {
+        impl.removeExitObserver(observer);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,

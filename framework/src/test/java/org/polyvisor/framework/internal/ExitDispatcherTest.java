@@ -16,7 +16,7 @@ class ExitDispatcherTest {
 
     @Test
     void highestRankingWinsAndTiesGoToTheEarlierRegistration() {
-        ExitDispatcher d = new ExitDispatcher();
+        ExitDispatcher d = new ExitDispatcher(new ExitObservers());
         d.add(a, "arm64", new String[] {"HVC64", "SMC64"}, 0);
         d.add(b, "arm64", new String[] {"HVC64"}, 0);
         assertSame(a, d.lookup("arm64", null, "HVC64"));
@@ -62,7 +62,7 @@ class ExitDispatcherTest {
         ExitHandler oldHandler = new OtherRevisionHandler();
         ExitHandler newHandler = (ExitHandler) newRevision.loadClass(OtherRevisionHandler.class.getName())
                 .getConstructor().newInstance();
-        ExitDispatcher d = new ExitDispatcher();
+        ExitDispatcher d = new ExitDispatcher(new ExitObservers());
         d.add(oldHandler, "arm64", new String[] {"HVC64"}, 0);
         d.add(newHandler, "arm64", new String[] {"HVC64"}, 0);
         ClassLoader oldRevision = OtherRevisionHandler.class.getClassLoader();
@@ -77,7 +77,7 @@ class ExitDispatcherTest {
 
     @Test
     void removedClassesAreReportedMissingUntilReplaced() {
-        ExitDispatcher d = new ExitDispatcher();
+        ExitDispatcher d = new ExitDispatcher(new ExitObservers());
         d.add(a, "arm64", new String[] {"HVC64"}, 0);
         d.remove(a);
         assertEquals(List.of("HVC64"), d.missingClasses("arm64"));
