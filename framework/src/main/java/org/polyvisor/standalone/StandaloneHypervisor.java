@@ -135,6 +135,16 @@ public final class StandaloneHypervisor implements AutoCloseable {
     }
 
     /**
+     * Feeds bytes to a VM's console input (the UART's receive side), as {@code pv:type} does in the shell.
+     *
+     * @param id    the VM
+     * @param bytes what the guest reads, in order
+     */
+    public void typeConsole(int id, byte[] bytes) {
+        manager.typeConsole(id, bytes);
+    }
+
+    /**
      * Exits the architecture resolved inside its vCPUs' run loops (not dispatched to handlers), by class.
      *
      * @param id the VM

@@ -4,6 +4,6 @@
  * thread. For tests, benchmarks and embedding; the test kit ({@code polyvisor-testkit}) is built on it.
  */
 @org.osgi.annotation.bundle.Export
-// 1.1: StandaloneHypervisor.add/remove(ExitObserver)
+// 1.1: StandaloneHypervisor.add/remove(ExitObserver), typeConsole
 @org.osgi.annotation.versioning.Version("1.1.0")
 package org.polyvisor.standalone;
