@@ -1,6 +1,6 @@
 /* A guest that keeps making hypercalls until it is told to stop: for plugin tests that attach an exit observer (a
  * hypercall tracer) to a VM that is already running and detach it again. Each round makes two PSCI calls through
- * hvc #0 (PSCI_VERSION, PSCI_FEATURES(CPU_ON)) and adds their results; every 16th round prints
+ * hvc #0 (PSCI_VERSION, PSCI_FEATURES(CPU_ON)) and adds their results; every 1024th round prints
  * "tick ROUND sum=HEX". It stops when a 'q' arrives on the console (PL011 RXFE clear) and prints
  * "hvcticker done rounds=N". Line k is a function of k alone, so a test can check that nothing was lost, repeated or
  * answered differently while a tracer came and went, without timing in the expected output. */
@@ -26,7 +26,7 @@ int main(void)
         sum += psci_call(0x8400000AUL, 0xC4000003UL, 0, 0);  /* PSCI_FEATURES(CPU_ON): 0 */
         for (volatile int spin = 0; spin < 2000; spin++)
             ;
-        if ((round & 15) == 15) {
+        if ((round & 1023) == 1023) {
             puts("tick ");
             put_dec(round);
             puts(" sum=");

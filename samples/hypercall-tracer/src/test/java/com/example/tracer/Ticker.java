@@ -19,11 +19,11 @@ final class Ticker {
         assertTrue(lines.length >= 2 && lines[lines.length - 1].isEmpty(), "no complete last line:\n" + console);
         int ticks = lines.length - 2;
         for (int k = 0; k < ticks; k++) {
-            long round = 16L * k + 15;
+            long round = 1024L * k + 1023;
             String expected = String.format("tick %d sum=%016x", round, (round + 1) * 0x1_0001L);
             assertEquals(expected, lines[k], "line " + (k + 1) + " of the console");
         }
-        long rounds = 16L * ticks;
+        long rounds = 1024L * ticks;
         assertEquals("hvcticker done rounds=" + rounds, lines[ticks], "the last line");
         return rounds;
     }
