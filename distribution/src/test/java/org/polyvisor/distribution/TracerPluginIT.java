@@ -38,10 +38,10 @@ class TracerPluginIT {
             ok(shell.type("pv:start 1"), "VM 1 started");
             awaitTicks(shell, 2, "the guest to run before the tracer comes");
 
-            ShellProcess.Answer installed = ok(shell.type("install " + TRACER.toUri()), "Bundle ID");
+            ShellProcess.Answer installed = ok(shell.type("felix:install " + TRACER.toUri()), "Bundle ID");
             Matcher id = Pattern.compile("Bundle ID: (\\d+)").matcher(installed.out());
             assertTrue(id.find(), installed::toString);
-            ok(shell.type("start " + id.group(1)), "");
+            ok(shell.type("felix:start " + id.group(1)), "");
             Await.until("the tracer to see 200 calls of VM 1", () -> traced(shell) >= 200, WAIT,
                     () -> show(shell));
             String shown = show(shell);
@@ -50,10 +50,10 @@ class TracerPluginIT {
             ok(shell.type("pv:list"), "RUNNING");
 
             int atStop = ticks(shell);
-            ok(shell.type("stop " + id.group(1)), "");
+            ok(shell.type("felix:stop " + id.group(1)), "");
             awaitTicks(shell, atStop + 3, "the guest to run on after the tracer stopped");
             int atUninstall = ticks(shell);
-            ok(shell.type("uninstall " + id.group(1)), "");
+            ok(shell.type("felix:uninstall " + id.group(1)), "");
             awaitTicks(shell, atUninstall + 3, "the guest to run on after the tracer was uninstalled");
             ok(shell.type("pv:list"), "RUNNING");
 
@@ -62,6 +62,8 @@ class TracerPluginIT {
                     () -> console(shell));
             checkComplete(console(shell));
             assertFalse(shell.stderr().contains("Exception"), "stderr:\n" + shell.stderr());
+            ShellProcess.Answer bundles = ok(shell.type("felix:lb"), "Polyvisor");
+            assertFalse(bundles.out().contains("tracer"), "the tracer bundle is still installed:\n" + bundles);
             assertEquals(0, shell.exit(0));
         }
     }
@@ -114,8 +116,13 @@ class TracerPluginIT {
         }
     }
 
+    /**
+     * The command answered without an error. (Felix's commands are typed with their scope: a bare {@code stop N} or
+     * {@code start N} is ambiguous next to pv:stop and pv:start, and Gogo may pick the VM command.)
+     */
     private static ShellProcess.Answer ok(ShellProcess.Answer a, String expected) {
         assertFalse(a.out().contains("gogo:") || a.err().contains("gogo:"), a::toString);
+        assertTrue(a.err().isBlank(), "unexpected stderr:\n" + a);
         assertTrue(a.out().contains(expected), "expected '" + expected + "' in:\n" + a);
         return a;
     }
