@@ -69,7 +69,8 @@ public final class GuestRunner {
      * @throws IllegalArgumentException when no bundle on the class path provides that architecture
      */
     public static GuestRunner installed(String archId) {
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        ClassLoader loader = context != null ? context : GuestRunner.class.getClassLoader();
         List<ClassPathComponents.Component> components = ClassPathComponents.all(loader);
         Architecture arch = null;
         for (ClassPathComponents.Component c : components) {

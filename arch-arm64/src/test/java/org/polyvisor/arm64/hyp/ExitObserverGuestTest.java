@@ -1,6 +1,7 @@
 package org.polyvisor.arm64.hyp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -48,6 +49,13 @@ class ExitObserverGuestTest {
                 calls.add(new Call(exit.exitClass(), x0[context.vcpu().index()], context.vcpu().registers().get("x0")));
             }
         }
+    }
+
+    @Test
+    void anArchitectureThatIsNotOnTheClassPathIsNamedWithWhatToAdd() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> GuestRunner.installed("ppc-booke"));
+        assertTrue(e.getMessage().contains("no architecture 'ppc-booke' on the class path"), e.getMessage());
     }
 
     @Test
