@@ -21,7 +21,8 @@ import org.polyvisor.testkit.Await;
  * The final pause of a live save next to a stop-and-save of the same running VM (test architecture). A guest
  * rewrites one word in each of N pages per round, endlessly; for each working set (256 KiB, 2 MiB, 8 MiB by default)
  * the benchmark takes 5 live saves (rounds, pages per round, pages and time of the final pause) and 5 stop-and-saves
- * (the time from {@code pause} until {@code resume} returned: the guest is stopped for the whole save, file included).
+ * (the time from {@code pause} until {@code resume} returned: the guest is stopped for the whole save, file included),
+ * and, as the floor both share, 5 plain {@code pause} + {@code resume} (parking the vCPU thread and waking it).
  * Medians are printed.
  *
  * <p>Run: {@code scripts/bench.sh testarch org.polyvisor.testarch.bench.LiveSaveBenchmark [PAGES...]}
@@ -34,8 +35,8 @@ public final class LiveSaveBenchmark {
         int[] workingSets = args.length > 0 ? Arrays.stream(args).mapToInt(Integer::parseInt).toArray()
                 : new int[] {64, 512, 2048};
         Path dir = Files.createTempDirectory("pv-live-bench");
-        System.out.printf("%-10s %-42s %12s %14s %16s%n", "dirtying", "live: rounds x pages (last sample)",
-                "final pages", "final pause", "stop-and-save");
+        System.out.printf("%-10s %-42s %12s %14s %16s %16s%n", "dirtying", "live: rounds x pages (last sample)",
+                "final pages", "final pause", "stop-and-save", "pause+resume");
         for (int pages : workingSets) {
             Path elf = endlessWriter(dir, pages);
             try (VmManagerImpl mgr = VmManagerImpl.create()) {
@@ -72,9 +73,16 @@ public final class LiveSaveBenchmark {
                     mgr.resume(id);
                     stopPause[i] = System.nanoTime() - t0;
                 }
-                System.out.printf("%-10s %-42s %12d %11.3f ms %13.3f ms%n", pages * 4 + " KiB",
+                long[] bare = new long[SAMPLES];
+                for (int i = 0; i < SAMPLES; i++) {
+                    long t0 = System.nanoTime();
+                    mgr.pause(id);
+                    mgr.resume(id);
+                    bare[i] = System.nanoTime() - t0;
+                }
+                System.out.printf("%-10s %-42s %12d %11.3f ms %13.3f ms %13.3f ms%n", pages * 4 + " KiB",
                         rounds.size() + " x " + rounds, median(finalPages), median(livePause) / 1e6,
-                        median(stopPause) / 1e6);
+                        median(stopPause) / 1e6, median(bare) / 1e6);
             }
         }
     }
