@@ -53,13 +53,20 @@ public final class LiveSaveBenchmark {
                 Await.until("the guest's first rounds", () -> size(out) >= 20, Duration.ofSeconds(30),
                         () -> size(out) + " characters, " + mgr.info(id));
                 Path file = dir.resolve("bench.pvsnap");
+                Runnable running = () -> { // each sample starts with the guest running, not still parked from the last
+                    int seen = size(out);
+                    Await.until("the guest running on", () -> size(out) > seen + 2, Duration.ofSeconds(30),
+                            () -> size(out) + " characters, " + mgr.info(id));
+                };
                 for (int warm = 0; warm < 2; warm++) {
+                    running.run();
                     mgr.saveLive(id, file);
                 }
                 long[] livePause = new long[SAMPLES];
                 long[] finalPages = new long[SAMPLES];
                 List<Long> rounds = new ArrayList<>();
                 for (int i = 0; i < SAMPLES; i++) {
+                    running.run();
                     LiveSaveResult r = mgr.saveLive(id, file);
                     livePause[i] = r.finalPauseNanos();
                     finalPages[i] = r.finalPages();
@@ -67,6 +74,7 @@ public final class LiveSaveBenchmark {
                 }
                 long[] stopPause = new long[SAMPLES];
                 for (int i = 0; i < SAMPLES; i++) {
+                    running.run();
                     long t0 = System.nanoTime();
                     mgr.pause(id);
                     mgr.saveSnapshot(id, file);
@@ -75,6 +83,7 @@ public final class LiveSaveBenchmark {
                 }
                 long[] bare = new long[SAMPLES];
                 for (int i = 0; i < SAMPLES; i++) {
+                    running.run();
                     long t0 = System.nanoTime();
                     mgr.pause(id);
                     mgr.resume(id);
