@@ -1,5 +1,6 @@
 package org.polyvisor.api;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
@@ -114,4 +115,19 @@ public interface VmManager {
      * @return one map per vCPU, in vCPU index order
      */
     List<Map<String, Long>> registers(int id);
+
+    /**
+     * Saves a VM to a snapshot file while it keeps running, as live migration's pre-copy does: the machine's
+     * dirty-page log is started, all RAM is copied while the vCPUs run, then rounds copy the pages written during
+     * the round before until few are left or their number stops shrinking (bounded rounds); only then are the vCPUs
+     * paused, briefly, to copy the last dirty pages and the vCPU, machine and extension state exactly as a normal save
+     * does. The VM then runs on (or stays paused if it was paused). The file loads like any snapshot.
+     *
+     * @param id   the VM; its machine must offer dirty-page logging, else the save is refused with an error that
+     *             says which bundle or feature provides it
+     * @param file the snapshot file to write (replaced atomically)
+     * @return the rounds, the pages copied in each and the final pause
+     * @since 1.2
+     */
+    LiveSaveResult saveLive(int id, Path file);
 }

@@ -3,6 +3,6 @@
  * Implemented by the framework bundle ({@code @ProviderType}); callers only consume it.
  */
 @org.osgi.annotation.bundle.Export
-// 1.1: VmState.INTERNAL_ERROR (resume continues it)
-@org.osgi.annotation.versioning.Version("1.1.0")
+// 1.1: VmState.INTERNAL_ERROR (resume continues it); 1.2: VmManager.saveLive, LiveSaveResult
+@org.osgi.annotation.versioning.Version("1.2.0")
 package org.polyvisor.api;

@@ -20,6 +20,13 @@ public record ArchCapabilities(String id, String description, int elfMachine, Ma
     /** ELF's EM_NONE: the architecture is not picked from an image's e_machine. */
     public static final int NO_ELF_MACHINE = 0;
 
+    /**
+     * Capability key: where dirty-page logging ({@link Machine#dirtyLog()}) comes from for this architecture, for
+     * example {@code "needs feature-stage2"} or {@code "built in"}. The framework quotes it when it refuses a live
+     * save of a machine that offers no dirty log, so the user learns what to install.
+     */
+    public static final String DIRTY_LOG = "dirty-log";
+
     /** Copies the map and the list, so a published capability set cannot change. */
     public ArchCapabilities {
         capabilities = Map.copyOf(capabilities);

@@ -12,7 +12,13 @@ import org.polyvisor.memory.MemorySlot;
  *
  * <p>Threading: {@link #start()}, {@link #fetchAndClear} and {@link #stop()} are called from one framework thread
  * at a time while the vCPUs may be running; the implementation makes a write that races with
- * {@link #fetchAndClear} appear in this round's bitmap or in the next one, never in neither.
+ * {@link #fetchAndClear} appear in this round's bitmap or in the next one, never in neither. Precisely, what the
+ * framework relies on when it copies pages after each call: every guest write to a page either is visible to the
+ * framework thread's reads of guest memory once the {@link #fetchAndClear} that reports the page has returned, or
+ * the page is reported again by a later call; and a write not yet recorded when {@link #start()} returns is visible
+ * to that thread's reads after it (so the first full copy has it). On arm64 this is the write-protect, TLB
+ * invalidation and fault ordering of KVM's {@code kvm_arch_mmu_enable_log_dirty_pt_masked}; the test architecture
+ * records after the data with a fence and an atomic OR.
  */
 @ConsumerType
 public interface DirtyLog {

@@ -9,6 +9,6 @@
 // 2.0: Vcpu.mmu, Mmu, Translation, FaultKind, AccessType, Feature and MachineContext.exitCounter removed;
 // GuestClock (MachineContext.clock), MachineContext.resolvedExitCounter, ArchOption and ArchCapabilities.elfMachine
 // added (1.1: MachineContext.requestRebuild); 2.1: ExitAction.Halt;
-// 2.2: DirtyLog, Machine.dirtyLog; 2.3: ExitObserver
+// 2.2: DirtyLog, Machine.dirtyLog; 2.3: ExitObserver, ArchCapabilities.DIRTY_LOG
 @org.osgi.annotation.versioning.Version("2.3.0")
 package org.polyvisor.spi;

@@ -33,6 +33,8 @@ public final class ToyIsa {
 
     public static final int MW = 0x11;     // MMIO write: mem32 at device address imm <- r
     public static final int MR = 0x12;     // MMIO read: r <- device address imm
+    public static final int STX = 0x13;    // mem32[reg2 + imm] = r (indexed store: guests that sweep memory)
+    public static final int LDX = 0x14;    // r = mem32[reg2 + imm]
 
     /** The toy counter device of the toy-counter extension: writes add to the counter, reads return it. */
     public static final long COUNTER_BASE = 0x1000_1000L;

@@ -63,6 +63,16 @@ public final class ToyProgram {
         return op(ToyIsa.MR, r, 0, address);
     }
 
+    /** {@code mem32[r(base) + offset] = r(value)}. */
+    public ToyProgram stx(int value, int base, long offset) {
+        return op(ToyIsa.STX, value, base, offset);
+    }
+
+    /** {@code r(dest) = mem32[r(base) + offset]}. */
+    public ToyProgram ldx(int dest, int base, long offset) {
+        return op(ToyIsa.LDX, dest, base, offset);
+    }
+
     public ToyProgram halt(int status) {
         return op(ToyIsa.HALT, 0, 0, status);
     }

@@ -4,5 +4,6 @@
  * without depending on a real CPU model.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+// 1.1: ToyIsa.STX/LDX (indexed store and load), ToyProgram.stx/ldx
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.polyvisor.testarch;

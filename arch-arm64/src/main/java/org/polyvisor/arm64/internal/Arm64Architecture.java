@@ -151,7 +151,9 @@ public final class Arm64Architecture implements Architecture {
         return new ArchCapabilities(ID, "AArch64 Cortex-A57 (EL0/EL1 guest, KVM-style EL2) on the QEMU virt machine",
                 183 /* EM_AARCH64 */, Map.of("cpu", "cortex-a57", "machine", "virt,gic-version=3", "max-vcpus",
                         String.valueOf(VirtMachine.MAX_VCPUS), "ram-base", "0x40000000", "host-models", "vhe,nvhe",
-                        "ipa-bits", "40", "engine", "interpreter"),
+                        "ipa-bits", "40", "engine", "interpreter",
+                        // live save (pv:save --live): stage-2 write protection is feature-stage2's job
+                        ArchCapabilities.DIRTY_LOG, "needs feature-stage2"),
                 List.of(new ArchOption("host", "vhe|nvhe", "vhe", "host kernel model at EL2 (KVM's VHE or nVHE)"),
                         new ArchOption(VheDaif.OPTION, "upstream|leak|saverestore|clear-d-a-f", "upstream",
                                 "host DAIF around the VHE world switch (host=vhe only; designs from the 2017 thread)"),

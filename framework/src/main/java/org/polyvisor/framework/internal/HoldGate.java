@@ -29,6 +29,11 @@ final class HoldGate {
     static final long PAUSE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
     static final String HOLD_USER = "user pause";
     static final String HOLD_ERROR = "internal error";
+    /**
+     * The final pause of a live save: shown as PAUSED (the VM waits for nothing missing) and not counted among the
+     * swap pauses.
+     */
+    static final String HOLD_LIVE_SAVE = "live save";
 
     private final int vmId;
     private final VmClock clock;
@@ -88,7 +93,7 @@ final class HoldGate {
      */
     void requestHold(String reason) {
         synchronized (lock) {
-            if (!reason.equals(HOLD_USER) && state == VmState.RUNNING) {
+            if (!reason.equals(HOLD_USER) && !reason.equals(HOLD_LIVE_SAVE) && state == VmState.RUNNING) {
                 swapPauses.begin();
             }
             holds.add(reason);
@@ -172,7 +177,7 @@ final class HoldGate {
             return VmState.INTERNAL_ERROR;
         }
         for (String h : holds) {
-            if (!h.equals(HOLD_USER) && !h.equals(HOLD_ERROR)) {
+            if (!h.equals(HOLD_USER) && !h.equals(HOLD_ERROR) && !h.equals(HOLD_LIVE_SAVE)) {
                 return VmState.WAITING;
             }
         }

@@ -233,9 +233,14 @@ public final class ShellCommands {
         return call("devices", () -> mgr.devices(id));
     }
 
-    @Descriptor("save a VM (paused or stopped) to a snapshot file")
-    public String save(@Descriptor("VM id") int id, @Descriptor("snapshot file") String file) {
-        return call("save", () -> mgr.saveSnapshot(id, Path.of(file)));
+    @Descriptor("save a VM to a snapshot file: paused or stopped, or with --live while it runs (memory copied in "
+            + "rounds as the guest writes it, then a short pause for the last pages and the CPU state; needs a machine "
+            + "with dirty-page logging)")
+    public String save(
+            @Descriptor("save a running VM, pausing it only briefly at the end") @Parameter(names = {"-l", "--live"},
+                    presentValue = "true", absentValue = "false") boolean live,
+            @Descriptor("VM id") int id, @Descriptor("snapshot file") String file) {
+        return call("save", () -> live ? mgr.saveLive(id, Path.of(file)).summary() : mgr.saveSnapshot(id, Path.of(file)));
     }
 
     @Descriptor("restore a VM from a snapshot file (created paused; pv:resume starts it)")

@@ -47,7 +47,16 @@ final class SnapshotFiles {
 
     String save(SnapshotService mgr, int id, Path file) throws IOException {
         VmImage image = mgr.exportImage(id);
-        GuestMemory memory = mgr.memoryOf(id);
+        return "VM " + id + " saved to " + write(image, mgr.memoryOf(id)::forEachAllocatedChunk, file);
+    }
+
+    /** Where a snapshot's memory comes from: the guest memory itself, or a live save's copy of it. */
+    interface ChunkSource {
+        void forEachChunk(GuestMemory.ChunkVisitor visitor);
+    }
+
+    /** Writes a snapshot file (atomically: a temporary file moved over it); returns the file, chunk count and size. */
+    String write(VmImage image, ChunkSource memory, Path file) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         long[] chunks = {0};
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
@@ -68,7 +77,7 @@ final class SnapshotFiles {
             z.writeLong(image.guestNanos());
             byte[] buf = new byte[GuestMemory.CHUNK_SIZE];
             IOException[] failure = {null};
-            memory.forEachAllocatedChunk((gpa, seg) -> {
+            memory.forEachChunk((gpa, seg) -> {
                 if (failure[0] != null || isZero(seg)) {
                     return;
                 }
@@ -88,8 +97,7 @@ final class SnapshotFiles {
             z.close();
         }
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return "VM " + id + " saved to " + file + " (" + chunks[0] + " memory chunks of 64 KiB, " + Files.size(file)
-                + " bytes)";
+        return file + " (" + chunks[0] + " memory chunks of 64 KiB, " + Files.size(file) + " bytes)";
     }
 
     private static boolean isZero(MemorySegment seg) {

@@ -7,6 +7,7 @@ import java.util.List;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import org.polyvisor.api.LiveSaveResult;
 import org.polyvisor.api.VmConfig;
 import org.polyvisor.api.VmException;
 import org.polyvisor.api.VmState;
@@ -37,20 +38,27 @@ final class SnapshotService {
     private final ExitDispatcher dispatcher;
     private final VmFactory factory;
     private final SnapshotFiles files;
+    private final LiveSave live;
 
     @Inject
     SnapshotService(VmRegistry vms, ArchitectureRegistry architectures, ExtensionSwaps extensions,
-            ExitDispatcher dispatcher, VmFactory factory, SnapshotCodec codec) {
+            ExitDispatcher dispatcher, VmFactory factory, SnapshotCodec codec, SwapLock swapLock) {
         this.vms = vms;
         this.architectures = architectures;
         this.extensions = extensions;
         this.dispatcher = dispatcher;
         this.factory = factory;
         this.files = new SnapshotFiles(codec);
+        this.live = new LiveSave(architectures, swapLock, PreCopy.Policy.DEFAULT);
     }
 
     String save(int id, Path file) throws IOException {
         return files.save(this, id, file);
+    }
+
+    /** A running (or paused) VM saved in pre-copy rounds with only a short final pause ({@link LiveSave}). */
+    LiveSaveResult saveLive(int id, Path file) throws IOException {
+        return live.save(this, files, vms.get(id), file);
     }
 
     int restore(Path file) {
@@ -73,6 +81,11 @@ final class SnapshotService {
             throw new VmException("VM " + id + " has no machine (its architecture is not installed)");
         }
         vm.awaitQuiescent("saving a snapshot");
+        return captureImage(vm, m);
+    }
+
+    /** The machine, vCPU and extension state and guest time of a VM whose vCPUs are all parked. */
+    VmImage captureImage(Vm vm, Machine m) {
         List<StateSnapshot> vcpus = new ArrayList<>();
         for (int i = 0; i < m.vcpuCount(); i++) {
             vcpus.add(m.vcpu(i).exportState());

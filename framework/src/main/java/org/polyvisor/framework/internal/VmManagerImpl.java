@@ -11,6 +11,7 @@ import java.util.function.Predicate;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import org.polyvisor.api.LiveSaveResult;
 import org.polyvisor.api.VmConfig;
 import org.polyvisor.api.VmException;
 import org.polyvisor.api.VmInfo;
@@ -332,6 +333,16 @@ public final class VmManagerImpl implements VmManager, AutoCloseable {
     /** Writes a paused, created or stopped VM to a snapshot file (docs/snapshot-format.md). Returns a summary. */
     public String saveSnapshot(int id, Path file) throws IOException {
         return snapshots.save(id, file);
+    }
+
+    @Override
+    public LiveSaveResult saveLive(int id, Path file) {
+        try {
+            return snapshots.saveLive(id, file);
+        } catch (IOException e) {
+            throw new VmException("VM " + id + ": cannot write the snapshot " + file + " (" + ShellErrors.describe(e)
+                    + "); the VM runs on unchanged", e);
+        }
     }
 
     /** Creates a VM from a snapshot file, paused; a corrupt or truncated file is refused with a message. */

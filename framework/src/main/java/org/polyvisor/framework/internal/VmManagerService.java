@@ -1,5 +1,6 @@
 package org.polyvisor.framework.internal;
 
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.polyvisor.api.LiveSaveResult;
 import org.polyvisor.api.VmConfig;
 import org.polyvisor.api.VmInfo;
 import org.polyvisor.api.VmManager;
@@ -172,5 +174,10 @@ public final class VmManagerService implements VmManager {
     @Override
     public List<Map<String, Long>> registers(int id) {
         return impl.registers(id);
+    }
+
+    @Override
+    public LiveSaveResult saveLive(int id, Path file) {
+        return impl.saveLive(id, file);
     }
 }

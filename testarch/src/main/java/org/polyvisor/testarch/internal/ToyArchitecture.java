@@ -21,6 +21,7 @@ import org.polyvisor.testarch.ToyIsa;
 public final class ToyArchitecture implements Architecture {
     public static final int MAX_VCPUS = 8;
     private final int stateVersion;
+    private final boolean dirtyLogging;
 
     @Activate
     public ToyArchitecture() {
@@ -28,7 +29,16 @@ public final class ToyArchitecture implements Architecture {
     }
 
     public ToyArchitecture(int stateVersion) {
+        this(stateVersion, true);
+    }
+
+    /**
+     * @param dirtyLogging false builds machines without a dirty log (as arm64 without feature-stage2), so tests can
+     *                     show how a live save is refused
+     */
+    public ToyArchitecture(int stateVersion, boolean dirtyLogging) {
         this.stateVersion = stateVersion;
+        this.dirtyLogging = dirtyLogging;
     }
 
     @Override
@@ -39,7 +49,8 @@ public final class ToyArchitecture implements Architecture {
     @Override
     public ArchCapabilities capabilities() {
         return new ArchCapabilities("test", "toy ISA for testing the framework (not a real CPU)", ToyIsa.EM_TOY,
-                Map.of("max-vcpus", String.valueOf(MAX_VCPUS), "state-version", String.valueOf(stateVersion)),
+                Map.of("max-vcpus", String.valueOf(MAX_VCPUS), "state-version", String.valueOf(stateVersion),
+                        ArchCapabilities.DIRTY_LOG, dirtyLogging ? "built in" : "switched off in this instance"),
                 List.of());
     }
 
@@ -52,6 +63,6 @@ public final class ToyArchitecture implements Architecture {
             throw new VmException("test architecture supports at most " + MAX_VCPUS + " vCPUs, "
                     + context.config().vcpus() + " were asked for");
         }
-        return new ToyMachine(context, stateVersion);
+        return new ToyMachine(context, stateVersion, dirtyLogging);
     }
 }

@@ -4,6 +4,7 @@ import org.polyvisor.api.GuestPhysicalAddress;
 import org.polyvisor.api.VmException;
 import org.polyvisor.elf.ElfImage;
 import org.polyvisor.memory.GuestMemory;
+import org.polyvisor.spi.DirtyLog;
 import org.polyvisor.spi.Machine;
 import org.polyvisor.spi.MachineContext;
 import org.polyvisor.spi.StateSnapshot;
@@ -16,8 +17,9 @@ final class ToyMachine implements Machine {
     private final ToyUart uart;
     private final int stateVersion;
     private final GuestMemory memory;
+    private final ToyDirtyLog dirtyLog;
 
-    ToyMachine(MachineContext ctx, int stateVersion) {
+    ToyMachine(MachineContext ctx, int stateVersion, boolean dirtyLogging) {
         this.stateVersion = stateVersion;
         this.memory = ctx.memory();
         long mem = ctx.config().memoryBytes();
@@ -28,11 +30,12 @@ final class ToyMachine implements Machine {
         if (ctx.memory().slots().isEmpty()) {
             ctx.memory().addSlot(0, GuestPhysicalAddress.of(ToyIsa.RAM_BASE), mem, false);
         }
+        dirtyLog = dirtyLogging ? new ToyDirtyLog(ctx.memory().slots().getFirst()) : null;
         uart = new ToyUart(ctx.console());
         ctx.mmio().map(GuestPhysicalAddress.of(ToyIsa.UART_BASE), ToyIsa.UART_SIZE, uart);
         vcpus = new ToyVcpu[ctx.config().vcpus()];
         for (int i = 0; i < vcpus.length; i++) {
-            vcpus[i] = new ToyVcpu(i, ctx.memory(), stateVersion);
+            vcpus[i] = new ToyVcpu(i, ctx.memory(), stateVersion, dirtyLog);
         }
     }
 
@@ -65,6 +68,11 @@ final class ToyMachine implements Machine {
     public void importState(StateSnapshot state) {
         state.requireKind("test.machine", stateVersion);
         uart.importState(state.child("uart"));
+    }
+
+    @Override
+    public DirtyLog dirtyLog() {
+        return dirtyLog;
     }
 
     @Override

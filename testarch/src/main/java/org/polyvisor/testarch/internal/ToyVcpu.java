@@ -29,11 +29,14 @@ public final class ToyVcpu implements Vcpu {
     private int pendingReadReg = -1;
     private volatile boolean kicked;
     private final WakeSignal wake = new WakeSignal();
+    /** Null when the machine was built without dirty logging. */
+    private final ToyDirtyLog dirtyLog;
 
-    ToyVcpu(int index, GuestMemory memory, int stateVersion) {
+    ToyVcpu(int index, GuestMemory memory, int stateVersion, ToyDirtyLog dirtyLog) {
         this.index = index;
         this.memory = memory;
         this.stateVersion = stateVersion;
+        this.dirtyLog = dirtyLog;
     }
 
     @Override
@@ -111,17 +114,21 @@ public final class ToyVcpu implements Vcpu {
                 case ToyIsa.HALT -> {
                     return new Exit.Shutdown(imm, "toy HALT");
                 }
-                case ToyIsa.STORE, ToyIsa.LOAD -> {
-                    long a = imm & 0xFFFF_FFFFL;
+                case ToyIsa.STORE, ToyIsa.LOAD, ToyIsa.STX, ToyIsa.LDX -> {
+                    long a = ((op == ToyIsa.STX || op == ToyIsa.LDX ? regs[r2] : 0) + imm) & 0xFFFF_FFFFL;
                     MemorySegment d = memory.chunk(a);
                     long doff = a & GuestMemory.CHUNK_MASK;
+                    boolean store = op == ToyIsa.STORE || op == ToyIsa.STX;
                     if (d == null || doff + 4 > GuestMemory.CHUNK_SIZE) {
                         pc = here;
-                        return new Exit.Failure("toy " + (op == ToyIsa.LOAD ? "load" : "store") + " at 0x"
+                        return new Exit.Failure("toy " + (store ? "store" : "load") + " at 0x"
                                 + Long.toHexString(a) + " (pc 0x" + Long.toHexString(here) + ") is outside RAM");
                     }
-                    if (op == ToyIsa.STORE) {
+                    if (store) {
                         d.set(WORD, doff, regs[r]);
+                        if (dirtyLog != null) {
+                            dirtyLog.recordWrite(a); // after the data: see ToyDirtyLog on the race with a fetch
+                        }
                     } else {
                         regs[r] = d.get(WORD, doff);
                     }
