@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a benchmark main class with its module's test classpath. Benchmarks are not tests: run them by hand.
 #   scripts/bench.sh swap-pause [VMS SWAPS]     framework hot-swap pause time (toy architecture)
-#   scripts/bench.sh swap-osgi [VMS SWAPS [toy|arm64|pl031 [update|pvswap]]]  the same in a real Felix
+#   scripts/bench.sh swap-osgi [VMS SWAPS [toy|arm64|pl031 [update|pvswap|compare]]]  the same in a real Felix
 #   scripts/bench.sh startup [ROUNDS [IMAGE.elf]]   bin/polyvisor run and shell start-up, without and with the AOT cache
 #   scripts/bench.sh <module> <main class> [args...]
 set -euo pipefail
