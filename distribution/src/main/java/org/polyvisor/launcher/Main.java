@@ -169,6 +169,11 @@ public final class Main implements Runnable {
                 fw.waitForStop(0); // the shell stops the framework at end of input or on 'exit'
                 RUNNING.set(null);
                 PolyvisorLauncher.stop(fw, 10_000);
+                if (System.getProperty(SHELL_EXIT_STATUS) != null) {
+                    // `exit` returns before the framework stops (ShellExit), so Gogo prints one more "g! " prompt:
+                    // end its line, or the operator's own prompt would follow it
+                    System.out.println();
+                }
                 return exitStatus();
             } catch (UserException e) {
                 return fail(e.getMessage());

@@ -3,9 +3,15 @@ package org.polyvisor.launcher;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The shell's log: SLF4J simple writes every line to the log file ({@link #file()}), and a daemon thread echoes its
@@ -30,18 +36,9 @@ final class ShellLog implements Runnable {
                 : Path.of(System.getProperty("java.io.tmpdir"), "polyvisor-shell.log");
     }
 
-    /** Points SLF4J simple at a fresh log file (info level) and starts echoing its warnings; returns the file. */
+    /** Points SLF4J simple at a log file of this shell's own (info level) and starts echoing its warnings. */
     static Path install() throws IOException {
-        Path path = file().toAbsolutePath();
-        try {
-            Files.writeString(path, ""); // one shell run per file
-        } catch (IOException e) {
-            // another user's file in a shared temporary folder, say: the shell must start all the same
-            Path fallback = Files.createTempFile("polyvisor-shell-", ".log");
-            System.err.println("polyvisor: cannot write the log file " + path + " (" + e.getMessage() + "); logging to "
-                    + fallback);
-            path = fallback;
-        }
+        Path path = claim(file().toAbsolutePath());
         System.setProperty("org.slf4j.simpleLogger.logFile", path.toString());
         System.getProperties().putIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "info");
         Thread echo = new Thread(new ShellLog(path), "polyvisor-log-echo");
@@ -49,6 +46,61 @@ final class ShellLog implements Runnable {
         echo.start();
         return path;
     }
+
+    /**
+     * A log file for this shell alone, emptied: {@code preferred} unless another shell holds it, else
+     * {@code <name>-<pid>.log} next to it (said on stderr, so the operator finds it), else a fresh temporary file.
+     * Two shells on one file would each empty it at start and write over the other's lines. A shell
+     * holds a lock on {@code <file>.lock} while it runs (a lock on the log itself would be dropped by the JVM as soon
+     * as SLF4J or the echo thread closed one of their own handles of the file).
+     */
+    static Path claim(Path preferred) throws IOException {
+        try {
+            if (lock(preferred)) {
+                Files.writeString(preferred, ""); // one shell run per file
+                return preferred;
+            }
+            String name = preferred.getFileName().toString();
+            String base = name.endsWith(".log") ? name.substring(0, name.length() - 4) : name;
+            Path own = preferred.resolveSibling(base + "-" + ProcessHandle.current().pid() + ".log");
+            if (lock(own)) {
+                Files.writeString(own, "");
+                System.err.println("polyvisor: " + preferred + " is another shell's log; this shell logs to " + own);
+                return own;
+            }
+        } catch (IOException e) {
+            // another user's file in a shared temporary folder, say: the shell must start all the same
+            Path fallback = Files.createTempFile("polyvisor-shell-", ".log");
+            System.err.println("polyvisor: cannot write the log file " + preferred + " (" + e.getMessage()
+                    + "); logging to " + fallback);
+            return fallback;
+        }
+        return Files.createTempFile("polyvisor-shell-", ".log");
+    }
+
+    /** Locks {@code <log>.lock} for the rest of this JVM's life; false if another shell (or this JVM) holds it. */
+    private static boolean lock(Path log) throws IOException {
+        Path lockFile = log.resolveSibling(log.getFileName() + ".lock");
+        FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            // held by this JVM already (an embedder, a test with two shells): kept open, since closing a handle of
+            // the file may drop the lock the JVM holds through the other one (POSIX record locks are per process)
+            OPEN.add(ch);
+            return false;
+        }
+        if (lock == null) {
+            ch.close(); // another process holds it: this JVM has no lock on the file to lose
+            return false;
+        }
+        OPEN.add(ch); // open, so locked, until the JVM exits
+        return true;
+    }
+
+    /** The lock files' channels, held strongly: a channel collected as garbage would be closed, dropping its lock. */
+    private static final List<FileChannel> OPEN = new CopyOnWriteArrayList<>();
 
     /** True for the lines the console shows: SLF4J simple's {@code [thread] WARN ...} and {@code ERROR}. */
     static boolean loud(String line) {

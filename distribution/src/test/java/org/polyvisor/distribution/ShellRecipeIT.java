@@ -74,6 +74,10 @@ class ShellRecipeIT {
             assertFalse(shell.stdout().contains("Exception"), "stdout after exit:\n" + shell.stdout());
             assertFalse(shell.stderr().contains("Exception"), "stderr after exit:\n" + shell.stderr());
             assertFalse(shell.stderr().contains(" INFO "), "info lines belong in the log file:\n" + shell.stderr());
+            // typed at a shell whose input stays open, as an operator does: no Gogo farewell, and the prompt Gogo
+            // prints after `exit` returns gets its line end from the launcher
+            assertFalse(shell.stdout().contains("gosh:"), "stdout after exit:\n" + shell.stdout());
+            assertTrue(shell.stdout().endsWith("\n"), "the last prompt's line is not ended:\n" + shell.stdout());
         }
     }
 

@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -31,12 +33,16 @@ import org.slf4j.LoggerFactory;
 @Singleton
 final class SwapCoordinator {
     private static final Logger LOG = LoggerFactory.getLogger(SwapCoordinator.class);
+    /** System property: false leaves out the warm-up of a departing architecture before its VMs pause. */
+    static final String WARM_DEPARTING = "polyvisor.swap.warmDeparting";
 
     private final VmRegistry vms;
     private final ArchitectureRegistry architectures;
     private final ExitDispatcher dispatcher;
     private final ExtensionSwaps extensions;
     private final SwapLock swapLock;
+    /** Departing implementations already warmed up (see {@link #warmDeparting}); guarded by the swap lock. */
+    private final Set<Architecture> warmedDeparting = Collections.newSetFromMap(new WeakHashMap<>());
 
     @Inject
     SwapCoordinator(VmRegistry vms, ArchitectureRegistry architectures, ExitDispatcher dispatcher,
@@ -139,12 +145,20 @@ final class SwapCoordinator {
         }
     }
 
-    /** An architecture service is going away: pause its VMs and export their state through it while it still works. */
+    /**
+     * An architecture service is going away: pause its VMs and export their state through it while it still works.
+     * Before the pause, the departing code exports and imports scratch machines of the VMs' shapes
+     * ({@link ArchitectureWarmUp}) while the VMs still run: the export path of a revision VMs were only ever attached
+     * to has never run, and its class loading, lambda linkage and first interpreted run would otherwise fall into
+     * every VM's pause (Felix's in-place {@code update} and {@code refresh} pause twice per swap).
+     * {@code -Dpolyvisor.swap.warmDeparting=false} leaves it out (to measure what it saves).
+     */
     void removeArchitecture(Architecture arch) {
         swapLock.lock();
         try {
             String id = arch.id();
             List<Vm> affected = vms.all().stream().filter(vm -> vm.architecture() == arch).toList();
+            warmDeparting(arch, affected);
             for (Vm vm : affected) {
                 vm.gate.requestHold(holdArch(id)); // all VMs stop together: the pause does not grow with the VM count
             }
@@ -171,6 +185,24 @@ final class SwapCoordinator {
             }
         } finally {
             swapLock.unlock();
+        }
+    }
+
+    /**
+     * Runs the export path of {@code arch} on scratch machines shaped like {@code running}, once per implementation
+     * instance, before the first pause its departure causes: the architecture's own unregistration, or its bundle's
+     * exit handlers going first (SCR deactivates a stopping bundle's components one by one). Under the swap lock.
+     */
+    private void warmDeparting(Architecture arch, List<Vm> running) {
+        if (running.isEmpty() || !Boolean.parseBoolean(System.getProperty(WARM_DEPARTING, "true"))
+                || !warmedDeparting.add(arch)) {
+            return;
+        }
+        try {
+            ArchitectureWarmUp.run(arch, running.stream().map(vm -> vm.config).toList());
+        } catch (RuntimeException | LinkageError e) {
+            // only an optimisation: the VMs are exported through the departing code whatever it did
+            LOG.debug("warm-up of the departing {} failed: {}", arch.id(), e.toString());
         }
     }
 
@@ -274,6 +306,13 @@ final class SwapCoordinator {
     void removeExitHandler(ExitHandler handler, String arch) {
         swapLock.lock();
         try {
+            // a handler of the architecture's own bundle: the bundle is stopping, its architecture goes next
+            List<Vm> sameBundle = vms.all().stream().filter(vm -> !isEnded(vm) && vm.architecture() != null
+                    && vm.architectureLoader() == handler.getClass().getClassLoader()).toList();
+            Architecture departing = sameBundle.isEmpty() ? null : sameBundle.get(0).architecture();
+            if (departing != null) {
+                warmDeparting(departing, sameBundle.stream().filter(vm -> vm.architecture() == departing).toList());
+            }
             List<Vm> held = new ArrayList<>();
             for (Vm vm : vms.all()) {
                 if (vm.config.arch().equals(arch) && !isEnded(vm)
