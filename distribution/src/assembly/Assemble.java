@@ -84,7 +84,7 @@ public final class Assemble {
             Files.copy(jar, target.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             byLevel.computeIfAbsent(level, k -> new ArrayList<>()).add(bsn);
         }
-        for (Path script : jars(dir.resolve("bin"), "")) {
+        for (Path script : files(dir.resolve("bin"), "")) {
             Set<PosixFilePermission> perms = EnumSet.copyOf(Files.getPosixFilePermissions(script));
             perms.addAll(Set.of(PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_EXECUTE,
                     PosixFilePermission.OTHERS_EXECUTE));
@@ -123,10 +123,11 @@ public final class Assemble {
     }
 
     private static List<Path> jars(Path dir) throws IOException {
-        return jars(dir, ".jar");
+        return files(dir, ".jar");
     }
 
-    private static List<Path> jars(Path dir, String suffix) throws IOException {
+    /** The regular files in the folder whose names end with the suffix, sorted; none if there is no folder. */
+    private static List<Path> files(Path dir, String suffix) throws IOException {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
