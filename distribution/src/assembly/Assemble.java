@@ -17,14 +17,16 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The one assembly step of every Polyvisor build (docs/custom-builds.md), run by distribution/pom.xml with the JDK's
  * single-file launcher after bnd resolved {@code builds/*.bndrun} and exported each build's bundles:
  *
- * <pre>java Assemble.java SKELETON BUILDS LEVELS OUT</pre>
+ * <pre>java Assemble.java SKELETON BUILDS EXPORT LEVELS OUT</pre>
  *
- * For each resolved {@code BUILDS/NAME.bndrun} with its exported bundles in {@code BUILDS/export/NAME/}, lays out
+ * For each resolved {@code BUILDS/NAME.bndrun} with its exported bundles in {@code EXPORT/NAME/}, lays out
  * {@code OUT/polyvisor} (NAME {@code full}) or {@code OUT/polyvisor-NAME}: the launcher files from SKELETON
  * ({@code bin/ lib/ extra/ hot/}), each bundle in {@code bundles/<level>/} or {@code bundles/shell/} by its symbolic
  * name in LEVELS (a properties file; unlisted bundles start at level 5 with the architectures and plugins), and a
@@ -33,22 +35,25 @@ import java.util.jar.Manifest;
  */
 public final class Assemble {
     private static final String DEFAULT_LEVEL = "5";
+    /** One -runbundles clause: {@code bsn;version='[1.0,1.0.1)'}. */
+    private static final Pattern RUNBUNDLE = Pattern.compile("([^\\s,;\\\\]+);version=");
 
     private Assemble() {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 4) {
-            System.err.println("usage: java Assemble.java SKELETON BUILDS LEVELS OUT");
+        if (args.length != 5) {
+            System.err.println("usage: java Assemble.java SKELETON BUILDS EXPORT LEVELS OUT");
             System.exit(2);
         }
         Path skeleton = Path.of(args[0]);
         Path builds = Path.of(args[1]);
+        Path export = Path.of(args[2]);
         Properties levels = new Properties();
-        try (InputStream in = Files.newInputStream(Path.of(args[2]))) {
+        try (InputStream in = Files.newInputStream(Path.of(args[3]))) {
             levels.load(in);
         }
-        Path out = Path.of(args[3]);
+        Path out = Path.of(args[4]);
         List<Path> bndruns;
         try (var s = Files.list(builds)) {
             bndruns = s.filter(p -> p.getFileName().toString().endsWith(".bndrun")).sorted().toList();
@@ -58,31 +63,43 @@ public final class Assemble {
         }
         for (Path bndrun : bndruns) {
             String name = bndrun.getFileName().toString().replaceFirst("\\.bndrun$", "");
-            Path exported = builds.resolve("export").resolve(name);
+            Path exported = export.resolve(name);
             if (!Files.isDirectory(exported)) {
                 fail("build " + name + ": no exported bundles in " + exported + " (bnd-export-maven-plugin)");
             }
             Path dir = out.resolve(name.equals("full") ? "polyvisor" : "polyvisor-" + name);
-            assemble(name, skeleton, exported, levels, dir);
+            assemble(name, runbundles(bndrun), skeleton, exported, levels, dir);
             System.out.println("[assemble] build " + name + " -> " + dir);
         }
     }
 
-    /** Lays out one build's folder (replacing it): launcher files, bundles by start level, README.txt. */
-    static void assemble(String name, Path skeleton, Path exported, Properties levels, Path dir) throws IOException {
+    /**
+     * Lays out one build's folder (replacing it): launcher files, the resolved bundles by start level, README.txt.
+     * Only the jars of the resolved set are taken: the export folder keeps jars of earlier resolutions until a clean.
+     */
+    static void assemble(String name, Set<String> resolved, Path skeleton, Path exported, Properties levels, Path dir)
+            throws IOException {
         deleteTree(dir);
         copyTree(skeleton, dir);
         TreeMap<String, List<String>> byLevel = new TreeMap<>();
+        Set<String> missing = new TreeSet<>(resolved);
         for (Path jar : jars(exported)) {
             String bsn = symbolicName(jar);
+            if (!missing.remove(bsn)) {
+                continue;
+            }
             String level = levels.getProperty(bsn, DEFAULT_LEVEL).trim();
             if (!level.equals("shell") && !level.matches("[1-9][0-9]*")) {
-                fail("start-levels.properties: " + bsn + "=" + level + " is neither a start level (1, 2, ...) nor shell");
+                fail("start-levels.properties: " + bsn + "=" + level + " is neither a start level (1, 2, ...)"
+                        + " nor shell");
             }
             Path target = dir.resolve("bundles").resolve(level);
             Files.createDirectories(target);
             Files.copy(jar, target.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             byLevel.computeIfAbsent(level, k -> new ArrayList<>()).add(bsn);
+        }
+        if (!missing.isEmpty()) {
+            fail("build " + name + ": no exported jar in " + exported + " for the resolved bundles " + missing);
         }
         for (Path script : files(dir.resolve("bin"), "")) {
             Set<PosixFilePermission> perms = EnumSet.copyOf(Files.getPosixFilePermissions(script));
@@ -109,6 +126,32 @@ public final class Assemble {
         b.append("\nextra/: jars installed with the build at start; hot/: jars dropped here replace the installed\n");
         b.append("bundle of the same symbolic name while VMs run. Writing a build: docs/custom-builds.md.\n");
         return b.toString();
+    }
+
+    /** The symbolic names in a resolved .bndrun's {@code -runbundles} header (bnd writes one bundle per line). */
+    static Set<String> runbundles(Path bndrun) throws IOException {
+        Set<String> out = new TreeSet<>();
+        boolean inHeader = false;
+        for (String line : Files.readAllLines(bndrun)) {
+            String t = line.strip();
+            if (t.startsWith("-runbundles:")) {
+                inHeader = true;
+                t = t.substring("-runbundles:".length()).strip();
+            } else if (!inHeader) {
+                continue;
+            }
+            Matcher m = RUNBUNDLE.matcher(t);
+            while (m.find()) {
+                out.add(m.group(1));
+            }
+            if (!t.endsWith("\\")) {
+                break;
+            }
+        }
+        if (out.isEmpty()) {
+            fail(bndrun + " has no -runbundles: was it resolved (bnd-resolver-maven-plugin)?");
+        }
+        return out;
     }
 
     private static String symbolicName(Path jar) throws IOException {
