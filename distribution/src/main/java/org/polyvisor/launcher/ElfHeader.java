@@ -13,6 +13,25 @@ final class ElfHeader {
     private ElfHeader() {
     }
 
+    /**
+     * The processor family of an e_machine value (System V ABI, "ELF Header", e_machine), for messages: the launcher
+     * names what an image needs even when no installed architecture boots it. Empty for values not listed.
+     */
+    static String machineName(int machine) {
+        return switch (machine) {
+            case 2 -> "SPARC";
+            case 3 -> "x86";
+            case 8 -> "MIPS";
+            case 20 -> "PowerPC";
+            case 21 -> "PowerPC 64-bit";
+            case 40 -> "ARM";
+            case 62 -> "x86-64";
+            case 183 -> "AArch64";
+            case 243 -> "RISC-V";
+            default -> "";
+        };
+    }
+
     /** Checks the file is a readable ELF and returns its e_machine. */
     static int machine(Path file) {
         if (!Files.exists(file)) {

@@ -79,7 +79,14 @@ record InstalledArchitectures(List<Arch> archs) {
         }
         return archs.stream().filter(a -> a.elfMachine != 0 && a.elfMachine == elfMachine).findFirst()
                 .orElseThrow(() -> new Main.UserException(image + ": no installed architecture boots ELF machine "
-                        + elfMachine + " (installed: " + summary() + "); install its bundle, or name one with --arch"));
+                        + elfMachine + named(elfMachine) + " (installed: " + summary() + "); this build does not"
+                        + " contain it: install its bundle, use a build that contains it (docs/custom-builds.md),"
+                        + " or name one with --arch"));
+    }
+
+    private static String named(int elfMachine) {
+        String name = ElfHeader.machineName(elfMachine);
+        return name.isEmpty() ? "" : " (" + name + ")";
     }
 
     /**

@@ -245,7 +245,7 @@ class CliProcessIT {
         assertEquals(1, r.exit(), r::toString);
         assertEquals("", r.out(), r::toString);
         assertTrue(r.err().startsWith("polyvisor: " + image + ": no installed architecture boots ELF machine 2"
-                + " (installed: ") && r.err().contains("test (ELF machine 28793)") && r.err().contains("--arch"),
+                + " (SPARC) (installed: ") && r.err().contains("test (ELF machine 28793)") && r.err().contains("--arch"),
                 r::toString);
     }
 

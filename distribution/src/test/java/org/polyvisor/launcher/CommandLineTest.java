@@ -113,8 +113,12 @@ class CommandLineTest {
     @Test
     void anImageOfAnArchitectureThatIsNotInstalledIsRefusedWithTheInstalledOnes() {
         var e = assertThrows(Main.UserException.class, () -> INSTALLED.choose(null, 20, Path.of("ppc.elf")));
-        assertEquals("ppc.elf: no installed architecture boots ELF machine 20 (installed: arm64 (ELF machine 183), test"
-                + " (ELF machine 28793)); install its bundle, or name one with --arch", e.getMessage());
+        assertEquals("ppc.elf: no installed architecture boots ELF machine 20 (PowerPC) (installed: arm64 (ELF machine"
+                + " 183), test (ELF machine 28793)); this build does not contain it: install its bundle, use a build"
+                + " that contains it (docs/custom-builds.md), or name one with --arch", e.getMessage());
+        e = assertThrows(Main.UserException.class, () -> INSTALLED.choose(null, 0x7078, Path.of("odd.elf")));
+        assertTrue(e.getMessage().startsWith("odd.elf: no installed architecture boots ELF machine 28792 (installed: "),
+                e::getMessage);
         e = assertThrows(Main.UserException.class, () -> INSTALLED.choose("ppc-booke", 20, Path.of("ppc.elf")));
         assertTrue(e.getMessage().startsWith("no architecture 'ppc-booke' is installed (installed: arm64"),
                 e::getMessage);
