@@ -10,6 +10,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.polyvisor.arm64.internal.hyp.HostMachine;
 import org.polyvisor.arm64.internal.hyp.ParticipantRegistry;
 import org.polyvisor.arm64.internal.hyp.VheDaif;
 import org.polyvisor.arm64.internal.machine.VirtMachine;
@@ -68,6 +69,9 @@ public final class Arm64Architecture implements Architecture {
             Collections.newSetFromMap(new WeakHashMap<>());
 
     private final ParticipantRegistry participants = new ParticipantRegistry();
+
+    /** The modelled host machine this bundle instance runs VMs on: host memory, stage-2 table pool, PEs. */
+    private final HostMachine host = new HostMachine();
 
     public Arm64Architecture() {
     }
@@ -160,7 +164,7 @@ public final class Arm64Architecture implements Architecture {
 
     @Override
     public Machine createMachine(MachineContext context) {
-        Machine m = new VirtMachine(context, stage2Provider, currentSysRegTables(), participants);
+        Machine m = new VirtMachine(context, stage2Provider, currentSysRegTables(), participants, host);
         synchronized (contexts) {
             contexts.add(context);
         }

@@ -42,6 +42,11 @@ final class DaifRig implements AutoCloseable {
     }
 
     /** One guest entry ended by the guest's HVC; fails with what the vCPU returned otherwise. */
+    /** Stage-2 faults the hypervisor resolved inside run(): each is one more pass through the world switch. */
+    long stage2Faults() {
+        return machine.machine().stage2().faults();
+    }
+
     void runOnce() {
         Exit e = vcpu.run();
         if (!(e instanceof Exit.ArchExit a) || !a.exitClass().equals("HVC64")) {

@@ -1,69 +1,95 @@
 package org.polyvisor.arm64.internal.hyp;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
-import org.polyvisor.arm64.spi.Stage2;
+import org.polyvisor.arm64.internal.mmu.Stage2Walk;
 import org.polyvisor.memory.GuestMemory;
 import org.polyvisor.memory.MemorySlot;
 
 /**
- * Stage 2 as KVM had it before the per-VM IPA size series (Linux 4.20, "kvm: arm64: Dynamic & 52bit IPA
- * support"): a fixed 40-bit IPA space with a 4K granule (VTCR_EL2 =
- * {@link HypConstants#VTCR_40BIT_4K}). RAM pages are mapped on their first stage-2 fault (user_mem_abort), which the
- * hypervisor resolves without leaving the vCPU's run loop; an IPA beyond 40 bits, or one that is neither RAM nor a
- * device, stays unmapped and the guest gets an external abort. Device IPAs are never mapped, so accesses to them
- * trap as data aborts and become MMIO exits. Feature-stage2 replaces this through the {@link Stage2} SPI.
+ * Stage 2 as KVM had it before the per-VM IPA size series (Linux 4.20, "kvm: arm64: Dynamic & 52bit IPA support"):
+ * the host's one VTCR_EL2 (40-bit IPA, 4K granule, {@link HostMachine#defaultGeometry}) and real translation tables
+ * in host memory ({@link Stage2PageTable}). The VM's RAM slots are placed at host physical addresses chosen here; a
+ * RAM page is mapped on its first stage-2 fault (user_mem_abort), resolved without leaving the vCPU's run loop.
+ * Device IPAs are never mapped, so accesses to them fault to EL2 and become MMIO exits; an IPA beyond 40 bits or one
+ * that is neither RAM nor a device gets the guest an external abort.
  */
-public final class DefaultStage2 implements Stage2 {
+public final class DefaultStage2 implements Stage2Faults, AutoCloseable {
     public static final int IPA_BITS = 40;
 
-    private final GuestMemory memory;
-    private final long base;
-    private final long pages;
-    /** One bit per 4K page of the (single) RAM slot: set once mapped. */
-    private final AtomicLongArray mapped;
+    /** A RAM slot and where it lives in host memory. */
+    private record Placement(long ipa, long size, long host, boolean readOnly) {
+    }
+
+    private final HostMachine host;
+    private final Stage2PageTable table;
+    private final List<Placement> placements = new ArrayList<>();
+    private final int vmid;
     private final AtomicLong faults = new AtomicLong();
+    private final AtomicLong mapped = new AtomicLong();
     /** pv:exits counter (hyp.STAGE2_FAULT) when the VM manager provides one. */
     private LongAdder faultCounter = new LongAdder();
 
-    public DefaultStage2(GuestMemory memory) {
-        this.memory = memory;
-        MemorySlot ram = memory.slots().getFirst();
-        this.base = ram.base().value();
-        this.pages = ram.size() >>> 12;
-        this.mapped = new AtomicLongArray((int) ((pages + 63) >>> 6));
+    public DefaultStage2(HostMachine host, GuestMemory memory, int vmid) {
+        this.host = host;
+        this.vmid = vmid;
+        this.table = new Stage2PageTable(host.memory(), host.pool(), host.defaultGeometry());
+        for (MemorySlot s : memory.slots()) {
+            long hpa = host.memory().place(HostMachine.RAM_FROM, s.size(), HostMachine.RAM_ALIGN, memory,
+                    s.base().value());
+            placements.add(new Placement(s.base().value(), s.size(), hpa, s.readOnly()));
+        }
     }
 
     @Override
-    public long translate(long ipa, boolean write, boolean exec) {
-        if ((ipa >>> IPA_BITS) != 0) {
-            return FAULT; // beyond the IPA size: reported to the guest as an external abort
-        }
-        long page = (ipa - base) >>> 12;
-        if (ipa < base || page >= pages) {
-            return memory.isRam(ipa) && !(write && memory.isReadOnly(ipa)) ? ipa : FAULT;
-        }
-        int word = (int) (page >>> 6);
-        long bit = 1L << (page & 63);
-        if ((mapped.get(word) & bit) == 0) {
-            mapPage(word, bit);
-        }
-        return ipa;
+    public long vttbr() {
+        return table.root() | ((long) vmid << Stage2Walk.VTTBR_VMID_SHIFT);
     }
 
-    /** The stage-2 fault path for RAM: install the page (KVM: user_mem_abort -> kvm_pgtable_stage2_map). */
-    private void mapPage(int word, long bit) {
-        long old;
-        do {
-            old = mapped.get(word);
-            if ((old & bit) != 0) {
-                return;
+    @Override
+    public long vtcr() {
+        return table.geometry().vtcr();
+    }
+
+    public Stage2PageTable table() {
+        return table;
+    }
+
+    /** Host physical address of an IPA's RAM, or -1 (tests and diagnostics). */
+    public long hostAddress(long ipa) {
+        Placement p = placement(ipa);
+        return p == null ? -1 : p.host + (ipa - p.ipa);
+    }
+
+    private Placement placement(long ipa) {
+        for (Placement p : placements) {
+            if (ipa - p.ipa >= 0 && ipa - p.ipa < p.size) {
+                return p;
             }
-        } while (!mapped.compareAndSet(word, old, old | bit));
+        }
+        return null;
+    }
+
+    @Override
+    public boolean resolve(long ipa, boolean write, boolean exec) {
+        Placement p = placement(ipa);
+        if (p == null || (ipa >>> IPA_BITS) != 0 || (write && p.readOnly)) {
+            return false;
+        }
+        long page = ipa & ~0xFFFL;
+        synchronized (table) {
+            if (table.leaf(page) == 0) {
+                int prot = p.readOnly ? Stage2PageTable.PROT_R | Stage2PageTable.PROT_X : Stage2PageTable.PROT_RWX;
+                table.map(page, p.host + (page - p.ipa), 0x1000, prot);
+                mapped.incrementAndGet();
+            }
+        }
         faults.incrementAndGet();
         faultCounter.increment();
+        return true;
     }
 
     /** Where stage-2 faults resolved by mapping RAM are counted for pv:exits. */
@@ -76,12 +102,18 @@ public final class DefaultStage2 implements Stage2 {
         return faults.get();
     }
 
-    /** Pages currently mapped (for snapshots and tests). */
+    /** Pages currently mapped. */
     public long mappedPages() {
-        long n = 0;
-        for (int i = 0; i < mapped.length(); i++) {
-            n += Long.bitCount(mapped.get(i));
+        return mapped.get();
+    }
+
+    /** Frees the tables and the VM's host memory windows (the machine is closed; its vCPUs run no more). */
+    @Override
+    public void close() {
+        host.domain().invalidateVmid(null, vmid); // the VMID may be handed out again: no PE may keep its entries
+        table.destroy();
+        for (Placement p : placements) {
+            host.memory().unmap(p.host);
         }
-        return n;
     }
 }

@@ -121,6 +121,7 @@ public abstract class WorldSwitch {
             trapRegs.save(hw, hostTraps);
         }
         trapRegs.restore(hw, traps.values);
+        core.mem.guestEntered(); // the VTTBR just loaded selects the VMID's TLB entries
     }
 
     /** __deactivate_traps + __load_host_stage2: the host's EL2 configuration back. */
