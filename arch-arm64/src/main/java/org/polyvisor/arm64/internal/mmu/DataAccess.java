@@ -3,7 +3,6 @@ package org.polyvisor.arm64.internal.mmu;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongPredicate;
 
 import org.polyvisor.arm64.internal.cpu.Cpu;
@@ -31,8 +30,6 @@ public final class DataAccess implements TlbControl {
 
     static final int TLB_BITS = 10;
     static final int TLB_MASK = (1 << TLB_BITS) - 1;
-    /** VMIDs whose entries a PE keeps side by side. */
-    static final int TLB_SETS = 4;
 
     public final Cpu cpu;
     private final Cpu c;
@@ -47,9 +44,8 @@ public final class DataAccess implements TlbControl {
     /** Whether an IPA belongs to a device (the machine's MMIO map): such accesses trap to EL2 with a syndrome. */
     public final LongPredicate isDevice;
     /** TLB sets kept side by side, one per recently run VMID; {@link #set} is the current VMID's. */
-    private final TlbSet[] sets = new TlbSet[TLB_SETS];
-    private TlbSet set;
-    private int nextVictim;
+    private final TlbSets sets = new TlbSets();
+    private TlbSet set = sets.first();
     private TlbEntry[] tr;
     private TlbEntry[] tw;
     private TlbEntry[] tx;
@@ -64,9 +60,6 @@ public final class DataAccess implements TlbControl {
     boolean s2r;
     boolean s2w;
     boolean s2x;
-    /** VMIDs other PEs invalidated (folded to 256 bits: more is allowed), applied before the next guest entry. */
-    private final AtomicLongArray pendingVmids = new AtomicLongArray(4);
-    private volatile boolean pending;
     /** Called when another PE posted an invalidation: the hypervisor makes the running guest leave soon. */
     private volatile Runnable nudge = () -> { };
     /** Pages holding decoded code (the block cache): stores to them take the slow path and invalidate blocks. */
@@ -94,7 +87,6 @@ public final class DataAccess implements TlbControl {
         this.iMair = cpu.regs.index("MAIR_EL1");
         this.iVttbr = cpu.regs.index("VTTBR_EL2");
         this.iVtcr = cpu.regs.index("VTCR_EL2");
-        set = sets[0] = new TlbSet(0);
         cpu.attach(this);
         if (domain != null) {
             domain.join(this);
@@ -134,11 +126,7 @@ public final class DataAccess implements TlbControl {
 
     /** Removes write permission for a physical page from every TLB entry (the page now holds decoded code). */
     public void protectCodePage(long ppn) {
-        for (TlbSet s : sets) {
-            if (s != null) {
-                s.protect(ppn);
-            }
-        }
+        sets.protect(ppn);
     }
 
     /**
@@ -146,72 +134,30 @@ public final class DataAccess implements TlbControl {
      * PEs invalidated meanwhile. One field compare when the VMID did not change and nothing is pending.
      */
     public void guestEntered() {
-        if (pending) {
-            applyPending();
+        if (sets.pending) {
+            sets.applyPending();
+            tlbGen++;
+            selectTlb();
         }
         int vmid = (int) (c.sys[iVttbr] >>> Stage2Walk.VTTBR_VMID_SHIFT) & 0xFFFF;
         if (vmid != set.vmid) {
-            selectVmid(vmid);
+            set = sets.select(vmid);
+            tlbGen++; // decoded-block lookups cached under the other VMID's translations are not ours
+            selectTlb();
         }
-    }
-
-    private void selectVmid(int vmid) {
-        TlbSet found = null;
-        for (TlbSet s : sets) {
-            if (s != null && s.vmid == vmid) {
-                found = s;
-            }
-        }
-        if (found == null) {
-            int v = nextVictim;
-            nextVictim = (v + 1) % TLB_SETS;
-            if (sets[v] == null) {
-                sets[v] = new TlbSet(vmid);
-            } else {
-                sets[v].vmid = vmid;
-                sets[v].clear();
-            }
-            found = sets[v];
-        }
-        set = found;
-        tlbGen++; // decoded-block lookups cached under the other VMID's translations are not ours
-        selectTlb();
     }
 
     /** TLBI VMALLS12E1 for one VMID on this PE alone. */
     void invalidateVmidLocal(int vmid) {
-        for (TlbSet s : sets) {
-            if (s != null && s.vmid == vmid) {
-                s.clear();
-            }
-        }
+        sets.invalidate(vmid);
         tlbGen++;
         selectTlb();
     }
 
     /** Another PE's broadcast TLBI for vmid: applied before this PE next enters a guest. */
     void postInvalidateVmid(int vmid) {
-        int bit = vmid & 0xFF;
-        pendingVmids.getAndAccumulate(bit >>> 6, 1L << (bit & 63), (a, b) -> a | b);
-        pending = true;
+        sets.post(vmid);
         nudge.run();
-    }
-
-    private void applyPending() {
-        pending = false;
-        for (TlbSet s : sets) {
-            if (s != null && s.vmid >= 0) {
-                int bit = s.vmid & 0xFF;
-                if ((pendingVmids.get(bit >>> 6) & (1L << (bit & 63))) != 0) {
-                    s.clear();
-                }
-            }
-        }
-        for (int i = 0; i < 4; i++) {
-            pendingVmids.set(i, 0);
-        }
-        tlbGen++;
-        selectTlb();
     }
 
     /** What to do when another PE posts an invalidation (the hypervisor: make the running guest exit soon). */
