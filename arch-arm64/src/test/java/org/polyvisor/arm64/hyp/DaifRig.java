@@ -41,12 +41,12 @@ final class DaifRig implements AutoCloseable {
         events = hw.events();
     }
 
-    /** One guest entry ended by the guest's HVC; fails with what the vCPU returned otherwise. */
     /** Stage-2 faults the hypervisor resolved inside run(): each is one more pass through the world switch. */
     long stage2Faults() {
         return machine.machine().stage2().faults();
     }
 
+    /** One guest entry ended by the guest's HVC; fails with what the vCPU returned otherwise. */
     void runOnce() {
         Exit e = vcpu.run();
         if (!(e instanceof Exit.ArchExit a) || !a.exitClass().equals("HVC64")) {

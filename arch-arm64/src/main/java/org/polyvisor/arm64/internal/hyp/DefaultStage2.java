@@ -34,9 +34,14 @@ public final class DefaultStage2 implements Stage2Faults, AutoCloseable {
     private LongAdder faultCounter = new LongAdder();
 
     public DefaultStage2(HostMachine host, GuestMemory memory, int vmid) {
+        this(host, memory, vmid, host.defaultGeometry());
+    }
+
+    /** With a VM's own stage-2 configuration (the VTCR a {@code Stage2Configurator} chose). */
+    public DefaultStage2(HostMachine host, GuestMemory memory, int vmid, Stage2Geometry geometry) {
         this.host = host;
         this.vmid = vmid;
-        this.table = new Stage2PageTable(host.memory(), host.pool(), host.defaultGeometry());
+        this.table = new Stage2PageTable(host.memory(), host.pool(), geometry);
         for (MemorySlot s : memory.slots()) {
             long hpa = host.memory().place(HostMachine.RAM_FROM, s.size(), HostMachine.RAM_ALIGN, memory,
                     s.base().value());
@@ -76,14 +81,15 @@ public final class DefaultStage2 implements Stage2Faults, AutoCloseable {
     @Override
     public boolean resolve(long ipa, boolean write, boolean exec) {
         Placement p = placement(ipa);
-        if (p == null || (ipa >>> IPA_BITS) != 0 || (write && p.readOnly)) {
+        if (p == null || (ipa >>> table.geometry().ipaBits()) != 0 || (write && p.readOnly)) {
             return false;
         }
-        long page = ipa & ~0xFFFL;
+        long granule = 1L << table.geometry().granuleShift();
+        long page = ipa & -granule;
         synchronized (table) {
             if (table.leaf(page) == 0) {
                 int prot = p.readOnly ? Stage2PageTable.PROT_R | Stage2PageTable.PROT_X : Stage2PageTable.PROT_RWX;
-                table.map(page, p.host + (page - p.ipa), 0x1000, prot);
+                table.map(page, p.host + (page - p.ipa), granule, prot);
                 mapped.incrementAndGet();
             }
         }

@@ -3,6 +3,7 @@ package org.polyvisor.arm64.internal.hyp;
 import org.polyvisor.arm64.internal.mmu.HostMemory;
 import org.polyvisor.arm64.internal.mmu.Stage2Walk;
 import org.polyvisor.arm64.internal.mmu.TlbDomain;
+import org.polyvisor.arm64.spi.Stage2Host;
 
 /**
  * The modelled host machine one arm64 bundle instance runs its VMs on: host physical memory (VM RAM placed by the
@@ -10,7 +11,7 @@ import org.polyvisor.arm64.internal.mmu.TlbDomain;
  * stage-2 configuration KVM computed once at init before per-VM VTCR (Linux 4.20, "kvm: arm64: Configure VTCR per VM"):
  * a 40-bit IPA with a 4K granule and PS from the CPUs' PARange.
  */
-public final class HostMachine implements AutoCloseable {
+public final class HostMachine implements Stage2Host, AutoCloseable {
     /** ID_AA64MMFR0_EL1.PARange of the modelled physical CPUs (Cortex-A57: 4, 44 bits). */
     public static final int CORTEX_A57_PARANGE = 4;
     /** Where VM RAM goes in the host physical space: above the table pool, 1 GiB aligned (room for block mappings). */
@@ -47,8 +48,33 @@ public final class HostMachine implements AutoCloseable {
         return pool;
     }
 
+    @Override
     public int parange() {
         return parange;
+    }
+
+    @Override
+    public int paBits() {
+        return memory.paBits();
+    }
+
+    /**
+     * The modelled host CPUs implement all three granules at stage 2 (ID_AA64MMFR0_EL1.TGran4_2/16_2/64_2 = 2), 8-bit
+     * VMIDs and no hardware access flag update: the guest's Cortex-A57 profile is what VMs see, not the host's.
+     */
+    @Override
+    public boolean supportsGranule(int granuleShift) {
+        return granuleShift == 12 || granuleShift == 14 || granuleShift == 16;
+    }
+
+    @Override
+    public boolean vmid16() {
+        return false;
+    }
+
+    @Override
+    public boolean hardwareAccessFlag() {
+        return false;
     }
 
     /** VTCR_EL2 as the built-in hypervisor sets it at init for all VMs (40-bit IPA, 4K granule). */

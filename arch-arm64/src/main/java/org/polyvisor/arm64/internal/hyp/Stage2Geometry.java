@@ -1,5 +1,7 @@
 package org.polyvisor.arm64.internal.hyp;
 
+import org.polyvisor.arm64.internal.mmu.Stage2Walk;
+
 /**
  * The shape of a VM's stage-2 tables and its VTCR_EL2, computed as KVM does (kvm_arm_setup_stage2, kvm_get_vtcr,
  * stage2_pgtable_levels): as few levels as the IPA size allows with up to 16 concatenated tables at the start level,
@@ -46,6 +48,27 @@ public record Stage2Geometry(int ipaBits, int granuleShift, int levels, int star
                 | ((long) (parange & 7) << 16) | (64 - ipaBits) | (sl0 << 6) | (vmid16 ? VTCR_VS_16BIT : 0)
                 | (hwAccess ? VTCR_HA : 0);
         return new Stage2Geometry(ipaBits, granuleShift, levels, startLevel, rootTables, vtcr);
+    }
+
+    /**
+     * The table shape a VTCR_EL2 describes (what the walker will assume): IPA size from T0SZ, granule from TG0, start
+     * level from SL0.
+     *
+     * @throws IllegalArgumentException if SL0 and T0SZ need more than 16 concatenated tables or leave the start level
+     *     empty (the walker would fault every access)
+     */
+    public static Stage2Geometry fromVtcr(long vtcr) {
+        int ipaBits = 64 - (int) (vtcr & 0x3F);
+        int g = Stage2Walk.granuleShift(vtcr);
+        int stride = g - 3;
+        int start = Stage2Walk.startLevel(vtcr);
+        int levels = 4 - start;
+        int rootBits = ipaBits - (g + (levels - 1) * stride);
+        if (start < 0 || start > 3 || rootBits < 1 || rootBits > stride + 4) {
+            throw new IllegalArgumentException("VTCR_EL2 0x" + Long.toHexString(vtcr) + " is inconsistent: a "
+                    + ipaBits + "-bit IPA with " + (1 << g) / 1024 + " KiB granule cannot start at level " + start);
+        }
+        return new Stage2Geometry(ipaBits, g, levels, start, rootBits > stride ? 1 << (rootBits - stride) : 1, vtcr);
     }
 
     /** Bytes of the concatenated start-level tables (also their alignment: VTTBR_EL2.BADDR). */

@@ -25,6 +25,7 @@ import org.polyvisor.arm64.internal.hyp.HypConstants;
 import org.polyvisor.arm64.internal.hyp.IdentityStage2;
 import org.polyvisor.arm64.internal.hyp.ParticipantRegistry;
 import org.polyvisor.arm64.internal.hyp.PhysicalCpu;
+import org.polyvisor.arm64.internal.hyp.Stage2Geometry;
 import org.polyvisor.arm64.internal.hyp.VcpuDirectory;
 import org.polyvisor.arm64.internal.hyp.VcpuSessions;
 import org.polyvisor.arm64.internal.hyp.VheDaif;
@@ -34,6 +35,7 @@ import org.polyvisor.arm64.internal.machine.gic.GicDistributor;
 import org.polyvisor.arm64.internal.machine.gic.GicRedistributors;
 import org.polyvisor.arm64.internal.machine.gic.GicV3;
 import org.polyvisor.arm64.spi.Stage2;
+import org.polyvisor.arm64.spi.Stage2Configurator;
 import org.polyvisor.arm64.spi.Stage2Provider;
 import org.polyvisor.arm64.spi.SysRegTable;
 import org.polyvisor.elf.ElfImage;
@@ -60,7 +62,9 @@ public final class VirtMachine implements Machine, VcpuDirectory {
             "vhe|nvhe (default vhe): host model of the hypervisor layer",
             VheDaif.OPTION, "upstream|leak|saverestore|clear-d-a-f (default upstream, host=vhe only): the host's DAIF"
                     + " around the VHE world switch",
-            "ipa", "40 with the default stage 2; other sizes need a stage-2 feature (per-VM VTCR)");
+            Stage2Configurator.OPTION_IPA, "IPA bits (0 or absent: 40); other sizes need feature-stage2 (per-VM VTCR)",
+            Stage2Configurator.OPTION_GRANULE, "4k|16k|64k stage-2 granule (default 4k; others need feature-stage2)",
+            Stage2Setup.OPTION_HIGHMEM, "bytes (k/m/g suffix) of a second RAM slot ending at the top of the IPA space");
 
     private final MachineContext context;
     private final List<Arm64Vcpu> vcpus = new ArrayList<>();
@@ -82,18 +86,19 @@ public final class VirtMachine implements Machine, VcpuDirectory {
     private final Map<String, Map<Integer, StateSnapshot>> parked = new HashMap<>();
 
     public VirtMachine(MachineContext context) {
-        this(context, null, List.of(), new ParticipantRegistry(), null);
+        this(context, null, null, List.of(), new ParticipantRegistry(), null);
     }
 
     /**
-     * @param stage2Provider supplies stage 2, or null for the default (40-bit IPA, RAM mapped on first fault)
+     * @param stage2Provider supplies stage 2 as a translation callback, or null for real stage-2 tables
+     * @param configurator   chooses the VM's VTCR_EL2 (IPA size, granule), or null for the built-in one (40-bit, 4K)
      * @param extraSysRegs   system-register tables contributed by features, after the Cortex-A57 and GIC ones
      * @param participants   world-switch participants registered with the architecture
      * @param host           the host machine the VM runs on (its memory, stage-2 pool and PEs), or null for one of
      *                       its own
      */
-    public VirtMachine(MachineContext context, Stage2Provider stage2Provider, List<SysRegTable> extraSysRegs,
-                       ParticipantRegistry participants, HostMachine host) {
+    public VirtMachine(MachineContext context, Stage2Provider stage2Provider, Stage2Configurator configurator,
+                       List<SysRegTable> extraSysRegs, ParticipantRegistry participants, HostMachine host) {
         this.context = context;
         this.ownHost = host == null;
         this.host = host == null ? new HostMachine() : host;
@@ -105,11 +110,8 @@ public final class VirtMachine implements Machine, VcpuDirectory {
         }
         hostModel = HostModel.of(cfg);
         vheDaif = VheDaif.of(cfg, hostModel);
-        String ipa = cfg.options().get("ipa");
-        if (ipa != null && stage2Provider == null && !ipa.equals(String.valueOf(DefaultStage2.IPA_BITS))) {
-            throw new VmException("arm64: option ipa=" + ipa + " is not available with the default stage 2 (fixed "
-                    + DefaultStage2.IPA_BITS + "-bit IPA, as KVM before per-VM VTCR); install feature-stage2");
-        }
+        Stage2Geometry geometry = stage2Provider == null
+                ? Stage2Setup.geometry(cfg.options(), configurator, this.host) : this.host.defaultGeometry();
         if (cfg.vcpus() > MAX_VCPUS) {
             throw new VmException("arm64: " + cfg.vcpus() + " vCPUs requested, the virt machine model allows 1.."
                     + MAX_VCPUS);
@@ -119,6 +121,7 @@ public final class VirtMachine implements Machine, VcpuDirectory {
                     + " of 64 KiB and at most 255 GiB (RAM at 0x40000000)");
         }
         context.memory().addSlot(0, new GuestPhysicalAddress(RAM_BASE), cfg.memoryBytes(), false);
+        Stage2Setup.layOut(cfg.options(), geometry, context.memory(), RAM_BASE + cfg.memoryBytes());
         uart = new Pl011(context.console());
         context.mmio().map(new GuestPhysicalAddress(UART_BASE), 0x1000, uart);
         gic = new GicV3(cfg.vcpus());
@@ -127,7 +130,7 @@ public final class VirtMachine implements Machine, VcpuDirectory {
         context.mmio().map(new GuestPhysicalAddress(GicRedistributors.BASE), redist.size(), redist);
         vmid = VmidAllocator.next();
         identity = new IdentityStage2(context.memory());
-        stage2 = stage2Provider == null ? new DefaultStage2(this.host, context.memory(), vmid) : null;
+        stage2 = stage2Provider == null ? new DefaultStage2(this.host, context.memory(), vmid, geometry) : null;
         Stage2 s2 = stage2Provider == null ? null : stage2Provider.stage2For(context, identity);
         counter = new GuestClockCounter(context.clock());
         for (SysRegTable t : extraSysRegs) {
