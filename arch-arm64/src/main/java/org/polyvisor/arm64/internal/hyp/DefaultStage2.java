@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.polyvisor.arm64.internal.mmu.Stage2Walk;
 import org.polyvisor.memory.GuestMemory;
 import org.polyvisor.memory.MemorySlot;
+import org.polyvisor.spi.DirtyLog;
 
 /**
  * Stage 2 as KVM had it before the per-VM IPA size series (Linux 4.20, "kvm: arm64: Dynamic & 52bit IPA support"):
@@ -32,6 +33,7 @@ public final class DefaultStage2 implements Stage2Faults, AutoCloseable {
     private final AtomicLong mapped = new AtomicLong();
     /** pv:exits counter (hyp.STAGE2_FAULT) when the VM manager provides one. */
     private LongAdder faultCounter = new LongAdder();
+    private final Stage2DirtyLog dirtyLog = new Stage2DirtyLog(this);
 
     public DefaultStage2(HostMachine host, GuestMemory memory, int vmid) {
         this(host, memory, vmid, host.defaultGeometry());
@@ -65,37 +67,83 @@ public final class DefaultStage2 implements Stage2Faults, AutoCloseable {
 
     /** Host physical address of an IPA's RAM, or -1 (tests and diagnostics). */
     public long hostAddress(long ipa) {
-        Placement p = placement(ipa);
-        return p == null ? -1 : p.host + (ipa - p.ipa);
-    }
-
-    private Placement placement(long ipa) {
-        for (Placement p : placements) {
-            if (ipa - p.ipa >= 0 && ipa - p.ipa < p.size) {
-                return p;
-            }
-        }
-        return null;
+        int i = placementOf(ipa);
+        return i < 0 ? -1 : placements.get(i).host + (ipa - placements.get(i).ipa);
     }
 
     @Override
     public boolean resolve(long ipa, boolean write, boolean exec) {
-        Placement p = placement(ipa);
-        if (p == null || (ipa >>> table.geometry().ipaBits()) != 0 || (write && p.readOnly)) {
+        int i = placementOf(ipa);
+        if (i < 0 || (ipa >>> table.geometry().ipaBits()) != 0) {
+            return false;
+        }
+        Placement p = placements.get(i);
+        if (write && p.readOnly) {
             return false;
         }
         long granule = 1L << table.geometry().granuleShift();
         long page = ipa & -granule;
         synchronized (table) {
-            if (table.leaf(page) == 0) {
-                int prot = p.readOnly ? Stage2PageTable.PROT_R | Stage2PageTable.PROT_X : Stage2PageTable.PROT_RWX;
+            boolean logging = dirtyLog.active() && !p.readOnly;
+            // user_mem_abort: while dirty logging, only a write fault maps a page writable, and marks it dirty
+            int prot = p.readOnly || (logging && !write) ? Stage2PageTable.PROT_R | Stage2PageTable.PROT_X
+                    : Stage2PageTable.PROT_RWX;
+            long leaf = table.leaf(page);
+            if (leaf == 0) {
                 table.map(page, p.host + (page - p.ipa), granule, prot);
                 mapped.incrementAndGet();
+            } else if (write && (leaf & Stage2Walk.S2AP_W) == 0) {
+                table.protect(page, granule, prot); // a permission fault: the page was write-protected for logging
+            }
+            if (logging && write) {
+                dirtyLog.markDirty(i, (page - p.ipa) / granule);
             }
         }
         faults.incrementAndGet();
         faultCounter.increment();
         return true;
+    }
+
+    /** Dirty-page logging of this VM's RAM (for live save). */
+    public DirtyLog dirtyLog() {
+        return dirtyLog;
+    }
+
+    /**
+     * TLBI VMALLS12E1IS for this VM on every PE of the host, issued from a host thread (no modelled PE), and the DSB
+     * that waits for it; needed after write-protecting or unmapping pages.
+     */
+    void flushTlbAndWait(long timeoutNanos) {
+        if (!host.domain().invalidateVmidAndWait(null, vmid, timeoutNanos)) {
+            throw new IllegalStateException("VM with VMID " + vmid + ": a vCPU did not leave the guest within "
+                    + timeoutNanos / 1_000_000 + " ms to complete a stage-2 TLB invalidation");
+        }
+    }
+
+    int placementOf(long ipa) {
+        for (int i = 0; i < placements.size(); i++) {
+            Placement p = placements.get(i);
+            if (ipa - p.ipa >= 0 && ipa - p.ipa < p.size) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    int placementCount() {
+        return placements.size();
+    }
+
+    long placementIpa(int i) {
+        return placements.get(i).ipa;
+    }
+
+    long placementSize(int i) {
+        return placements.get(i).size;
+    }
+
+    boolean placementReadOnly(int i) {
+        return placements.get(i).readOnly;
     }
 
     /** Where stage-2 faults resolved by mapping RAM are counted for pv:exits. */

@@ -176,6 +176,7 @@ public abstract class WorldSwitch {
             }
             break;
         }
+        core.mem.guestExited();
         if (halt == Halt.NONE) {
             cpu.sys[iElr2] = cpu.pc; // an IRQ exit: the guest resumes where it stopped
         }

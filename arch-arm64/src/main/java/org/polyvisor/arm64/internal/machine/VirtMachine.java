@@ -39,6 +39,7 @@ import org.polyvisor.arm64.spi.Stage2Configurator;
 import org.polyvisor.arm64.spi.Stage2Provider;
 import org.polyvisor.arm64.spi.SysRegTable;
 import org.polyvisor.elf.ElfImage;
+import org.polyvisor.spi.DirtyLog;
 import org.polyvisor.spi.Machine;
 import org.polyvisor.spi.MachineContext;
 import org.polyvisor.spi.StateIncompatibleException;
@@ -237,6 +238,12 @@ public final class VirtMachine implements Machine, VcpuDirectory {
 
     public HostMachine host() {
         return host;
+    }
+
+    /** Write-protect based dirty logging on the VM's stage-2 tables; none with a translation-callback stage 2. */
+    @Override
+    public DirtyLog dirtyLog() {
+        return stage2 == null ? null : stage2.dirtyLog();
     }
 
     public int vmid() {

@@ -60,6 +60,8 @@ public final class DataAccess implements TlbControl {
     boolean s2r;
     boolean s2w;
     boolean s2x;
+    /** Whether the PE is running guest code (between {@link #guestEntered()} and {@link #guestExited()}). */
+    private volatile boolean inGuest;
     /** Called when another PE posted an invalidation: the hypervisor makes the running guest leave soon. */
     private volatile Runnable nudge = () -> { };
     /** Pages holding decoded code (the block cache): stores to them take the slow path and invalidate blocks. */
@@ -134,6 +136,7 @@ public final class DataAccess implements TlbControl {
      * PEs invalidated meanwhile. One field compare when the VMID did not change and nothing is pending.
      */
     public void guestEntered() {
+        inGuest = true; // before looking at pending: a broadcast posted after this either is seen or waits for the exit
         if (sets.pending) {
             sets.applyPending();
             tlbGen++;
@@ -145,6 +148,16 @@ public final class DataAccess implements TlbControl {
             tlbGen++; // decoded-block lookups cached under the other VMID's translations are not ours
             selectTlb();
         }
+    }
+
+    /** The guest exited to the hypervisor: this PE uses none of its TLB entries until the next entry. */
+    public void guestExited() {
+        inGuest = false;
+    }
+
+    /** Whether this PE runs no guest code with invalidations other PEs posted (the target's side of a DSB ISH). */
+    boolean synchronisedWithDomain() {
+        return !inGuest || !sets.pending;
     }
 
     /** TLBI VMALLS12E1 for one VMID on this PE alone. */

@@ -22,6 +22,28 @@ public final class TlbDomain {
         pes.remove(pe);
     }
 
+    /**
+     * {@link #invalidateVmid} followed by the issuer's DSB ISH: returns once no PE can run guest code with the old
+     * entries any more (each target applied the invalidation or is outside its guest, from where it applies it before
+     * it enters again).
+     *
+     * @param timeoutNanos how long to wait for a PE that does not leave its guest
+     * @return false if some PE was still in its guest with the invalidation pending when the time ran out
+     */
+    public boolean invalidateVmidAndWait(DataAccess issuer, int vmid, long timeoutNanos) {
+        invalidateVmid(issuer, vmid);
+        long deadline = System.nanoTime() + timeoutNanos;
+        for (DataAccess pe : pes) {
+            while (pe != issuer && !pe.synchronisedWithDomain()) {
+                if (System.nanoTime() - deadline > 0) {
+                    return false;
+                }
+                Thread.onSpinWait();
+            }
+        }
+        return true;
+    }
+
     /** Number of PEs in the domain. */
     public int size() {
         return pes.size();
