@@ -22,6 +22,7 @@ import org.polyvisor.arm64.internal.mmu.Stage2Walk;
 import org.polyvisor.arm64.spi.Stage2Configurator;
 import org.polyvisor.arm64.spi.Stage2Host;
 import org.polyvisor.arm64.testing.A64;
+import org.polyvisor.arm64.testing.GeometryConfigurator;
 import org.polyvisor.arm64.testing.TestMachine;
 import org.polyvisor.spi.GuestClock;
 
@@ -33,25 +34,6 @@ import org.polyvisor.spi.GuestClock;
  * VM's IPA size and PARange gets kvm_inject_dabt).
  */
 class PerVmStage2Test {
-    /** A configurator that takes ipa/s2granule as given (no validation: that is the feature's job). */
-    static class GeometryConfigurator implements Stage2Configurator {
-        @Override
-        public long vtcr(Map<String, String> options, Stage2Host host) {
-            int ipa = Integer.parseInt(options.getOrDefault(OPTION_IPA, "40"));
-            int g = switch (options.getOrDefault(OPTION_GRANULE, "4k")) {
-                case "16k" -> 14;
-                case "64k" -> 16;
-                default -> 12;
-            };
-            return Stage2Geometry.of(ipa, g, host.parange(), host.vmid16(), host.hardwareAccessFlag()).vtcr();
-        }
-
-        @Override
-        public int maxIpaBits(Stage2Host host) {
-            return host.paBits();
-        }
-    }
-
     private static TestMachine machine(Arm64Architecture arch, String ipa, String granule, String highmem) {
         VmConfig cfg = TestMachine.config("vhe", 1).withOption("ipa", ipa).withOption("s2granule", granule);
         if (highmem != null) {

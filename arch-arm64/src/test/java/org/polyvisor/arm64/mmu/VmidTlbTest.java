@@ -89,4 +89,34 @@ class VmidTlbTest {
             vm2.close();
         }
     }
+
+    @Test
+    void aGuestTlbiInnerShareableReachesTheVmsOtherVcpusOnly() {
+        try (HostMachine host = new HostMachine();
+             GuestMemory m1 = vmMemory(0x1111);
+             GuestMemory m2 = vmMemory(0x2222)) {
+            DefaultStage2 vm1 = new DefaultStage2(host, m1, 1);
+            DefaultStage2 vm2 = new DefaultStage2(host, m2, 2);
+            vm1.resolve(DATA, false, false);
+            vm2.resolve(DATA, false, false);
+            Core a = pe(host);
+            Core b = pe(host);
+            Core other = pe(host);
+            AtomicInteger nudgedB = new AtomicInteger();
+            b.mem.onRemoteInvalidate(nudgedB::incrementAndGet);
+            enterAndRead(a, vm1);
+            enterAndRead(b, vm1);
+            enterAndRead(other, vm2);
+            long bMisses = b.cpu.slowAccesses;
+            long otherMisses = other.cpu.slowAccesses;
+            a.translationChangedInnerShareable(); // TLBI VMALLE1IS by the guest on vCPU a of VM 1
+            assertEquals(1, nudgedB.get(), "VM 1's other vCPU was told to leave the guest");
+            assertEquals(0x1111, enterAndRead(b, vm1));
+            assertEquals(bMisses + 1, b.cpu.slowAccesses, "VM 1's other vCPU walked again");
+            assertEquals(0x2222, enterAndRead(other, vm2));
+            assertEquals(otherMisses, other.cpu.slowAccesses, "VM 2 kept its entries");
+            vm1.close();
+            vm2.close();
+        }
+    }
 }

@@ -133,6 +133,11 @@ public final class Core implements SysRegState {
     }
 
     @Override
+    public void translationChangedInnerShareable() {
+        mem.tlbiCurrentVmidInnerShareable();
+    }
+
+    @Override
     public void zeroBlock(long va) {
         mem.dcZva(va);
     }

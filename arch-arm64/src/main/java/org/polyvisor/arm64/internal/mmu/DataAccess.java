@@ -192,6 +192,18 @@ public final class DataAccess implements TlbControl {
         }
     }
 
+    /**
+     * A guest's TLBI ...IS at EL1: its VMID's entries here at once and on every other PE of the domain before it next
+     * runs guest code (the other vCPUs of the VM, wherever they run).
+     */
+    public void tlbiCurrentVmidInnerShareable() {
+        if (domain == null) {
+            flushTlb();
+        } else {
+            domain.invalidateVmid(this, set.vmid);
+        }
+    }
+
     /** The VMID whose TLB set is selected (tests, diagnostics). */
     public int currentTlbVmid() {
         return set.vmid;
