@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteOrder;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -107,6 +108,42 @@ class PerVmStage2Test {
         assertEquals("40", arch.capabilities().capabilities().get("ipa-bits"));
         arch.setStage2Configurator(new GeometryConfigurator());
         assertEquals("44", arch.capabilities().capabilities().get("ipa-bits"), "KVM_CAP_ARM_VM_IPA_SIZE of the host");
+    }
+
+    /**
+     * The configurator is asked only when a machine is built: replacing or removing it (a feature-stage2 update) leaves
+     * a running VM's tables, VTCR and mappings as they were, and no call reaches the departed configurator.
+     */
+    @Test
+    void aRunningVmKeepsItsStage2WhenTheConfiguratorIsReplaced() {
+        Arm64Architecture arch = new Arm64Architecture();
+        AtomicInteger calls = new AtomicInteger();
+        GeometryConfigurator first = new GeometryConfigurator() {
+            @Override
+            public long vtcr(Map<String, String> options, Stage2Host host) {
+                calls.incrementAndGet();
+                return super.vtcr(options, host);
+            }
+        };
+        arch.setStage2Configurator(first);
+        try (TestMachine m = machine(arch, "36", "64k", "1m")) {
+            long top = 1L << 36;
+            // 1: str w2, [x4]; add x2, x2, #1; hvc; b 1b   (the top of the 36-bit space, every round)
+            m.load(TestMachine.RAM, new A64().mov(4, top - 4).mov(2, 1).strW(2, 4).word(0x9100_0442).hvc()
+                    .word(0x17FF_FFFD).code());
+            Arm64Vcpu v = m.vcpu(0);
+            assertEquals("HVC64", assertInstanceOf(Arm64Exit.class, v.run()).exitClass());
+            long vtcr = v.registers().get("VTCR_EL2");
+            assertEquals(1, calls.get());
+            arch.unsetStage2Configurator(first);
+            arch.setStage2Configurator(new GeometryConfigurator()); // the updated bundle's service
+            for (int i = 0; i < 3; i++) {
+                assertEquals("HVC64", assertInstanceOf(Arm64Exit.class, v.run()).exitClass());
+            }
+            assertEquals(4, m.context().memory().read(top - 4, 4, ByteOrder.LITTLE_ENDIAN), "the guest kept going");
+            assertEquals(vtcr, (long) v.registers().get("VTCR_EL2"), "same VTCR_EL2");
+            assertEquals(1, calls.get(), "the replaced configurator was not called again");
+        }
     }
 
     @Test
