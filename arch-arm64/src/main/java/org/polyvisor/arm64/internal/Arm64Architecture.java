@@ -10,9 +10,12 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.polyvisor.arm64.internal.hyp.DefaultStage2;
+import org.polyvisor.arm64.internal.hyp.HostMachine;
 import org.polyvisor.arm64.internal.hyp.ParticipantRegistry;
 import org.polyvisor.arm64.internal.hyp.VheDaif;
 import org.polyvisor.arm64.internal.machine.VirtMachine;
+import org.polyvisor.arm64.spi.Stage2Configurator;
 import org.polyvisor.arm64.spi.Stage2Provider;
 import org.polyvisor.arm64.spi.SysRegTable;
 import org.polyvisor.arm64.spi.WorldSwitchParticipant;
@@ -33,6 +36,27 @@ public final class Arm64Architecture implements Architecture {
     public static final String ID = "arm64";
 
     private volatile Stage2Provider stage2Provider;
+
+    /**
+     * The per-VM stage-2 configuration (feature-stage2). It is asked once, when a machine is built: the VM's tables are
+     * the architecture's own, so a replaced or departed configurator leaves no code in running VMs; a machine rebuilt
+     * later (a swap, a restore) asks the configurator present then.
+     */
+    private volatile Stage2Configurator stage2Configurator;
+
+    /** DS unbind (and plain-Java wiring): only the bound configurator is removed. */
+    public void unsetStage2Configurator(Stage2Configurator c) {
+        if (stage2Configurator == c) {
+            stage2Configurator = null;
+        }
+    }
+
+    /** A stage-2 configurator (feature-stage2) arrived, or a better-ranked one: new machines get their VTCR from it. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unsetStage2Configurator")
+    public void setStage2Configurator(Stage2Configurator c) {
+        stage2Configurator = c;
+    }
 
     /**
      * A stage-2 provider came (or a better-ranked one, or a new revision of it): machines are rebuilt with it, so no
@@ -68,6 +92,9 @@ public final class Arm64Architecture implements Architecture {
             Collections.newSetFromMap(new WeakHashMap<>());
 
     private final ParticipantRegistry participants = new ParticipantRegistry();
+
+    /** The modelled host machine this bundle instance runs VMs on: host memory, stage-2 table pool, PEs. */
+    private final HostMachine host = new HostMachine();
 
     public Arm64Architecture() {
     }
@@ -151,18 +178,28 @@ public final class Arm64Architecture implements Architecture {
         return new ArchCapabilities(ID, "AArch64 Cortex-A57 (EL0/EL1 guest, KVM-style EL2) on the QEMU virt machine",
                 183 /* EM_AARCH64 */, Map.of("cpu", "cortex-a57", "machine", "virt,gic-version=3", "max-vcpus",
                         String.valueOf(VirtMachine.MAX_VCPUS), "ram-base", "0x40000000", "host-models", "vhe,nvhe",
-                        "ipa-bits", "40", "engine", "interpreter",
-                        // live save (pv:save --live): stage-2 write protection is feature-stage2's job
-                        ArchCapabilities.DIRTY_LOG, "needs feature-stage2"),
+                        "ipa-bits", String.valueOf(maxIpaBits()), "engine", "interpreter",
+                        // live save (pv:save --live): the hypervisor layer write-protects stage 2 (KVM's dirty log)
+                        ArchCapabilities.DIRTY_LOG, "stage-2 write protection"),
                 List.of(new ArchOption("host", "vhe|nvhe", "vhe", "host kernel model at EL2 (KVM's VHE or nVHE)"),
                         new ArchOption(VheDaif.OPTION, "upstream|leak|saverestore|clear-d-a-f", "upstream",
                                 "host DAIF around the VHE world switch (host=vhe only; designs from the 2017 thread)"),
-                        new ArchOption("ipa", "bits", "40", "stage 2 input address size (other sizes need feature-stage2)")));
+                        new ArchOption("ipa", "bits", "40", "stage 2 input address size, 32.." + maxIpaBits()
+                                + " (other than 40 needs feature-stage2)"),
+                        new ArchOption("s2granule", "4k|16k|64k", "4k", "stage 2 granule (others need feature-stage2)"),
+                        new ArchOption("highmem", "bytes", "", "second RAM slot ending at the top of the IPA space")));
+    }
+
+    /** KVM_CAP_ARM_VM_IPA_SIZE: the configurator's limit for this host, or the built-in 40 bits. */
+    private int maxIpaBits() {
+        Stage2Configurator c = stage2Configurator;
+        return c == null ? DefaultStage2.IPA_BITS : c.maxIpaBits(host);
     }
 
     @Override
     public Machine createMachine(MachineContext context) {
-        Machine m = new VirtMachine(context, stage2Provider, currentSysRegTables(), participants);
+        Machine m = new VirtMachine(context, stage2Provider, stage2Configurator, currentSysRegTables(), participants,
+                host);
         synchronized (contexts) {
             contexts.add(context);
         }

@@ -120,6 +120,15 @@ public interface SysRegState {
     void translationChanged();
 
     /**
+     * A TLB maintenance operation for the Inner Shareable domain (TLBI ...IS): drops the cached translations of the
+     * current VMID on this PE and on every other PE the operation reaches (since 0.4.0). The default acts on this PE
+     * only.
+     */
+    default void translationChangedInnerShareable() {
+        translationChanged();
+    }
+
+    /**
      * DC ZVA: zeroes the block containing {@code va}, faulting like a store.
      *
      * @param va the guest virtual address the instruction names

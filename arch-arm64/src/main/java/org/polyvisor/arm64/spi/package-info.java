@@ -1,8 +1,9 @@
 /**
- * Extension points of the AArch64 architecture bundle: the stage-2 translation hook that a hypervisor feature
- * supplies, system-register contribution tables, and world-switch participants (feature bundles that save and restore
- * their own host and guest state at defined points of the hypervisor's world switch).
+ * Extension points of the AArch64 architecture bundle: the per-VM stage-2 configuration a hypervisor feature chooses
+ * ({@link org.polyvisor.arm64.spi.Stage2Configurator}, since 0.4.0), the older stage-2 translation hook,
+ * system-register contribution tables, and world-switch participants (feature bundles that save and restore their
+ * own host and guest state at defined points of the hypervisor's world switch).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.3.0")
+@org.osgi.annotation.versioning.Version("0.4.0")
 package org.polyvisor.arm64.spi;

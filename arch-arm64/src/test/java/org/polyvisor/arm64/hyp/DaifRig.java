@@ -41,6 +41,11 @@ final class DaifRig implements AutoCloseable {
         events = hw.events();
     }
 
+    /** Stage-2 faults the hypervisor resolved inside run(): each is one more pass through the world switch. */
+    long stage2Faults() {
+        return machine.machine().stage2().faults();
+    }
+
     /** One guest entry ended by the guest's HVC; fails with what the vCPU returned otherwise. */
     void runOnce() {
         Exit e = vcpu.run();

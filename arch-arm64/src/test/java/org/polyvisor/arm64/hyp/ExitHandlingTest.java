@@ -207,7 +207,12 @@ class ExitHandlingTest {
                 long hcr = r.get("HCR_EL2");
                 assertEquals(0x0000_0008_807E_663FL, hcr & 0x0000_0008_807E_663FL, "HCR_GUEST_FLAGS");
                 assertEquals(host.equals("vhe"), (hcr & (1L << 34)) != 0, "E2H only on a VHE host");
-                assertEquals((long) m.machine().vmid() << 48, (long) r.get("VTTBR_EL2"), "VMID in VTTBR_EL2");
+                long vttbr = r.get("VTTBR_EL2");
+                assertEquals(m.machine().vmid(), vttbr >>> 48, "VMID in VTTBR_EL2");
+                assertEquals(m.machine().stage2().table().root(), vttbr & 0x0000_FFFF_FFFF_FFFEL,
+                        "BADDR in VTTBR_EL2: the VM's stage-2 start-level tables");
+                assertEquals(m.machine().host().defaultGeometry().vtcr(), (long) r.get("VTCR_EL2"),
+                        "the VTCR_EL2 computed once at hypervisor init");
                 assertEquals(t.cntvoff(), (long) r.get("CNTVOFF_EL2"));
                 assertEquals(0x84C60L | 6, (long) r.get("MDCR_EL2"), "MDCR guest flags + host HPMN");
                 assertEquals(0x8000_0000L, (long) r.get("VMPIDR_EL2"));

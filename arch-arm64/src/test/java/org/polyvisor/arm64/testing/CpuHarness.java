@@ -10,9 +10,9 @@ import org.polyvisor.arm64.internal.cpu.Halt;
 import org.polyvisor.arm64.internal.cpu.sysreg.SysRegFile;
 import org.polyvisor.arm64.internal.exec.Core;
 import org.polyvisor.arm64.internal.hyp.Arm64Vcpu;
-import org.polyvisor.arm64.internal.hyp.DefaultStage2;
 import org.polyvisor.arm64.internal.hyp.GuestClockCounter;
 import org.polyvisor.arm64.internal.hyp.GuestExits;
+import org.polyvisor.arm64.internal.hyp.IdentityStage2;
 import org.polyvisor.arm64.internal.hyp.MmioSyndrome;
 import org.polyvisor.arm64.internal.machine.gic.GicV3;
 import org.polyvisor.arm64.spi.Stage2;
@@ -52,7 +52,7 @@ public final class CpuHarness implements AutoCloseable {
 
     private CpuHarness(UnaryOperator<Stage2> stage2, SysRegFile regs, LongPredicate isDevice, GuestClock clock) {
         memory.addSlot(0, new GuestPhysicalAddress(RAM), 1 << 20, false);
-        Stage2 identity = new DefaultStage2(memory);
+        Stage2 identity = new IdentityStage2(memory);
         core = new Core(memory, stage2 == null ? identity : stage2.apply(identity), isDevice, regs,
                 new GuestClockCounter(clock));
         cpu = core.cpu;

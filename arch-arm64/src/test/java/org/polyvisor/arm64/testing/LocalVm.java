@@ -25,8 +25,12 @@ public final class LocalVm implements AutoCloseable {
     private final MachineRunner runner;
 
     public LocalVm(ElfImage image, long memoryBytes) {
-        runner = withArm64Handlers(new MachineRunner(new Arm64Architecture(),
-                VmConfig.of("arm64", memoryBytes, 1, null), image));
+        this(image, new Arm64Architecture(), VmConfig.of("arm64", memoryBytes, 1, null));
+    }
+
+    /** On a given architecture instance (with features wired) and configuration (options such as ipa). */
+    public LocalVm(ElfImage image, Arm64Architecture arch, VmConfig config) {
+        runner = withArm64Handlers(new MachineRunner(arch, config, image));
     }
 
     /** Registers the arm64 exit handlers (PSCI, trapped system registers, WFx) as their DS components do. */

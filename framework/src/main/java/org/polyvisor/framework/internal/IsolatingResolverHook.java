@@ -1,6 +1,7 @@
 package org.polyvisor.framework.internal;
 
 import java.util.Collection;
+import java.util.Map;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.hooks.resolver.ResolverHook;
@@ -10,18 +11,23 @@ import org.osgi.framework.wiring.BundleRequirement;
 import org.osgi.framework.wiring.BundleRevision;
 
 /**
- * While a side-by-side swap resolves the new revision of a bundle, keeps it from wiring to the old one. An
- * architecture bundle imports the SPI package it exports (a substitutable export); left alone, the resolver would
- * wire the new copy to the old copy's export, and uninstalling the old bundle would then refresh (restart) the new
- * one, pausing every VM a second time. Registered only for the duration of one resolve.
+ * While a side-by-side swap resolves the new revision of a bundle (and new copies of the bundles wired to it), keeps
+ * every new copy from wiring to an old one. An architecture bundle imports the SPI package it exports (a
+ * substitutable export); left alone, the resolver would wire the new copy to the old copy's export, and uninstalling
+ * the old bundle would then refresh (restart) the new one, pausing every VM a second time; a feature bundle's new copy
+ * must see the new architecture's SPI classes, or the new architecture would not see its services. Registered only
+ * for the duration of one resolve.
  */
 final class IsolatingResolverHook implements ResolverHookFactory {
-    private final Bundle old;
-    private final Bundle fresh;
+    /** New copy -> the bundle it replaces. */
+    private final Map<Bundle, Bundle> pairs;
 
     IsolatingResolverHook(Bundle old, Bundle fresh) {
-        this.old = old;
-        this.fresh = fresh;
+        this(Map.of(fresh, old));
+    }
+
+    IsolatingResolverHook(Map<Bundle, Bundle> freshToOld) {
+        this.pairs = Map.copyOf(freshToOld);
     }
 
     @Override
@@ -35,16 +41,17 @@ final class IsolatingResolverHook implements ResolverHookFactory {
             @Override
             public void filterSingletonCollisions(BundleCapability singleton, Collection<BundleCapability> collisions) {
                 Bundle b = singleton.getRevision().getBundle();
-                if (b.equals(fresh) || b.equals(old)) {
-                    // the two revisions of a singleton live together for the length of the swap
-                    collisions.removeIf(c -> c.getRevision().getBundle().equals(b.equals(fresh) ? old : fresh));
-                }
+                // the two revisions of a singleton live together for the length of the swap
+                collisions.removeIf(c -> {
+                    Bundle other = c.getRevision().getBundle();
+                    return b.equals(pairs.get(other)) || other.equals(pairs.get(b));
+                });
             }
 
             @Override
             public void filterMatches(BundleRequirement requirement, Collection<BundleCapability> candidates) {
-                if (requirement.getRevision().getBundle().equals(fresh)) {
-                    candidates.removeIf(c -> c.getRevision().getBundle().equals(old));
+                if (pairs.containsKey(requirement.getRevision().getBundle())) {
+                    candidates.removeIf(c -> pairs.containsValue(c.getRevision().getBundle()));
                 }
             }
 

@@ -25,6 +25,10 @@ public final class Esr {
     public static final int ISS_AR = 1 << 14;
     /** Data abort ISS: write not read. */
     public static final int ISS_WNR = 1 << 6;
+    /** ISS.S1PTW: the stage-2 fault happened on a stage-1 translation table walk. */
+    public static final int ISS_S1PTW = 1 << 7;
+    /** DFSC/IFSC: synchronous external abort, not on a translation table walk. */
+    public static final int DFSC_SEA = 0x10;
     /** DFSC/IFSC: translation fault, level 3. */
     public static final int DFSC_TRANSLATION_L3 = 0x07;
 

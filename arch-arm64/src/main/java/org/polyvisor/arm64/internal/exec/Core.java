@@ -7,6 +7,8 @@ import org.polyvisor.arm64.internal.cpu.Cpu;
 import org.polyvisor.arm64.internal.cpu.SystemCounter;
 import org.polyvisor.arm64.internal.cpu.sysreg.SysRegFile;
 import org.polyvisor.arm64.internal.mmu.DataAccess;
+import org.polyvisor.arm64.internal.mmu.HostMemory;
+import org.polyvisor.arm64.internal.mmu.TlbDomain;
 import org.polyvisor.arm64.spi.Stage2;
 import org.polyvisor.arm64.spi.SysRegState;
 import org.polyvisor.memory.GuestMemory;
@@ -24,6 +26,18 @@ public final class Core implements SysRegState {
     public Core(GuestMemory memory, Stage2 stage2, LongPredicate isDevice, SysRegFile regs, SystemCounter counter) {
         cpu = new Cpu(regs, counter);
         mem = new DataAccess(cpu, memory, stage2, isDevice);
+        blocks = new BlockCache(this);
+        mem.watchCodePages(blocks);
+    }
+
+    /**
+     * A PE of a host machine that walks real stage-2 tables in host memory (VTTBR_EL2, VTCR_EL2).
+     *
+     * @param domain the PEs its broadcast TLB maintenance reaches
+     */
+    public Core(HostMemory host, TlbDomain domain, LongPredicate isDevice, SysRegFile regs, SystemCounter counter) {
+        cpu = new Cpu(regs, counter);
+        mem = new DataAccess(cpu, host, domain, isDevice);
         blocks = new BlockCache(this);
         mem.watchCodePages(blocks);
     }
@@ -116,6 +130,11 @@ public final class Core implements SysRegState {
     @Override
     public void translationChanged() {
         mem.flushTlb();
+    }
+
+    @Override
+    public void translationChangedInnerShareable() {
+        mem.tlbiCurrentVmidInnerShareable();
     }
 
     @Override

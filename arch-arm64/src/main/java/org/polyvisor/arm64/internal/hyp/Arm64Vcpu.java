@@ -85,6 +85,9 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
     private LongAdder irqExitCounter = new LongAdder();
     private final int iCntvoff;
     private final BooleanSupplier stop = this::stopRequested;
+    /** The VM's stage-2 fault path when it has real stage-2 tables (null with a callback stage 2). */
+    private Stage2Faults stage2;
+    private final Stage2Abort stage2Abort;
 
     public Arm64Vcpu(int index, PhysicalCpu hw, GuestTraps traps, VcpuSessions sessions, InterruptController gic,
                      long mpidr) {
@@ -101,7 +104,10 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
         this.exits = new GuestExits(cpu, core.mem.isDevice, mmio);
         this.iCntvoff = cpu.regs.index("CNTVOFF_EL2");
         this.sw = WorldSwitch.create(hw, traps, this);
+        this.stage2Abort = new Stage2Abort(cpu, core.mem.isDevice, sw);
         gic.connect(index, this::irqLineChanged);
+        // another PE's broadcast TLBI: leave the guest at the next block boundary so it is applied before re-entry
+        core.mem.onRemoteInvalidate(() -> attention = true);
     }
 
     /**
@@ -186,8 +192,17 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
                 irqExitCounter.increment();
                 continue;
             }
+            if (stage2 != null && stage2Abort.handle(stage2)) {
+                continue; // a stage-2 fault on RAM, mapped; or an abort injected into the guest
+            }
             return exits.decode(sw.exitElr());
         }
+    }
+
+    /** Gives the vCPU its VM's stage-2 tables: VTTBR for every entry, and the fault path for its aborts. */
+    public void useStage2(Stage2Faults s2) {
+        stage2 = s2;
+        traps.setStage2(s2.vttbr(), s2.vtcr());
     }
 
     /** Where IRQ exits resolved inside run() are counted (pv:exits shows them as hyp.IRQ). */
@@ -398,6 +413,10 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
         long ownCntvoff = traps.cntvoff();
         sw.put();
         sw.withGuestView(() -> CpuSnapshot.restore(cpu, state)); // also restores the CNTVOFF_EL2 register's value
+        if (stage2 != null) {
+            // the saved VTTBR/VTCR describe the tables of the machine that saved it: this machine has its own
+            traps.setStage2(stage2.vttbr(), stage2.vtcr());
+        }
         CpuSnapshot.restoreMonitor(cpu, state);
         mmio.importFrom(state);
         power.importFrom(state);

@@ -1,69 +1,149 @@
 package org.polyvisor.arm64.internal.hyp;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
-import org.polyvisor.arm64.spi.Stage2;
+import org.polyvisor.arm64.internal.mmu.Stage2Walk;
 import org.polyvisor.memory.GuestMemory;
 import org.polyvisor.memory.MemorySlot;
+import org.polyvisor.spi.DirtyLog;
 
 /**
- * Stage 2 as KVM had it before the per-VM IPA size series (Linux 4.20, "kvm: arm64: Dynamic & 52bit IPA
- * support"): a fixed 40-bit IPA space with a 4K granule (VTCR_EL2 =
- * {@link HypConstants#VTCR_40BIT_4K}). RAM pages are mapped on their first stage-2 fault (user_mem_abort), which the
- * hypervisor resolves without leaving the vCPU's run loop; an IPA beyond 40 bits, or one that is neither RAM nor a
- * device, stays unmapped and the guest gets an external abort. Device IPAs are never mapped, so accesses to them
- * trap as data aborts and become MMIO exits. Feature-stage2 replaces this through the {@link Stage2} SPI.
+ * Stage 2 as KVM had it before the per-VM IPA size series (Linux 4.20, "kvm: arm64: Dynamic & 52bit IPA support"):
+ * the host's one VTCR_EL2 (40-bit IPA, 4K granule, {@link HostMachine#defaultGeometry}) and real translation tables
+ * in host memory ({@link Stage2PageTable}). The VM's RAM slots are placed at host physical addresses chosen here; a
+ * RAM page is mapped on its first stage-2 fault (user_mem_abort), resolved without leaving the vCPU's run loop.
+ * Device IPAs are never mapped, so accesses to them fault to EL2 and become MMIO exits; an IPA beyond 40 bits or one
+ * that is neither RAM nor a device gets the guest an external abort.
  */
-public final class DefaultStage2 implements Stage2 {
+public final class DefaultStage2 implements Stage2Faults, AutoCloseable {
     public static final int IPA_BITS = 40;
 
-    private final GuestMemory memory;
-    private final long base;
-    private final long pages;
-    /** One bit per 4K page of the (single) RAM slot: set once mapped. */
-    private final AtomicLongArray mapped;
+    /** A RAM slot and where it lives in host memory. */
+    private record Placement(long ipa, long size, long host, boolean readOnly) {
+    }
+
+    private final HostMachine host;
+    private final Stage2PageTable table;
+    private final List<Placement> placements = new ArrayList<>();
+    private final int vmid;
     private final AtomicLong faults = new AtomicLong();
+    private final AtomicLong mapped = new AtomicLong();
     /** pv:exits counter (hyp.STAGE2_FAULT) when the VM manager provides one. */
     private LongAdder faultCounter = new LongAdder();
+    private final Stage2DirtyLog dirtyLog = new Stage2DirtyLog(this);
 
-    public DefaultStage2(GuestMemory memory) {
-        this.memory = memory;
-        MemorySlot ram = memory.slots().getFirst();
-        this.base = ram.base().value();
-        this.pages = ram.size() >>> 12;
-        this.mapped = new AtomicLongArray((int) ((pages + 63) >>> 6));
+    public DefaultStage2(HostMachine host, GuestMemory memory, int vmid) {
+        this(host, memory, vmid, host.defaultGeometry());
+    }
+
+    /** With a VM's own stage-2 configuration (the VTCR a {@code Stage2Configurator} chose). */
+    public DefaultStage2(HostMachine host, GuestMemory memory, int vmid, Stage2Geometry geometry) {
+        this.host = host;
+        this.vmid = vmid;
+        this.table = new Stage2PageTable(host.memory(), host.pool(), geometry);
+        for (MemorySlot s : memory.slots()) {
+            long hpa = host.memory().place(HostMachine.RAM_FROM, s.size(), HostMachine.RAM_ALIGN, memory,
+                    s.base().value());
+            placements.add(new Placement(s.base().value(), s.size(), hpa, s.readOnly()));
+        }
     }
 
     @Override
-    public long translate(long ipa, boolean write, boolean exec) {
-        if ((ipa >>> IPA_BITS) != 0) {
-            return FAULT; // beyond the IPA size: reported to the guest as an external abort
-        }
-        long page = (ipa - base) >>> 12;
-        if (ipa < base || page >= pages) {
-            return memory.isRam(ipa) && !(write && memory.isReadOnly(ipa)) ? ipa : FAULT;
-        }
-        int word = (int) (page >>> 6);
-        long bit = 1L << (page & 63);
-        if ((mapped.get(word) & bit) == 0) {
-            mapPage(word, bit);
-        }
-        return ipa;
+    public long vttbr() {
+        return table.root() | ((long) vmid << Stage2Walk.VTTBR_VMID_SHIFT);
     }
 
-    /** The stage-2 fault path for RAM: install the page (KVM: user_mem_abort -> kvm_pgtable_stage2_map). */
-    private void mapPage(int word, long bit) {
-        long old;
-        do {
-            old = mapped.get(word);
-            if ((old & bit) != 0) {
-                return;
+    @Override
+    public long vtcr() {
+        return table.geometry().vtcr();
+    }
+
+    public Stage2PageTable table() {
+        return table;
+    }
+
+    /** Host physical address of an IPA's RAM, or -1 (tests and diagnostics). */
+    public long hostAddress(long ipa) {
+        int i = placementOf(ipa);
+        return i < 0 ? -1 : placements.get(i).host + (ipa - placements.get(i).ipa);
+    }
+
+    @Override
+    public boolean resolve(long ipa, boolean write, boolean exec) {
+        int i = placementOf(ipa);
+        if (i < 0 || (ipa >>> table.geometry().ipaBits()) != 0) {
+            return false;
+        }
+        Placement p = placements.get(i);
+        if (write && p.readOnly) {
+            return false;
+        }
+        long granule = 1L << table.geometry().granuleShift();
+        long page = ipa & -granule;
+        synchronized (table) {
+            boolean logging = dirtyLog.active() && !p.readOnly;
+            // user_mem_abort: while dirty logging, only a write fault maps a page writable, and marks it dirty
+            int prot = p.readOnly || (logging && !write) ? Stage2PageTable.PROT_R | Stage2PageTable.PROT_X
+                    : Stage2PageTable.PROT_RWX;
+            long leaf = table.leaf(page);
+            if (leaf == 0) {
+                table.map(page, p.host + (page - p.ipa), granule, prot);
+                mapped.incrementAndGet();
+            } else if (write && (leaf & Stage2Walk.S2AP_W) == 0) {
+                table.protect(page, granule, prot); // a permission fault: the page was write-protected for logging
             }
-        } while (!mapped.compareAndSet(word, old, old | bit));
+            if (logging && write) {
+                dirtyLog.markDirty(i, (page - p.ipa) / granule);
+            }
+        }
         faults.incrementAndGet();
         faultCounter.increment();
+        return true;
+    }
+
+    /** Dirty-page logging of this VM's RAM (for live save). */
+    public DirtyLog dirtyLog() {
+        return dirtyLog;
+    }
+
+    /**
+     * TLBI VMALLS12E1IS for this VM on every PE of the host, issued from a host thread (no modelled PE), and the DSB
+     * that waits for it; needed after write-protecting or unmapping pages.
+     */
+    void flushTlbAndWait(long timeoutNanos) {
+        if (!host.domain().invalidateVmidAndWait(null, vmid, timeoutNanos)) {
+            throw new IllegalStateException("VM with VMID " + vmid + ": a vCPU did not leave the guest within "
+                    + timeoutNanos / 1_000_000 + " ms to complete a stage-2 TLB invalidation");
+        }
+    }
+
+    int placementOf(long ipa) {
+        for (int i = 0; i < placements.size(); i++) {
+            Placement p = placements.get(i);
+            if (ipa - p.ipa >= 0 && ipa - p.ipa < p.size) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    int placementCount() {
+        return placements.size();
+    }
+
+    long placementIpa(int i) {
+        return placements.get(i).ipa;
+    }
+
+    long placementSize(int i) {
+        return placements.get(i).size;
+    }
+
+    boolean placementReadOnly(int i) {
+        return placements.get(i).readOnly;
     }
 
     /** Where stage-2 faults resolved by mapping RAM are counted for pv:exits. */
@@ -76,12 +156,18 @@ public final class DefaultStage2 implements Stage2 {
         return faults.get();
     }
 
-    /** Pages currently mapped (for snapshots and tests). */
+    /** Pages currently mapped. */
     public long mappedPages() {
-        long n = 0;
-        for (int i = 0; i < mapped.length(); i++) {
-            n += Long.bitCount(mapped.get(i));
+        return mapped.get();
+    }
+
+    /** Frees the tables and the VM's host memory windows (the machine is closed; its vCPUs run no more). */
+    @Override
+    public void close() {
+        host.domain().invalidateVmid(null, vmid); // the VMID may be handed out again: no PE may keep its entries
+        table.destroy();
+        for (Placement p : placements) {
+            host.memory().unmap(p.host);
         }
-        return n;
     }
 }

@@ -15,6 +15,7 @@ public final class GuestTraps {
     static final int CNTHCTL = 3;
     static final int CNTVOFF = 4;
     static final int VTTBR = 5;
+    static final int VTCR = 6;
 
     /** Values in {@link SysRegGroups#TRAPS} order; the world switch loads them on entry. */
     final long[] values = new long[SysRegGroups.TRAPS.size()];
@@ -28,7 +29,14 @@ public final class GuestTraps {
         values[CPTR] = HypConstants.CPTR_GUEST;
         values[CNTHCTL] = HypConstants.CNTHCTL_GUEST;
         values[CNTVOFF] = cntvoff;
-        values[VTTBR] = (long) (vmid & 0xFF) << 48; // BADDR 0: the default stage 2 is walked in software
+        values[VTTBR] = (long) (vmid & 0xFF) << 48; // BADDR set by setStage2 when the VM has stage-2 tables
+        values[VTCR] = HypConstants.VTCR_40BIT_4K;
+    }
+
+    /** VTTBR_EL2 and VTCR_EL2 for the guest: the VM's stage-2 root, VMID and configuration (__load_stage2). */
+    public void setStage2(long vttbr, long vtcr) {
+        values[VTTBR] = vttbr;
+        values[VTCR] = vtcr;
     }
 
     /** kvm_arm_setup_debug: the guest gets the host's HPMN (counters EL1 may use) on top of the trap bits. */

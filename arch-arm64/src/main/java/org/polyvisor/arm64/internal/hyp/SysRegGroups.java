@@ -19,9 +19,13 @@ public final class SysRegGroups {
     public static final List<String> USER = List.of("TPIDR_EL0", "TPIDRRO_EL0");
     /** __sysreg_save_common_state: the debug control the host kernel relies on. */
     public static final List<String> COMMON = List.of("MDSCR_EL1");
-    /** The EL2 configuration the world switch changes for the guest (activate/deactivate traps, stage 2, timer). */
+    /**
+     * The EL2 configuration the world switch changes for the guest (activate/deactivate traps, stage 2, timer).
+     * VTCR_EL2 goes with VTTBR_EL2 (__load_stage2): the built-in hypervisor gives every VM the one value computed at
+     * init, so loading it changes nothing there; a vCPU reset of the model's EL2 registers cannot lose it.
+     */
     public static final List<String> TRAPS = List.of("HCR_EL2", "MDCR_EL2", "CPTR_EL2", "CNTHCTL_EL2", "CNTVOFF_EL2",
-            "VTTBR_EL2");
+            "VTTBR_EL2", "VTCR_EL2");
     /** A VHE host kernel's own translation regime and vectors (EL1 names redirected to EL2 by E2H). */
     public static final List<String> VHE_HOST_EL2 = List.of("SCTLR_EL2", "TCR_EL2", "TTBR0_EL2", "TTBR1_EL2",
             "MAIR_EL2", "CONTEXTIDR_EL2", "TPIDR_EL2", "VBAR_EL2", "PMSCR_EL2");

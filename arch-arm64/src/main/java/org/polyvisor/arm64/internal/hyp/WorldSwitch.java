@@ -121,6 +121,7 @@ public abstract class WorldSwitch {
             trapRegs.save(hw, hostTraps);
         }
         trapRegs.restore(hw, traps.values);
+        core.mem.guestEntered(); // the VTTBR just loaded selects the VMID's TLB entries
     }
 
     /** __deactivate_traps + __load_host_stage2: the host's EL2 configuration back. */
@@ -175,6 +176,7 @@ public abstract class WorldSwitch {
             }
             break;
         }
+        core.mem.guestExited();
         if (halt == Halt.NONE) {
             cpu.sys[iElr2] = cpu.pc; // an IRQ exit: the guest resumes where it stopped
         }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongPredicate;
 
 import org.polyvisor.api.GuestPhysicalAddress;
 import org.polyvisor.api.VmConfig;
@@ -18,10 +19,13 @@ import org.polyvisor.arm64.internal.hyp.Arm64Vcpu;
 import org.polyvisor.arm64.internal.hyp.DefaultStage2;
 import org.polyvisor.arm64.internal.hyp.GuestClockCounter;
 import org.polyvisor.arm64.internal.hyp.GuestTraps;
+import org.polyvisor.arm64.internal.hyp.HostMachine;
 import org.polyvisor.arm64.internal.hyp.HostModel;
 import org.polyvisor.arm64.internal.hyp.HypConstants;
+import org.polyvisor.arm64.internal.hyp.IdentityStage2;
 import org.polyvisor.arm64.internal.hyp.ParticipantRegistry;
 import org.polyvisor.arm64.internal.hyp.PhysicalCpu;
+import org.polyvisor.arm64.internal.hyp.Stage2Geometry;
 import org.polyvisor.arm64.internal.hyp.VcpuDirectory;
 import org.polyvisor.arm64.internal.hyp.VcpuSessions;
 import org.polyvisor.arm64.internal.hyp.VheDaif;
@@ -31,9 +35,11 @@ import org.polyvisor.arm64.internal.machine.gic.GicDistributor;
 import org.polyvisor.arm64.internal.machine.gic.GicRedistributors;
 import org.polyvisor.arm64.internal.machine.gic.GicV3;
 import org.polyvisor.arm64.spi.Stage2;
+import org.polyvisor.arm64.spi.Stage2Configurator;
 import org.polyvisor.arm64.spi.Stage2Provider;
 import org.polyvisor.arm64.spi.SysRegTable;
 import org.polyvisor.elf.ElfImage;
+import org.polyvisor.spi.DirtyLog;
 import org.polyvisor.spi.Machine;
 import org.polyvisor.spi.MachineContext;
 import org.polyvisor.spi.StateIncompatibleException;
@@ -57,7 +63,9 @@ public final class VirtMachine implements Machine, VcpuDirectory {
             "vhe|nvhe (default vhe): host model of the hypervisor layer",
             VheDaif.OPTION, "upstream|leak|saverestore|clear-d-a-f (default upstream, host=vhe only): the host's DAIF"
                     + " around the VHE world switch",
-            "ipa", "40 with the default stage 2; other sizes need a stage-2 feature (per-VM VTCR)");
+            Stage2Configurator.OPTION_IPA, "IPA bits (0 or absent: 40); other sizes need feature-stage2 (per-VM VTCR)",
+            Stage2Configurator.OPTION_GRANULE, "4k|16k|64k stage-2 granule (default 4k; others need feature-stage2)",
+            Stage2Setup.OPTION_HIGHMEM, "bytes (k/m/g suffix) of a second RAM slot ending at the top of the IPA space");
 
     private final MachineContext context;
     private final List<Arm64Vcpu> vcpus = new ArrayList<>();
@@ -66,7 +74,11 @@ public final class VirtMachine implements Machine, VcpuDirectory {
     private final HostModel hostModel;
     private final VheDaif vheDaif;
     private final int vmid;
+    /** Real stage-2 tables (no provider), or null when a provider's translation callback is the stage 2. */
     private final DefaultStage2 stage2;
+    private final IdentityStage2 identity;
+    private final HostMachine host;
+    private final boolean ownHost;
     /** The system counter all vCPUs read: the VM's guest clock. */
     private final GuestClockCounter counter;
     /** Names of the feature system-register tables this machine was built with (recorded in its state). */
@@ -75,17 +87,22 @@ public final class VirtMachine implements Machine, VcpuDirectory {
     private final Map<String, Map<Integer, StateSnapshot>> parked = new HashMap<>();
 
     public VirtMachine(MachineContext context) {
-        this(context, null, List.of(), new ParticipantRegistry());
+        this(context, null, null, List.of(), new ParticipantRegistry(), null);
     }
 
     /**
-     * @param stage2Provider supplies stage 2, or null for the default (40-bit IPA, RAM mapped on first fault)
+     * @param stage2Provider supplies stage 2 as a translation callback, or null for real stage-2 tables
+     * @param configurator   chooses the VM's VTCR_EL2 (IPA size, granule), or null for the built-in one (40-bit, 4K)
      * @param extraSysRegs   system-register tables contributed by features, after the Cortex-A57 and GIC ones
      * @param participants   world-switch participants registered with the architecture
+     * @param host           the host machine the VM runs on (its memory, stage-2 pool and PEs), or null for one of
+     *                       its own
      */
-    public VirtMachine(MachineContext context, Stage2Provider stage2Provider, List<SysRegTable> extraSysRegs,
-                       ParticipantRegistry participants) {
+    public VirtMachine(MachineContext context, Stage2Provider stage2Provider, Stage2Configurator configurator,
+                       List<SysRegTable> extraSysRegs, ParticipantRegistry participants, HostMachine host) {
         this.context = context;
+        this.ownHost = host == null;
+        this.host = host == null ? new HostMachine() : host;
         VmConfig cfg = context.config();
         for (String k : cfg.options().keySet()) {
             if (!OPTIONS.containsKey(k)) {
@@ -94,11 +111,8 @@ public final class VirtMachine implements Machine, VcpuDirectory {
         }
         hostModel = HostModel.of(cfg);
         vheDaif = VheDaif.of(cfg, hostModel);
-        String ipa = cfg.options().get("ipa");
-        if (ipa != null && stage2Provider == null && !ipa.equals(String.valueOf(DefaultStage2.IPA_BITS))) {
-            throw new VmException("arm64: option ipa=" + ipa + " is not available with the default stage 2 (fixed "
-                    + DefaultStage2.IPA_BITS + "-bit IPA, as KVM before per-VM VTCR); install feature-stage2");
-        }
+        Stage2Geometry geometry = stage2Provider == null
+                ? Stage2Setup.geometry(cfg.options(), configurator, this.host) : this.host.defaultGeometry();
         if (cfg.vcpus() > MAX_VCPUS) {
             throw new VmException("arm64: " + cfg.vcpus() + " vCPUs requested, the virt machine model allows 1.."
                     + MAX_VCPUS);
@@ -108,15 +122,17 @@ public final class VirtMachine implements Machine, VcpuDirectory {
                     + " of 64 KiB and at most 255 GiB (RAM at 0x40000000)");
         }
         context.memory().addSlot(0, new GuestPhysicalAddress(RAM_BASE), cfg.memoryBytes(), false);
+        Stage2Setup.layOut(cfg.options(), geometry, context.memory(), RAM_BASE + cfg.memoryBytes());
         uart = new Pl011(context.console());
         context.mmio().map(new GuestPhysicalAddress(UART_BASE), 0x1000, uart);
         gic = new GicV3(cfg.vcpus());
         context.mmio().map(new GuestPhysicalAddress(GicDistributor.BASE), GicDistributor.SIZE, new GicDistributor(gic));
         GicRedistributors redist = new GicRedistributors(gic);
         context.mmio().map(new GuestPhysicalAddress(GicRedistributors.BASE), redist.size(), redist);
-        stage2 = new DefaultStage2(context.memory());
-        Stage2 s2 = stage2Provider == null ? stage2 : stage2Provider.stage2For(context, stage2);
         vmid = VmidAllocator.next();
+        identity = new IdentityStage2(context.memory());
+        stage2 = stage2Provider == null ? new DefaultStage2(this.host, context.memory(), vmid, geometry) : null;
+        Stage2 s2 = stage2Provider == null ? null : stage2Provider.stage2For(context, identity);
         counter = new GuestClockCounter(context.clock());
         for (SysRegTable t : extraSysRegs) {
             featureTables.add(t.name());
@@ -126,7 +142,11 @@ public final class VirtMachine implements Machine, VcpuDirectory {
         }
         participants.listen(onParticipantsChanged);
         // Exits resolved inside run() still show in pv:exits, next to the ones the framework dispatches.
-        stage2.countFaultsIn(context.resolvedExitCounter("STAGE2_FAULT"));
+        LongAdder faultCounter = context.resolvedExitCounter("STAGE2_FAULT");
+        identity.countFaultsIn(faultCounter);
+        if (stage2 != null) {
+            stage2.countFaultsIn(faultCounter);
+        }
         LongAdder irq = context.resolvedExitCounter("IRQ");
         for (Arm64Vcpu v : vcpus) {
             v.countIrqExitsIn(irq);
@@ -161,8 +181,10 @@ public final class VirtMachine implements Machine, VcpuDirectory {
     private Arm64Vcpu createVcpu(int i, Stage2 s2, List<SysRegTable> extraSysRegs, ParticipantRegistry participants) {
         Arm64Vcpu[] self = new Arm64Vcpu[1];
         GicCpuInterface icc = new GicCpuInterface(gic, i, () -> self[0].sampleTimer());
-        Core core = new Core(context.memory(), s2, ipa -> context.mmio().isMapped(new GuestPhysicalAddress(ipa)),
-                SysRegFile.cortexA57(concat(List.of(icc), extraSysRegs)), counter);
+        LongPredicate isDevice = ipa -> context.mmio().isMapped(new GuestPhysicalAddress(ipa));
+        SysRegFile regs = SysRegFile.cortexA57(concat(List.of(icc), extraSysRegs));
+        Core core = s2 == null ? new Core(host.memory(), host.domain(), isDevice, regs, counter)
+                : new Core(context.memory(), s2, isDevice, regs, counter);
         Cpu cpu = core.cpu;
         long mpidr = 0x8000_0000L | i;
         // A GICv3 system-register CPU interface is present: ID_AA64PFR0_EL1.GIC = 1, as KVM shows it with a vGICv3
@@ -177,6 +199,9 @@ public final class VirtMachine implements Machine, VcpuDirectory {
         hostDefaults(hw);
         traps.inheritHpmn(hw.read("MDCR_EL2"));
         self[0] = new Arm64Vcpu(i, hw, traps, new VcpuSessions(i, participants, parked), gic, mpidr);
+        if (stage2 != null) {
+            self[0].useStage2(stage2);
+        }
         return self[0];
     }
 
@@ -193,6 +218,7 @@ public final class VirtMachine implements Machine, VcpuDirectory {
         hw.write("MDCR_EL2", vhe ? HypConstants.MDCR_HOST_VHE : HypConstants.MDCR_HOST_NVHE);
         hw.write("CPTR_EL2", vhe ? HypConstants.CPTR_HOST_VHE : HypConstants.CPTR_HOST_NVHE);
         hw.write("VTTBR_EL2", 0);
+        hw.write("VTCR_EL2", host.defaultGeometry().vtcr()); // __init_stage2_translation: once, for every VM
         hw.write("CNTVOFF_EL2", 0);
         hw.write("VBAR_EL2", vhe ? 0xFFFF_8000_0801_0800L : HypConstants.HYP_VECTORS);
     }
@@ -205,8 +231,19 @@ public final class VirtMachine implements Machine, VcpuDirectory {
         return gic;
     }
 
+    /** The VM's stage-2 tables, or null when a Stage2Provider's callback translates. */
     public DefaultStage2 stage2() {
         return stage2;
+    }
+
+    public HostMachine host() {
+        return host;
+    }
+
+    /** Write-protect based dirty logging on the VM's stage-2 tables; none with a translation-callback stage 2. */
+    @Override
+    public DirtyLog dirtyLog() {
+        return stage2 == null ? null : stage2.dirtyLog();
     }
 
     public int vmid() {
@@ -287,6 +324,13 @@ public final class VirtMachine implements Machine, VcpuDirectory {
     public void close() {
         for (Arm64Vcpu v : vcpus) {
             v.kick();
+            host.domain().leave(v.core().mem);
+        }
+        if (stage2 != null) {
+            stage2.close();
+        }
+        if (ownHost) {
+            host.close();
         }
     }
 }

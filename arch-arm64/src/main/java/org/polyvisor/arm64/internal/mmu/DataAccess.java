@@ -3,7 +3,6 @@ package org.polyvisor.arm64.internal.mmu;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 import java.util.function.LongPredicate;
 
 import org.polyvisor.arm64.internal.cpu.Cpu;
@@ -34,14 +33,19 @@ public final class DataAccess implements TlbControl {
 
     public final Cpu cpu;
     private final Cpu c;
-    public final GuestMemory memory;
+    /** Physical memory as this PE sees it after stage 2 (host physical addresses). */
+    public final HostMemory memory;
+    /** A stage 2 given as a translation callback, or null when this PE walks real stage-2 tables. */
     public final Stage2 stage2;
+    /** The stage-2 table walker (used when {@link #stage2} is null). */
+    final Stage2Walk s2walk;
+    /** The PEs a broadcast TLBI reaches (null for a PE with a callback stage 2). */
+    private final TlbDomain domain;
     /** Whether an IPA belongs to a device (the machine's MMIO map): such accesses trap to EL2 with a syndrome. */
     public final LongPredicate isDevice;
-    /** Software TLB, direct-mapped by VA page, one table per access kind and per EL (EL0, EL1). */
-    private final TlbEntry[][] rByEl = {new TlbEntry[TLB_MASK + 1], new TlbEntry[TLB_MASK + 1]};
-    private final TlbEntry[][] wByEl = {new TlbEntry[TLB_MASK + 1], new TlbEntry[TLB_MASK + 1]};
-    private final TlbEntry[][] xByEl = {new TlbEntry[TLB_MASK + 1], new TlbEntry[TLB_MASK + 1]};
+    /** TLB sets kept side by side, one per recently run VMID; {@link #set} is the current VMID's. */
+    private final TlbSets sets = new TlbSets();
+    private TlbSet set = sets.first();
     private TlbEntry[] tr;
     private TlbEntry[] tw;
     private TlbEntry[] tx;
@@ -50,18 +54,45 @@ public final class DataAccess implements TlbControl {
     private long stage2Gen;
     final Stage1Walk walk;
     private final int iMair;
+    private final int iVttbr;
+    private final int iVtcr;
+    /** Stage-2 rights of the last successful stage-2 translation (bounds what the TLB caches). */
+    boolean s2r;
+    boolean s2w;
+    boolean s2x;
+    /** Whether the PE is running guest code (between {@link #guestEntered()} and {@link #guestExited()}). */
+    private volatile boolean inGuest;
+    /** Called when another PE posted an invalidation: the hypervisor makes the running guest leave soon. */
+    private volatile Runnable nudge = () -> { };
     /** Pages holding decoded code (the block cache): stores to them take the slow path and invalidate blocks. */
     private CodePages codePages = CodePages.NONE;
 
+    /** A PE whose stage 2 is a translation callback, over the VM's own memory (host PA = what the callback returns). */
     public DataAccess(Cpu cpu, GuestMemory memory, Stage2 stage2, LongPredicate isDevice) {
+        this(cpu, HostMemory.identity(memory), stage2, null, isDevice);
+    }
+
+    /** A PE of a host machine: it walks the stage-2 tables that VTTBR_EL2 and VTCR_EL2 point it at. */
+    public DataAccess(Cpu cpu, HostMemory host, TlbDomain domain, LongPredicate isDevice) {
+        this(cpu, host, null, domain, isDevice);
+    }
+
+    private DataAccess(Cpu cpu, HostMemory host, Stage2 stage2, TlbDomain domain, LongPredicate isDevice) {
         this.cpu = cpu;
         this.c = cpu;
-        this.memory = memory;
+        this.memory = host;
         this.stage2 = stage2;
+        this.domain = domain;
         this.isDevice = isDevice;
+        this.s2walk = new Stage2Walk(host);
         this.walk = new Stage1Walk(this);
         this.iMair = cpu.regs.index("MAIR_EL1");
+        this.iVttbr = cpu.regs.index("VTTBR_EL2");
+        this.iVtcr = cpu.regs.index("VTCR_EL2");
         cpu.attach(this);
+        if (domain != null) {
+            domain.join(this);
+        }
     }
 
     /** Connects the decoded-code tracker (the block cache) once it exists. */
@@ -83,32 +114,99 @@ public final class DataAccess implements TlbControl {
 
     private void selectTlb() {
         int i = c.el == 0 ? 0 : 1;
-        tr = rByEl[i];
-        tw = wByEl[i];
-        tx = xByEl[i];
+        tr = set.r[i];
+        tw = set.w[i];
+        tx = set.x[i];
     }
 
-    /** Drops every cached translation (TLBI, TTBR/TCR/SCTLR writes, stage-2 changes). */
+    /** Drops the current VMID's cached translations (TLBI VMALLE1, TTBR/TCR/SCTLR writes, stage-2 changes). */
     public void flushTlb() {
-        for (int e = 0; e < 2; e++) {
-            Arrays.fill(rByEl[e], TlbEntry.NONE);
-            Arrays.fill(wByEl[e], TlbEntry.NONE);
-            Arrays.fill(xByEl[e], TlbEntry.NONE);
-        }
+        set.clear();
         tlbGen++;
         selectTlb();
     }
 
     /** Removes write permission for a physical page from every TLB entry (the page now holds decoded code). */
     public void protectCodePage(long ppn) {
-        for (int e = 0; e < 2; e++) {
-            TlbEntry[] w = wByEl[e];
-            for (int i = 0; i <= TLB_MASK; i++) {
-                if ((w[i].pa >>> 12) == ppn) {
-                    w[i] = TlbEntry.NONE;
-                }
-            }
+        sets.protect(ppn);
+    }
+
+    /**
+     * The hypervisor entered the guest (VTTBR_EL2 loaded): use the TLB set of its VMID, after applying what other
+     * PEs invalidated meanwhile. One field compare when the VMID did not change and nothing is pending.
+     */
+    public void guestEntered() {
+        inGuest = true; // before looking at pending: a broadcast posted after this either is seen or waits for the exit
+        if (sets.pending) {
+            sets.applyPending();
+            tlbGen++;
+            selectTlb();
         }
+        int vmid = (int) (c.sys[iVttbr] >>> Stage2Walk.VTTBR_VMID_SHIFT) & 0xFFFF;
+        if (vmid != set.vmid) {
+            set = sets.select(vmid);
+            tlbGen++; // decoded-block lookups cached under the other VMID's translations are not ours
+            selectTlb();
+        }
+    }
+
+    /** The guest exited to the hypervisor: this PE uses none of its TLB entries until the next entry. */
+    public void guestExited() {
+        inGuest = false;
+    }
+
+    /** Whether this PE runs no guest code with invalidations other PEs posted (the target's side of a DSB ISH). */
+    boolean synchronisedWithDomain() {
+        return !inGuest || !sets.pending;
+    }
+
+    /** TLBI VMALLS12E1 for one VMID on this PE alone. */
+    void invalidateVmidLocal(int vmid) {
+        sets.invalidate(vmid);
+        tlbGen++;
+        selectTlb();
+    }
+
+    /** Another PE's broadcast TLBI for vmid: applied before this PE next enters a guest. */
+    void postInvalidateVmid(int vmid) {
+        sets.post(vmid);
+        nudge.run();
+    }
+
+    /** What to do when another PE posts an invalidation (the hypervisor: make the running guest exit soon). */
+    public void onRemoteInvalidate(Runnable r) {
+        nudge = r;
+    }
+
+    /**
+     * TLBI VMALLS12E1IS (or IPAS2E1IS followed by VMALLE1IS, as KVM issues them) executed on this PE: every entry of
+     * the VMID in VTTBR_EL2 now, on every PE of the domain. The VMID is read from VTTBR_EL2, so the hypervisor must
+     * have loaded the VM's VTTBR (and VTCR) first: __tlb_switch_to_guest.
+     */
+    public void tlbiVmalls12e1is() {
+        int vmid = (int) (c.sys[iVttbr] >>> Stage2Walk.VTTBR_VMID_SHIFT) & 0xFFFF;
+        if (domain == null) {
+            invalidateVmidLocal(vmid);
+        } else {
+            domain.invalidateVmid(this, vmid);
+        }
+    }
+
+    /**
+     * A guest's TLBI ...IS at EL1: its VMID's entries here at once and on every other PE of the domain before it next
+     * runs guest code (the other vCPUs of the VM, wherever they run).
+     */
+    public void tlbiCurrentVmidInnerShareable() {
+        if (domain == null) {
+            flushTlb();
+        } else {
+            domain.invalidateVmid(this, set.vmid);
+        }
+    }
+
+    /** The VMID whose TLB set is selected (tests, diagnostics). */
+    public int currentTlbVmid() {
+        return set.vmid;
     }
 
     void tlbInstall(long va, long paddr, boolean r, boolean w, boolean xx) {
@@ -119,9 +217,9 @@ public final class DataAccess implements TlbControl {
         long vpn = va >>> 12;
         int i = (int) vpn & TLB_MASK;
         TlbEntry e = new TlbEntry(vpn, s, paddr & GuestMemory.CHUNK_MASK & ~0xFFFL, paddr & ~0xFFFL);
-        tr[i] = r ? e : TlbEntry.NONE;
-        tw[i] = w && !codePages.isCodePage(paddr >>> 12) ? e : TlbEntry.NONE;
-        tx[i] = xx ? e : TlbEntry.NONE;
+        tr[i] = r && s2r ? e : TlbEntry.NONE;
+        tw[i] = w && s2w && !codePages.isCodePage(paddr >>> 12) ? e : TlbEntry.NONE;
+        tx[i] = xx && s2x ? e : TlbEntry.NONE;
     }
 
     /** A store reached RAM at pa: blocks decoded from those bytes are stale. */
@@ -131,14 +229,49 @@ public final class DataAccess implements TlbControl {
         }
     }
 
-    /** Drops cached translations when the hypervisor layer changed stage 2 (checked each time the vCPU enters). */
+    /** Drops cached translations when a callback stage 2 changed (checked each time the vCPU enters). */
     public void checkStage2Generation() {
+        if (stage2 == null) {
+            return;
+        }
         long g = stage2.generation();
         if (g != stage2Gen) {
             stage2Gen = g;
             flushTlb();
         }
     }
+
+    /**
+     * Stage 2 for an access: the host physical address, or -1 with {@link Stage1Walk#faultStatus} and
+     * {@link #s2Walked} saying what happened. Runs on a TLB miss only.
+     */
+    long stage2(long ipa, int acc) {
+        if (stage2 != null) {
+            s2Walked = false;
+            long p = stage2.translate(ipa, acc == ACC_W, acc == ACC_X);
+            s2r = s2w = s2x = true;
+            return p == Stage2.FAULT || !memory.isRam(p) ? -1 : p;
+        }
+        s2Walked = true;
+        long p = s2walk.translate(c.sys[iVttbr], c.sys[iVtcr], ipa, acc == ACC_W, acc == ACC_X, c.el == 0);
+        if (p < 0) {
+            s2Fsc = s2walk.faultStatus;
+            return -1;
+        }
+        if (!memory.isRam(p)) {
+            s2Fsc = Esr.DFSC_SEA; // the leaf points at no memory: synchronous external abort
+            return -1;
+        }
+        long d = s2walk.leafDesc;
+        s2r = (d & Stage2Walk.S2AP_R) != 0;
+        s2w = (d & Stage2Walk.S2AP_W) != 0;
+        s2x = (d & Stage2Walk.DESC_XN) == 0;
+        return p;
+    }
+
+    /** Whether the last failed {@link #stage2} came from a table walk; then {@link #s2Fsc} is its fault status. */
+    boolean s2Walked;
+    int s2Fsc;
 
     // ---------------------------------------------------------------- loads (fast path inline, slow path out of line)
 
@@ -321,11 +454,11 @@ public final class DataAccess implements TlbControl {
     private void dataAbort(long va, int size, boolean write, long code) {
         c.fault = true;
         if (code == Stage1Walk.DEVICE) {
-            DeviceAbort.take(this, va, walk.faultIpa, size, write);
+            DeviceAbort.take(this, va, walk.faultIpa, size, write, walk.faultStatus);
         } else if (code == Stage1Walk.STAGE2_EXIT) {
             // ISV=0: the handler is expected to fix the mapping and re-run the instruction, not to emulate it
-            Exceptions.toEl2(c, Ec.DABT_LOW, (write ? Esr.ISS_WNR : 0) | Esr.DFSC_TRANSLATION_L3, va,
-                    Esr.hpfar(walk.faultIpa), c.pc);
+            Exceptions.toEl2(c, Ec.DABT_LOW, (write && !walk.s1ptw ? Esr.ISS_WNR : 0)
+                    | (walk.s1ptw ? Esr.ISS_S1PTW : 0) | walk.faultStatus, va, Esr.hpfar(walk.faultIpa), c.pc);
         } else {
             int ec = c.el == 0 ? Ec.DABT_LOW : Ec.DABT_CUR;
             Exceptions.takeSync(c, ec, (write ? Esr.ISS_WNR : 0) | walk.faultStatus, va, c.pc);
@@ -348,7 +481,8 @@ public final class DataAccess implements TlbControl {
         }
         if (p == Stage1Walk.STAGE2_EXIT || p == Stage1Walk.DEVICE) {
             // a stage-2 instruction abort: the hypervisor decides (map the page, or fail a fetch from a device)
-            Exceptions.toEl2(c, Ec.IABT_LOW, Esr.DFSC_TRANSLATION_L3, va, Esr.hpfar(walk.faultIpa), va);
+            Exceptions.toEl2(c, Ec.IABT_LOW, (walk.s1ptw ? Esr.ISS_S1PTW : 0) | walk.faultStatus, va,
+                    Esr.hpfar(walk.faultIpa), va);
             return -1;
         }
         Exceptions.takeSync(c, c.el == 0 ? Ec.IABT_LOW : Ec.IABT_CUR, walk.faultStatus, va, va);
@@ -368,12 +502,9 @@ public final class DataAccess implements TlbControl {
         }
     }
 
-    /** AT S1E1R/W, S1E0R/W: stage-1 (plus stage-2) translation without faulting; the result goes to PAR_EL1. */
+    /** AT S1E1R/W, S1E0R/W: stage-1 translation without faulting; the IPA goes to PAR_EL1 (ARM ARM C5.5, AT). */
     public void at(long va, boolean write, boolean el0) {
-        long p = walk.translate(va, write ? ACC_W : ACC_R, el0 || c.el == 0, false);
-        if (p == Stage1Walk.DEVICE) {
-            p = walk.faultIpa;
-        }
+        long p = stage1Only(walk.translate(va, write ? ACC_W : ACC_R, el0 || c.el == 0, false));
         // PAR_EL1 as QEMU builds it: bit 11 RES1, NS (bit 9) for a non-secure result, SH in 8:7, ATTR in 63:56
         if (p >= 0) {
             long mair = c.sys[iMair];
@@ -385,10 +516,17 @@ public final class DataAccess implements TlbControl {
         }
     }
 
-    /** A complete walk for diagnostics (Mmu view): PA, or a negative code with {@link #probeFaultStatus()}. */
+    /** A walk for diagnostics (Mmu view): the IPA, or a negative code with {@link #probeFaultStatus()}. */
     public long probe(long va, int acc, boolean el0) {
-        long p = walk.translate(va, acc, el0, false);
-        return p == Stage1Walk.DEVICE ? walk.faultIpa : p;
+        return stage1Only(walk.translate(va, acc, el0, false));
+    }
+
+    /** The stage-1 result of a walk: its IPA when stage 1 succeeded (whatever stage 2 then said), else the code. */
+    private long stage1Only(long p) {
+        if (p >= 0 || ((p == Stage1Walk.DEVICE || p == Stage1Walk.STAGE2_EXIT) && !walk.s1ptw)) {
+            return walk.lastIpa;
+        }
+        return p;
     }
 
     public int probeFaultStatus() {

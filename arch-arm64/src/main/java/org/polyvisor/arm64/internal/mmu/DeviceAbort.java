@@ -22,7 +22,7 @@ final class DeviceAbort {
     private DeviceAbort() {
     }
 
-    static void take(DataAccess m, long va, long ipa, int size, boolean write) {
+    static void take(DataAccess m, long va, long ipa, int size, boolean write, int fsc) {
         Cpu c = m.cpu;
         long pa = m.fetchPa(c.pc);
         int w = pa < 0 ? 0 : (int) m.memory.read(pa, 4, ByteOrder.LITTLE_ENDIAN);
@@ -30,7 +30,7 @@ final class DeviceAbort {
         int op = e == null ? Op.UNDEF : e.op();
         boolean isv = op == Op.LDST_UIMM || op == Op.LDST_REG || op == Op.LDR_LIT || op == Op.STLR || op == Op.LDAR
                 || (op == Op.LDST_IMM9 && Bits.f(w, 11, 10) == 0);
-        int iss = (write ? Esr.ISS_WNR : 0) | Esr.DFSC_TRANSLATION_L3;
+        int iss = (write ? Esr.ISS_WNR : 0) | fsc;
         if (isv) {
             int sizeLog = Integer.numberOfTrailingZeros(size);
             int opc = Bits.f(w, 23, 22);

@@ -3,7 +3,6 @@ package org.polyvisor.arm64.internal.mmu;
 import java.nio.ByteOrder;
 
 import org.polyvisor.arm64.internal.cpu.Cpu;
-import org.polyvisor.arm64.spi.Stage2;
 
 /**
  * The stage-1 translation table walk of the EL1&0 regime (VMSAv8-64: 4K, 16K and 64K granules, 48-bit VAs,
@@ -26,6 +25,10 @@ final class Stage1Walk {
     private final Cpu c;
     int faultStatus;
     long faultIpa;
+    /** The IPA stage 1 produced in the last walk (AT S1E1*, S1E0* report it, not the PA). */
+    long lastIpa;
+    /** The stage-2 fault of the last walk happened while reading a stage-1 descriptor (ESR ISS.S1PTW). */
+    boolean s1ptw;
     int faultLevel;
     /** Attributes of the last successful walk, for PAR_EL1 (AT instructions). */
     int lastAttrIndex;
@@ -52,6 +55,7 @@ final class Stage1Walk {
         boolean r;
         boolean w;
         boolean x;
+        s1ptw = false;
         if ((sctlr & 1) == 0) {
             if ((va >>> 44) != 0) { // beyond the 44-bit PA range of a Cortex-A57: address size fault, level 0
                 faultStatus = 0x00;
@@ -92,8 +96,15 @@ final class Stage1Walk {
                 int bitsHere = Math.min(stride, inputSize - shift);
                 long index = (va >>> shift) & ((1L << bitsHere) - 1);
                 long descIpa = table + index * 8;
-                long descPa = m.stage2.translate(descIpa, false, false);
-                if (descPa == Stage2.FAULT || !m.memory.isRam(descPa)) {
+                long descPa = m.stage2(descIpa, DataAccess.ACC_R);
+                if (descPa < 0) {
+                    if (m.s2Walked) {
+                        // a stage-2 fault on the stage-1 walk goes to EL2 with S1PTW and the descriptor's IPA
+                        faultIpa = descIpa;
+                        faultStatus = m.s2Fsc;
+                        s1ptw = true;
+                        return STAGE2_EXIT;
+                    }
                     faultStatus = 0x14 + level; // synchronous external abort on a translation table walk
                     faultLevel = level;
                     return FAULT;
@@ -151,10 +162,17 @@ final class Stage1Walk {
                 return fault(0x0C, level);
             }
         }
-        long pa = m.stage2.translate(ipa, acc == DataAccess.ACC_W, acc == DataAccess.ACC_X);
-        if (pa == Stage2.FAULT || !m.memory.isRam(pa)) {
+        lastIpa = ipa;
+        long pa = m.stage2(ipa, acc);
+        if (pa < 0) {
             faultIpa = ipa;
+            if (m.s2Walked) {
+                // the hypervisor decides from the syndrome: MMIO for a device, map on fault, or inject an abort
+                faultStatus = m.s2Fsc;
+                return m.isDevice.test(ipa) && acc != DataAccess.ACC_X ? DEVICE : STAGE2_EXIT;
+            }
             if (m.isDevice.test(ipa) && acc != DataAccess.ACC_X) {
+                faultStatus = 0x07; // as reported in the exit: translation fault, level 3
                 return DEVICE;
             }
             if (m.stage2.exitOnFault(ipa)) {

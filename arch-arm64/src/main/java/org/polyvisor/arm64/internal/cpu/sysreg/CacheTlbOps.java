@@ -35,6 +35,7 @@ public final class CacheTlbOps implements SysRegTable {
     public List<SysReg> registers() {
         SysReg.Write nop = (s, v) -> { };
         SysReg.Write tlbi = (s, v) -> s.translationChanged();
+        SysReg.Write tlbiIs = (s, v) -> s.translationChangedInnerShareable();
         SysReg.Write ic = (s, v) -> s.invalidateInstructionCache();
         int el0 = SysReg.EL0_W | SysReg.EL1_W;
         List<SysReg> r = new ArrayList<>(List.of(
@@ -56,7 +57,7 @@ public final class CacheTlbOps implements SysRegTable {
         String[] kinds = {"VMALLE1", "VAE1", "ASIDE1", "VAAE1", null, "VALE1", null, "VAALE1"};
         for (int op2 = 0; op2 < 8; op2++) {
             if (kinds[op2] != null) {
-                r.add(op("TLBI_" + kinds[op2] + "IS", 0, 8, 3, op2, SysReg.EL1_W, tlbi));
+                r.add(op("TLBI_" + kinds[op2] + "IS", 0, 8, 3, op2, SysReg.EL1_W, tlbiIs));
                 r.add(op("TLBI_" + kinds[op2], 0, 8, 7, op2, SysReg.EL1_W, tlbi));
             }
         }
