@@ -1,9 +1,4 @@
-// ENABLE AT MERGE (issue 12): the arm64 live-save test. It needs a Machine.dirtyLog() on arm64, which feature-stage2
-// provides (stage-2 write protection); without it the save is refused, so the test cannot run before that lands.
-// To enable: move this file to feature-stage2/src/test/java/<the feature's test package>/, fill in
-// stage2WithDirtyLog() with the feature's Stage2Provider, and give feature-stage2's pom the test dependencies
-// polyvisor-arch-arm64 and polyvisor-testkit (the golden file is read through testkit's GuestFiles/Golden).
-package org.polyvisor.stage2;
+package org.polyvisor.arm64.hyp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +7,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +19,6 @@ import org.polyvisor.arm64.internal.Arm64Architecture;
 import org.polyvisor.arm64.internal.hyp.PsciHandler;
 import org.polyvisor.arm64.internal.hyp.SysRegTrapHandler;
 import org.polyvisor.arm64.internal.hyp.WfxHandler;
-import org.polyvisor.arm64.spi.Stage2Provider;
 import org.polyvisor.standalone.StandaloneHypervisor;
 import org.polyvisor.testkit.Await;
 import org.polyvisor.testkit.GuestFiles;
@@ -34,19 +27,15 @@ import org.polyvisor.testkit.Golden;
 /**
  * Live save on arm64: the memwrite guest (guests/arm64/memwrite.c, rewriting 4 MiB with a dirty set that changes
  * every round) is saved with {@code saveLive} while it runs; the VM runs on to QEMU's output, and the VM restored from
- * the file prints the rest of it.
+ * the file prints the rest of it. The dirty log is the hypervisor layer's stage-2 write protection (built in, as
+ * KVM_MEM_LOG_DIRTY_PAGES is in KVM).
  */
-class Arm64LiveSaveTest {
+class LiveSaveTest {
     @TempDir
     Path dir;
 
-    /** The feature's stage 2 (fill in at merge): it must make the VM's Machine.dirtyLog() non-null. */
-    private static Stage2Provider stage2WithDirtyLog() {
-        throw new UnsupportedOperationException("fill in feature-stage2's Stage2Provider here");
-    }
-
     private static StandaloneHypervisor hypervisor() {
-        return new StandaloneHypervisor().add(new Arm64Architecture(stage2WithDirtyLog(), List.of()))
+        return new StandaloneHypervisor().add(new Arm64Architecture())
                 .add("arm64", new PsciHandler(), "HVC64", "SMC64").add("arm64", new SysRegTrapHandler(), "SYS64")
                 .add("arm64", new WfxHandler(), "WFx");
     }

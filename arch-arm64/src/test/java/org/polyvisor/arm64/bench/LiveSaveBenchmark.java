@@ -1,13 +1,10 @@
-// ENABLE AT MERGE (issue 12), with Arm64LiveSaveTest beside it: move to feature-stage2/src/test/java/<the feature's
-// test package>/bench/ and fill in stage2WithDirtyLog() with feature-stage2's Stage2Provider.
-package org.polyvisor.stage2.bench;
+package org.polyvisor.arm64.bench;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 
 import org.polyvisor.api.LiveSaveResult;
 import org.polyvisor.api.VmConfig;
@@ -16,7 +13,6 @@ import org.polyvisor.arm64.internal.Arm64Architecture;
 import org.polyvisor.arm64.internal.hyp.PsciHandler;
 import org.polyvisor.arm64.internal.hyp.SysRegTrapHandler;
 import org.polyvisor.arm64.internal.hyp.WfxHandler;
-import org.polyvisor.arm64.spi.Stage2Provider;
 import org.polyvisor.standalone.StandaloneHypervisor;
 import org.polyvisor.testkit.Await;
 import org.polyvisor.testkit.GuestFiles;
@@ -26,13 +22,9 @@ import org.polyvisor.testkit.GuestFiles;
  * stop-and-save of the same guest at the same point (pause until resume returned), 5 fresh VMs each, medians; with
  * the rounds and pages per round of the last live save.
  */
-public final class Arm64LiveSaveBenchmark {
+public final class LiveSaveBenchmark {
     private static final int SAMPLES = 5;
 
-    /** The feature's stage 2 (fill in at merge): it must make the VM's Machine.dirtyLog() non-null. */
-    private static Stage2Provider stage2WithDirtyLog() {
-        throw new UnsupportedOperationException("fill in feature-stage2's Stage2Provider here");
-    }
 
     public static void main(String[] args) throws Exception {
         Path elf = GuestFiles.elf("arm64", "memwrite");
@@ -41,7 +33,7 @@ public final class Arm64LiveSaveBenchmark {
         long[] stop = new long[SAMPLES];
         LiveSaveResult last = null;
         try (StandaloneHypervisor hv = new StandaloneHypervisor()
-                .add(new Arm64Architecture(stage2WithDirtyLog(), List.of()))
+                .add(new Arm64Architecture())
                 .add("arm64", new PsciHandler(), "HVC64", "SMC64").add("arm64", new SysRegTrapHandler(), "SYS64")
                 .add("arm64", new WfxHandler(), "WFx")) {
             VmManager mgr = hv.vms();
