@@ -137,4 +137,12 @@ public interface SysRegState {
 
     /** IC IALLU and friends: forget every decoded instruction. */
     void invalidateInstructionCache();
+
+    /**
+     * The PE's sampling hook, through which a feature's profiling unit attaches to the operations it executes.
+     *
+     * @return the hook of this PE
+     * @since 0.4
+     */
+    SamplingHook sampling();
 }

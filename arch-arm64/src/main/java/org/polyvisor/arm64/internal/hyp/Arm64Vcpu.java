@@ -102,6 +102,7 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
         this.iCntvoff = cpu.regs.index("CNTVOFF_EL2");
         this.sw = WorldSwitch.create(hw, traps, this);
         gic.connect(index, this::irqLineChanged);
+        core.connectPpis((intid, level) -> gic.setLevel(index, intid, level)); // a profiling unit's PMBIRQ
     }
 
     /**

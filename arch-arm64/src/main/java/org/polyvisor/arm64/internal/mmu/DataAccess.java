@@ -385,6 +385,9 @@ public final class DataAccess implements TlbControl {
         }
     }
 
+    /** {@link #probe} result when stage 2 has no mapping yet for the stage-1 output (the hypervisor would map it). */
+    public static final long PROBE_STAGE2_FAULT = Stage1Walk.STAGE2_EXIT;
+
     /** A complete walk for diagnostics (Mmu view): PA, or a negative code with {@link #probeFaultStatus()}. */
     public long probe(long va, int acc, boolean el0) {
         long p = walk.translate(va, acc, el0, false);
