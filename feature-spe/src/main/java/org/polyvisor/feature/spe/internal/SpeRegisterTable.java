@@ -1,0 +1,97 @@
+package org.polyvisor.feature.spe.internal;
+
+import java.util.List;
+
+import org.osgi.service.component.annotations.Component;
+import org.polyvisor.arm64.spi.SysReg;
+import org.polyvisor.arm64.spi.SysRegAccess;
+import org.polyvisor.arm64.spi.SysRegState;
+import org.polyvisor.arm64.spi.SysRegTable;
+
+/**
+ * The SPE system registers (encodings from Linux's arch/arm64/tools/sysreg, SPE block), contributed to every arm64
+ * vCPU. Sampling-control registers (PMS*) trap to EL2 under MDCR_EL2.TPMS and buffer registers (PMB*) unless
+ * MDCR_EL2.E2PB = 0b11, as "arm64: KVM: Save/restore the host SPE state when entering/leaving a VM" (2017) configures
+ * them for guests; the hypervisor's SYS64 handler then runs these same descriptors (trap and emulate). Writes to the
+ * controls reprogram the PE's {@link SpeUnit}; reads of PMBPTR/PMBSR first drain the hypervisor-owned buffer.
+ */
+@Component
+public final class SpeRegisterTable implements SysRegTable {
+    /** The name under which the arm64 architecture merges this table. */
+    public static final String NAME = "spe";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<SysReg> registers() {
+        return List.of(
+                pms("PMSCR_EL1", 0, SysReg.RW_EL1, 0).withWrite(control("PMSCR_EL1")),
+                pms("PMSICR_EL1", 2, SysReg.RW_EL1, 0).withRead(SpeRegisterTable::readCount)
+                        .withWrite(SpeRegisterTable::writeCount),
+                pms("PMSIRR_EL1", 3, SysReg.RW_EL1, 0).withWrite(control("PMSIRR_EL1")),
+                pms("PMSFCR_EL1", 4, SysReg.RW_EL1, 0),
+                pms("PMSEVFR_EL1", 5, SysReg.RW_EL1, 0),
+                pms("PMSLATFR_EL1", 6, SysReg.RW_EL1, 0),
+                pms("PMSIDR_EL1", 7, SysReg.RO_EL1, Spe.PMSIDR),
+                pmb("PMBLIMITR_EL1", 0, SysReg.RW_EL1, 0).withWrite(control("PMBLIMITR_EL1")),
+                pmb("PMBPTR_EL1", 1, SysReg.RW_EL1, 0).withRead(drained("PMBPTR_EL1"))
+                        .withWrite(control("PMBPTR_EL1")),
+                pmb("PMBSR_EL1", 3, SysReg.RW_EL1, 0).withRead(drained("PMBSR_EL1"))
+                        .withWrite(SpeRegisterTable::writeStatus),
+                pmb("PMBIDR_EL1", 7, SysReg.RO_EL1, Spe.PMBIDR));
+    }
+
+    private static SysReg pms(String name, int op2, int access, long reset) {
+        return SysReg.plain(name, 3, 0, 9, 9, op2, access, reset).withCheck((cpu, read) ->
+                cpu.currentEl() == 1 && (cpu.raw("MDCR_EL2") & Spe.MDCR_TPMS) != 0
+                        ? SysRegAccess.TRAP_EL2 : SysRegAccess.OK);
+    }
+
+    private static SysReg pmb(String name, int op2, int access, long reset) {
+        return SysReg.plain(name, 3, 0, 9, 10, op2, access, reset).withCheck((cpu, read) ->
+                cpu.currentEl() == 1 && ((cpu.raw("MDCR_EL2") >>> Spe.MDCR_E2PB_SHIFT) & 3) != Spe.E2PB_EL1_NO_TRAP
+                        ? SysRegAccess.TRAP_EL2 : SysRegAccess.OK);
+    }
+
+    /** A control register write: the hypervisor buffer is drained first (the old controls applied to it). */
+    private static SysReg.Write control(String name) {
+        return (cpu, value) -> {
+            SpeUnit u = SpeUnit.of(cpu);
+            u.buffer.drain();
+            cpu.setRaw(name, value);
+            u.reprogram();
+        };
+    }
+
+    /** PMBPTR/PMBSR reads see every record taken so far: the hypervisor buffer is drained first. */
+    private static SysReg.Read drained(String name) {
+        return cpu -> {
+            SpeUnit.of(cpu).buffer.drain();
+            return cpu.raw(name);
+        };
+    }
+
+    /** PMSICR_EL1.COUNT: the operations left before the next sample (the hook's countdown while armed). */
+    private static long readCount(SysRegState cpu) {
+        long left = cpu.sampling().remaining();
+        long stored = cpu.raw("PMSICR_EL1");
+        return left == 0 ? stored : (stored & ~0xFFFF_FFFFL) | Math.min(left, 0xFFFF_FFFFL);
+    }
+
+    private static void writeCount(SysRegState cpu, long value) {
+        cpu.setRaw("PMSICR_EL1", value);
+        cpu.sampling().arm(0);
+        SpeUnit.of(cpu).reprogram(); // re-arms from COUNT, or from PMSIRR_EL1 when COUNT is 0
+    }
+
+    /** PMBSR_EL1: software clears S to leave the service state; PMBIRQ follows S (level-sensitive). */
+    private static void writeStatus(SysRegState cpu, long value) {
+        SpeUnit u = SpeUnit.of(cpu);
+        cpu.setRaw("PMBSR_EL1", value);
+        cpu.sampling().setPpi(Spe.PMBIRQ, (value & Spe.PMBSR_S) != 0);
+        u.reprogram();
+    }
+}
