@@ -155,7 +155,9 @@ public final class Arm64Architecture implements Architecture {
                 List.of(new ArchOption("host", "vhe|nvhe", "vhe", "host kernel model at EL2 (KVM's VHE or nVHE)"),
                         new ArchOption(VheDaif.OPTION, "upstream|leak|saverestore|clear-d-a-f", "upstream",
                                 "host DAIF around the VHE world switch (host=vhe only; designs from the 2017 thread)"),
-                        new ArchOption("ipa", "bits", "40", "stage 2 input address size (other sizes need feature-stage2)")));
+                        new ArchOption("ipa", "bits", "40", "stage 2 input address size (other sizes need feature-stage2)"),
+                        new ArchOption("spe", "on|off", "off",
+                                "Statistical Profiling Extension for the guest (host=vhe only; needs feature-spe)")));
     }
 
     @Override

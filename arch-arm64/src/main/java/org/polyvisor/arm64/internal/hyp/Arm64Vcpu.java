@@ -351,10 +351,13 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
     private void resetKeepingIds() {
         int pfr0 = cpu.regs.index("ID_AA64PFR0_EL1");
         long pfr0Value = cpu.sys[pfr0];
+        int dfr0 = cpu.regs.index("ID_AA64DFR0_EL1");
+        long dfr0Value = cpu.sys[dfr0]; // PMSVer of a VM given SPE (spe=on)
         cpu.reset();
         cpu.sys[cpu.regs.index("MPIDR_EL1")] = mpidr;
         cpu.sys[cpu.regs.index("VMPIDR_EL2")] = mpidr;
         cpu.sys[pfr0] = pfr0Value;
+        cpu.sys[dfr0] = dfr0Value;
         sw.reloadTraps();
     }
 

@@ -8,6 +8,7 @@ import org.polyvisor.arm64.internal.cpu.sysreg.Hcr;
 import org.polyvisor.arm64.internal.cpu.sysreg.Sctlr;
 import org.polyvisor.arm64.internal.exec.Core;
 import org.polyvisor.arm64.spi.SysReg;
+import org.polyvisor.arm64.spi.SysRegAccess;
 import org.polyvisor.spi.Exit;
 import org.polyvisor.spi.ExitAction;
 import org.polyvisor.spi.ExitContext;
@@ -17,7 +18,8 @@ import org.polyvisor.spi.ExitHandler;
  * Trapped MSR/MRS (EC 0x18, KVM's kvm_handle_sys_reg): the ISS names the register and Rt. Registers KVM emulates
  * (the ID groups under TID2/TID3, ACTLR_EL1 under TACR, the VM controls under TVM) read their descriptor's value (the CPU profile the VM
  * presents, cortex-a57) or store the write; anything else gets an UNDEFINED exception injected, as KVM does for an
- * unhandled system register.
+ * unhandled system register, and so does a register whose access check answers UNDEFINED when the hypervisor asks
+ * ({@link HypervisorView}: a feature's register on a VM that was not given the feature, such as SPE without spe=on).
  */
 @Component(service = ExitHandler.class, property = {ExitHandler.ARCH + "=arm64", ExitHandler.EXIT_CLASS + "=SYS64"})
 public final class SysRegTrapHandler implements ExitHandler {
@@ -47,6 +49,10 @@ public final class SysRegTrapHandler implements ExitHandler {
             return;
         }
         SysReg r = cpu.regs.get(idx);
+        if (r.check() != null && r.check().check(new HypervisorView(core), read) == SysRegAccess.UNDEFINED) {
+            Exceptions.undefined(cpu); // the VM does not have this register (a feature it was not given)
+            return;
+        }
         if (read) {
             if ((r.access() & SysReg.EL1_R) == 0) {
                 Exceptions.undefined(cpu);

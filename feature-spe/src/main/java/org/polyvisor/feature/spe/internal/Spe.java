@@ -72,4 +72,5 @@ final class Spe {
     static final long PMBIDR_P = 1L << 4;
     /** ID_AA64DFR0_EL1.PMSVer of a VM that has SPE: 1 (FEAT_SPE). */
     static final int PMSVER = 1;
+    static final int DFR0_PMSVER_SHIFT = 32;
 }

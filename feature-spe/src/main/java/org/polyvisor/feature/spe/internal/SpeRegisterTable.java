@@ -46,14 +46,24 @@ public final class SpeRegisterTable implements SysRegTable {
 
     private static SysReg pms(String name, int op2, int access, long reset) {
         return SysReg.plain(name, 3, 0, 9, 9, op2, access, reset).withCheck((cpu, read) ->
-                cpu.currentEl() == 1 && (cpu.raw("MDCR_EL2") & Spe.MDCR_TPMS) != 0
-                        ? SysRegAccess.TRAP_EL2 : SysRegAccess.OK);
+                access(cpu, (cpu.raw("MDCR_EL2") & Spe.MDCR_TPMS) != 0));
     }
 
     private static SysReg pmb(String name, int op2, int access, long reset) {
         return SysReg.plain(name, 3, 0, 9, 10, op2, access, reset).withCheck((cpu, read) ->
-                cpu.currentEl() == 1 && ((cpu.raw("MDCR_EL2") >>> Spe.MDCR_E2PB_SHIFT) & 3) != Spe.E2PB_EL1_NO_TRAP
-                        ? SysRegAccess.TRAP_EL2 : SysRegAccess.OK);
+                access(cpu, ((cpu.raw("MDCR_EL2") >>> Spe.MDCR_E2PB_SHIFT) & 3) != Spe.E2PB_EL1_NO_TRAP));
+    }
+
+    /**
+     * A guest access at EL1 that MDCR_EL2 traps goes to EL2 whether or not the VM has SPE (the 2017 patch sets TPMS
+     * for every guest); the hypervisor then asks again (EL2) and a VM whose ID_AA64DFR0_EL1.PMSVer is 0 gets UNDEF.
+     */
+    private static SysRegAccess access(SysRegState cpu, boolean trapped) {
+        if (cpu.currentEl() == 1 && trapped) {
+            return SysRegAccess.TRAP_EL2;
+        }
+        return ((cpu.raw("ID_AA64DFR0_EL1") >>> Spe.DFR0_PMSVER_SHIFT) & 0xF) == 0
+                ? SysRegAccess.UNDEFINED : SysRegAccess.OK;
     }
 
     /** A control register write: the hypervisor buffer is drained first (the old controls applied to it). */

@@ -1,14 +1,15 @@
 package org.polyvisor.feature.spe.internal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.polyvisor.api.VmException;
 import org.polyvisor.arm64.internal.Arm64Architecture;
 import org.polyvisor.arm64.internal.hyp.PsciHandler;
 import org.polyvisor.arm64.internal.hyp.SysRegTrapHandler;
@@ -25,16 +26,22 @@ import org.polyvisor.testkit.GuestRunner;
  * guest's buffer through the hypervisor-owned copy buffer.
  */
 class SpeGuestTest {
-    private static GuestRun run(Arm64Architecture arch, String host) {
+    private static GuestRunner runner(Arm64Architecture arch) {
         return GuestRunner.on(arch).handler(new PsciHandler(), "HVC64", "SMC64")
-                .handler(new SysRegTrapHandler(), "SYS64").handler(new WfxHandler(), "WFx")
-                .option("host", host).run(GuestFiles.elf("arm64", "spe"), Duration.ofSeconds(60));
+                .handler(new SysRegTrapHandler(), "SYS64").handler(new WfxHandler(), "WFx");
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"vhe", "nvhe"})
-    void theGuestChecksItsOwnRecords(String host) {
-        GuestRun r = run(new Arm64Architecture(null, List.of(new SpeRegisterTable())), host);
+    private static GuestRun run(GuestRunner runner) {
+        return runner.run(GuestFiles.elf("arm64", "spe"), Duration.ofSeconds(60));
+    }
+
+    private static Arm64Architecture withSpe() {
+        return new Arm64Architecture(null, List.of(new SpeRegisterTable()));
+    }
+
+    @Test
+    void theGuestChecksItsOwnRecords() {
+        GuestRun r = run(runner(withSpe()).option("spe", "on"));
         assertTrue(r.console().contains("spe passed"), "guest output:\n" + r.console());
         assertFalse(r.console().contains("FAIL"), r.console());
         assertTrue(r.exits().getOrDefault("SYS64", 0L) >= 8,
@@ -42,9 +49,24 @@ class SpeGuestTest {
     }
 
     @Test
+    void aVmWithoutSpeSeesPmsVerZeroAndGetsUndefThroughTheTrap() {
+        GuestRun r = run(runner(withSpe()));
+        assertTrue(r.console().contains("unexpected vector 4"),
+                "the first PMSIDR_EL1 read traps (TPMS) and the hypervisor injects UNDEF:\n" + r.console());
+        assertEquals(1L, r.exits().get("SYS64"), "exactly one trapped access before the guest stops: " + r.exits());
+    }
+
+    @Test
     void withoutTheFeatureTheRegistersAreUndefined() {
-        GuestRun r = run(new Arm64Architecture(), "vhe");
+        GuestRun r = run(runner(new Arm64Architecture()));
         assertTrue(r.console().contains("unexpected vector 4"),
                 "the first PMSIDR_EL1 read takes an UNDEFINED exception at EL1:\n" + r.console());
+    }
+
+    @Test
+    void speIsRefusedOnNvheWithAClearError() {
+        VmException e = assertThrows(VmException.class,
+                () -> run(runner(withSpe()).option("spe", "on").option("host", "nvhe")));
+        assertTrue(e.getMessage().contains("spe=on needs host=vhe"), e.getMessage());
     }
 }

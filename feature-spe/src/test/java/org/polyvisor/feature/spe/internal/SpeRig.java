@@ -32,6 +32,7 @@ final class SpeRig implements AutoCloseable {
                 SysRegFile.cortexA57(List.of(new SpeRegisterTable())), new GuestClockCounter(GuestClock.HOST));
         core.connectPpis((intid, level) -> ppi.add(intid * 2 + (level ? 1 : 0)));
         core.cpu.pc = RAM;
+        core.setRaw("ID_AA64DFR0_EL1", core.raw("ID_AA64DFR0_EL1") | (long) Spe.PMSVER << Spe.DFR0_PMSVER_SHIFT);
     }
 
     /** MDCR_EL2.E2PB as the hypervisor sets it (TPMS clear: the sampling controls do not trap). */
