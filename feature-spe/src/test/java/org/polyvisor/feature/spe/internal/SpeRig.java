@@ -111,6 +111,28 @@ final class SpeRig implements AutoCloseable {
         }
     }
 
+    /** An MSR the hypervisor emulates after a trap: the descriptor's write hook (or storage), as the SYS64 handler. */
+    void hypWrite(String name, long value) {
+        int i = core.cpu.regs.index(name);
+        var r = core.cpu.regs.get(i);
+        if (r.write() != null) {
+            r.write().write(core, value);
+        } else {
+            core.cpu.sys[i] = value;
+        }
+    }
+
+    /** An MRS the hypervisor emulates after a trap. */
+    long hypRead(String name) {
+        int i = core.cpu.regs.index(name);
+        var r = core.cpu.regs.get(i);
+        return r.read() != null ? r.read().read(core) : core.cpu.sys[i];
+    }
+
+    void write64(long pa, long value) {
+        memory.write(pa, 8, value, ByteOrder.LITTLE_ENDIAN);
+    }
+
     byte[] read(long pa, int n) {
         byte[] b = new byte[n];
         for (int i = 0; i < n; i++) {
