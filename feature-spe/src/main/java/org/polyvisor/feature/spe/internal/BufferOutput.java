@@ -14,28 +14,47 @@ import org.polyvisor.arm64.spi.SysRegState;
  * guest's buffer would be full, and before any guest access to PMBPTR/PMBSR or a change of its controls (those
  * accesses trap to the hypervisor, so the guest never sees the buffer out of date).</li>
  * </ul>
+ * With {@link Design#PIN} the hypervisor-owned case follows the earlier proposal the 2022 mail argues against
+ * instead: when the guest enables its buffer, the buffer's pages are translated once (guest VA to IPA through its
+ * stage 1) and pinned at stage 2, and records are written straight to those IPAs; a guest that remaps its buffer while
+ * profiling is off (allowed by the architecture) has its records written to the stale IPAs.
  * A full guest buffer sets PMBSR_EL1 to the buffer-full syndrome and raises PMBIRQ; a translation fault sets the
  * stage-1 or stage-2 fault syndrome with PMBPTR_EL1 at the faulting address.
  */
 final class BufferOutput {
+    /** How a hypervisor-owned buffer reaches the guest. */
+    enum Design {
+        /** Records go to the hypervisor's buffer and are copied to the guest's (the 2022 series). */
+        COPY,
+        /** The guest buffer's IPAs are pinned when it is enabled and written directly. */
+        PIN
+    }
+
     /** Default cap of the hypervisor-owned buffer per vCPU. */
     static final int DEFAULT_HYP_BUFFER = 64 * 1024;
 
     private final SysRegState regs;
     private final SamplingHook hook;
+    private final Design design;
     private final byte[] hyp;
+    /** PIN: the buffer's first page VA and the physical address pinned for each page (-1: did not translate). */
+    private long pinnedBase;
+    private long[] pinned = new long[0];
+    /** PIN statistics: pages translated and pinned over time. */
+    long pagesPinned;
     private int pending;
     /** Statistics for the benchmark and pv:spe: bytes copied into guest buffers and copy operations. */
     long bytesCopied;
     long copies;
 
-    BufferOutput(SysRegState regs, SamplingHook hook) {
-        this(regs, hook, DEFAULT_HYP_BUFFER);
+    BufferOutput(SysRegState regs, SamplingHook hook, Design design) {
+        this(regs, hook, design, DEFAULT_HYP_BUFFER);
     }
 
-    BufferOutput(SysRegState regs, SamplingHook hook, int cap) {
+    BufferOutput(SysRegState regs, SamplingHook hook, Design design, int cap) {
         this.regs = regs;
         this.hook = hook;
+        this.design = design;
         this.hyp = new byte[Math.max(cap, Spe.MAX_RECORD)];
     }
 
@@ -56,6 +75,9 @@ final class BufferOutput {
         if (!hypervisorOwned()) {
             return toGuest(record, length);
         }
+        if (design == Design.PIN) {
+            return toPinned(record, length);
+        }
         System.arraycopy(record, 0, hyp, pending, length);
         pending += length;
         if (hyp.length - pending < Spe.MAX_RECORD) {
@@ -74,6 +96,45 @@ final class BufferOutput {
         copies++;
         bytesCopied += n;
         return toGuest(hyp, n);
+    }
+
+    /**
+     * PIN: the guest programmed or enabled its buffer (a trapped PMBPTR/PMBLIMITR write): translate and pin every page
+     * of [PMBPTR, LIMIT) now, as the pinning design does; nothing is translated again until the next such write.
+     */
+    void reconfigured() {
+        long lim = regs.raw("PMBLIMITR_EL1");
+        if (design != Design.PIN || !hypervisorOwned() || (lim & Spe.PMBLIMITR_E) == 0) {
+            return;
+        }
+        long base = regs.raw("PMBPTR_EL1") & ~0xFFFL;
+        int pages = (int) Math.max(0, ((lim & Spe.PMBLIMITR_LIMIT_MASK) - base) >>> 12);
+        pinned = new long[pages];
+        pinnedBase = base;
+        for (int i = 0; i < pages; i++) {
+            pinned[i] = hook.translate(base + ((long) i << 12), true);
+        }
+        pagesPinned += pages;
+    }
+
+    /** PIN: writes at PMBPTR_EL1 to the IPAs pinned when the buffer was enabled. */
+    private boolean toPinned(byte[] src, int length) {
+        long ptr = regs.raw("PMBPTR_EL1");
+        int done = 0;
+        while (done < length) {
+            long va = ptr + done;
+            int chunk = (int) Math.min(length - done, 0x1000 - (va & 0xFFF));
+            long page = (va - pinnedBase) >>> 12;
+            long pa = page < pinned.length ? pinned[(int) page] : SamplingHook.FAULT_STAGE1;
+            if (pa < 0 || !hook.writePhysical(pa | (va & 0xFFF), src, done, chunk)) {
+                regs.setRaw("PMBPTR_EL1", va);
+                service(Spe.EC_FAULT_S2, 0x07); // an unpinned page: KVM would report a stage-2 fault
+                return false;
+            }
+            done += chunk;
+        }
+        regs.setRaw("PMBPTR_EL1", ptr + length);
+        return true;
     }
 
     /** Bytes the hypervisor buffer holds for the guest (not yet copied). */

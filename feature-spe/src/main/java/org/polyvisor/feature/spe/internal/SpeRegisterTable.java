@@ -20,6 +20,20 @@ public final class SpeRegisterTable implements SysRegTable {
     /** The name under which the arm64 architecture merges this table. */
     public static final String NAME = "spe";
 
+    private final BufferOutput.Design design;
+
+    /** The copy-buffer design for hypervisor-owned buffers (the 2022 series), as the OSGi component runs. */
+    public SpeRegisterTable() {
+        this(false);
+    }
+
+    /**
+     * @param pin true for the pinning design instead of the copy buffer (tests and benchmarks compare the two)
+     */
+    public SpeRegisterTable(boolean pin) {
+        this.design = pin ? BufferOutput.Design.PIN : BufferOutput.Design.COPY;
+    }
+
     @Override
     public String name() {
         return NAME;
@@ -30,7 +44,7 @@ public final class SpeRegisterTable implements SysRegTable {
         return List.of(
                 pms("PMSCR_EL1", 0, SysReg.RW_EL1, 0).withWrite(control("PMSCR_EL1")),
                 pms("PMSICR_EL1", 2, SysReg.RW_EL1, 0).withRead(SpeRegisterTable::readCount)
-                        .withWrite(SpeRegisterTable::writeCount),
+                        .withWrite(this::writeCount),
                 pms("PMSIRR_EL1", 3, SysReg.RW_EL1, 0).withWrite(control("PMSIRR_EL1")),
                 pms("PMSFCR_EL1", 4, SysReg.RW_EL1, 0),
                 pms("PMSEVFR_EL1", 5, SysReg.RW_EL1, 0),
@@ -40,7 +54,7 @@ public final class SpeRegisterTable implements SysRegTable {
                 pmb("PMBPTR_EL1", 1, SysReg.RW_EL1, 0).withRead(drained("PMBPTR_EL1"))
                         .withWrite(control("PMBPTR_EL1")),
                 pmb("PMBSR_EL1", 3, SysReg.RW_EL1, 0).withRead(drained("PMBSR_EL1"))
-                        .withWrite(SpeRegisterTable::writeStatus),
+                        .withWrite(this::writeStatus),
                 pmb("PMBIDR_EL1", 7, SysReg.RO_EL1, Spe.PMBIDR));
     }
 
@@ -67,19 +81,22 @@ public final class SpeRegisterTable implements SysRegTable {
     }
 
     /** A control register write: the hypervisor buffer is drained first (the old controls applied to it). */
-    private static SysReg.Write control(String name) {
+    private SysReg.Write control(String name) {
         return (cpu, value) -> {
-            SpeUnit u = SpeUnit.of(cpu);
+            SpeUnit u = SpeUnit.of(cpu, design);
             u.buffer.drain();
             cpu.setRaw(name, value);
+            if (name.startsWith("PMB")) {
+                u.buffer.reconfigured();
+            }
             u.reprogram();
         };
     }
 
     /** PMBPTR/PMBSR reads see every record taken so far: the hypervisor buffer is drained first. */
-    private static SysReg.Read drained(String name) {
+    private SysReg.Read drained(String name) {
         return cpu -> {
-            SpeUnit.of(cpu).buffer.drain();
+            SpeUnit.of(cpu, design).buffer.drain();
             return cpu.raw(name);
         };
     }
@@ -91,15 +108,15 @@ public final class SpeRegisterTable implements SysRegTable {
         return left == 0 ? stored : (stored & ~0xFFFF_FFFFL) | Math.min(left, 0xFFFF_FFFFL);
     }
 
-    private static void writeCount(SysRegState cpu, long value) {
+    private void writeCount(SysRegState cpu, long value) {
         cpu.setRaw("PMSICR_EL1", value);
         cpu.sampling().arm(0);
-        SpeUnit.of(cpu).reprogram(); // re-arms from COUNT, or from PMSIRR_EL1 when COUNT is 0
+        SpeUnit.of(cpu, design).reprogram(); // re-arms from COUNT, or from PMSIRR_EL1 when COUNT is 0
     }
 
     /** PMBSR_EL1: software clears S to leave the service state; PMBIRQ follows S (level-sensitive). */
-    private static void writeStatus(SysRegState cpu, long value) {
-        SpeUnit u = SpeUnit.of(cpu);
+    private void writeStatus(SysRegState cpu, long value) {
+        SpeUnit u = SpeUnit.of(cpu, design);
         cpu.setRaw("PMBSR_EL1", value);
         cpu.sampling().setPpi(Spe.PMBIRQ, (value & Spe.PMBSR_S) != 0);
         u.reprogram();

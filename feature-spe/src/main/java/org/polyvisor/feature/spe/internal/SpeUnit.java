@@ -23,19 +23,19 @@ final class SpeUnit implements OperationSampler {
     long records;
     long filtered;
 
-    private SpeUnit(SysRegState regs) {
+    private SpeUnit(SysRegState regs, BufferOutput.Design design) {
         this.regs = regs;
         this.hook = regs.sampling();
-        this.buffer = new BufferOutput(regs, hook);
+        this.buffer = new BufferOutput(regs, hook, design);
     }
 
     /** The unit of the PE whose registers {@code regs} are, attaching one to its sampling hook the first time. */
-    static SpeUnit of(SysRegState regs) {
+    static SpeUnit of(SysRegState regs, BufferOutput.Design design) {
         SamplingHook hook = regs.sampling();
         if (hook.sampler() instanceof SpeUnit u) {
             return u;
         }
-        SpeUnit u = new SpeUnit(regs);
+        SpeUnit u = new SpeUnit(regs, design);
         hook.attach(u);
         return u;
     }

@@ -27,9 +27,14 @@ final class SpeRig implements AutoCloseable {
     final List<Integer> code = new ArrayList<>();
 
     SpeRig() {
+        this(false);
+    }
+
+    /** @param pin the pinning design for hypervisor-owned buffers instead of the copy buffer */
+    SpeRig(boolean pin) {
         memory.addSlot(0, new GuestPhysicalAddress(RAM), 1 << 20, false);
         core = new Core(memory, new DefaultStage2(memory), ipa -> false,
-                SysRegFile.cortexA57(List.of(new SpeRegisterTable())), new GuestClockCounter(GuestClock.HOST));
+                SysRegFile.cortexA57(List.of(new SpeRegisterTable(pin))), new GuestClockCounter(GuestClock.HOST));
         core.connectPpis((intid, level) -> ppi.add(intid * 2 + (level ? 1 : 0)));
         core.cpu.pc = RAM;
         core.setRaw("ID_AA64DFR0_EL1", core.raw("ID_AA64DFR0_EL1") | (long) Spe.PMSVER << Spe.DFR0_PMSVER_SHIFT);
