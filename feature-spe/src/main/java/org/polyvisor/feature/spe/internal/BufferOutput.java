@@ -36,6 +36,7 @@ final class BufferOutput {
     private final SysRegState regs;
     private final SamplingHook hook;
     private final Design design;
+    private final SpeStats stats;
     private final byte[] hyp;
     /** PIN: the buffer's first page VA and the physical address pinned for each page (-1: did not translate). */
     private long pinnedBase;
@@ -47,14 +48,15 @@ final class BufferOutput {
     long bytesCopied;
     long copies;
 
-    BufferOutput(SysRegState regs, SamplingHook hook, Design design) {
-        this(regs, hook, design, DEFAULT_HYP_BUFFER);
+    BufferOutput(SysRegState regs, SamplingHook hook, Design design, SpeStats stats) {
+        this(regs, hook, design, stats, DEFAULT_HYP_BUFFER);
     }
 
-    BufferOutput(SysRegState regs, SamplingHook hook, Design design, int cap) {
+    BufferOutput(SysRegState regs, SamplingHook hook, Design design, SpeStats stats, int cap) {
         this.regs = regs;
         this.hook = hook;
         this.design = design;
+        this.stats = stats;
         this.hyp = new byte[Math.max(cap, Spe.MAX_RECORD)];
     }
 
@@ -95,6 +97,8 @@ final class BufferOutput {
         pending = 0;
         copies++;
         bytesCopied += n;
+        stats.copies.increment();
+        stats.bytesCopied.add(n);
         return toGuest(hyp, n);
     }
 
@@ -115,6 +119,7 @@ final class BufferOutput {
             pinned[i] = hook.translate(base + ((long) i << 12), true);
         }
         pagesPinned += pages;
+        stats.pagesPinned.add(pages);
     }
 
     /** PIN: writes at PMBPTR_EL1 to the IPAs pinned when the buffer was enabled. */

@@ -21,6 +21,7 @@ public final class SpeRegisterTable implements SysRegTable {
     public static final String NAME = "spe";
 
     private final BufferOutput.Design design;
+    private final SpeStats stats = new SpeStats();
 
     /** The copy-buffer design for hypervisor-owned buffers (the 2022 series), as the OSGi component runs. */
     public SpeRegisterTable() {
@@ -32,6 +33,15 @@ public final class SpeRegisterTable implements SysRegTable {
      */
     public SpeRegisterTable(boolean pin) {
         this.design = pin ? BufferOutput.Design.PIN : BufferOutput.Design.COPY;
+    }
+
+    /**
+     * What this table's units did so far, over every PE that has it.
+     *
+     * @return the live counters
+     */
+    public SpeStats stats() {
+        return stats;
     }
 
     @Override
@@ -83,7 +93,7 @@ public final class SpeRegisterTable implements SysRegTable {
     /** A control register write: the hypervisor buffer is drained first (the old controls applied to it). */
     private SysReg.Write control(String name) {
         return (cpu, value) -> {
-            SpeUnit u = SpeUnit.of(cpu, design);
+            SpeUnit u = SpeUnit.of(cpu, design, stats);
             u.buffer.drain();
             cpu.setRaw(name, value);
             if (name.startsWith("PMB")) {
@@ -96,7 +106,7 @@ public final class SpeRegisterTable implements SysRegTable {
     /** PMBPTR/PMBSR reads see every record taken so far: the hypervisor buffer is drained first. */
     private SysReg.Read drained(String name) {
         return cpu -> {
-            SpeUnit.of(cpu, design).buffer.drain();
+            SpeUnit.of(cpu, design, stats).buffer.drain();
             return cpu.raw(name);
         };
     }
@@ -111,12 +121,12 @@ public final class SpeRegisterTable implements SysRegTable {
     private void writeCount(SysRegState cpu, long value) {
         cpu.setRaw("PMSICR_EL1", value);
         cpu.sampling().arm(0);
-        SpeUnit.of(cpu, design).reprogram(); // re-arms from COUNT, or from PMSIRR_EL1 when COUNT is 0
+        SpeUnit.of(cpu, design, stats).reprogram(); // re-arms from COUNT, or from PMSIRR_EL1 when COUNT is 0
     }
 
     /** PMBSR_EL1: software clears S to leave the service state; PMBIRQ follows S (level-sensitive). */
     private void writeStatus(SysRegState cpu, long value) {
-        SpeUnit u = SpeUnit.of(cpu, design);
+        SpeUnit u = SpeUnit.of(cpu, design, stats);
         cpu.setRaw("PMBSR_EL1", value);
         cpu.sampling().setPpi(Spe.PMBIRQ, (value & Spe.PMBSR_S) != 0);
         u.reprogram();

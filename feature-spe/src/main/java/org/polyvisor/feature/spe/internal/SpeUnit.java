@@ -23,19 +23,22 @@ final class SpeUnit implements OperationSampler {
     long records;
     long filtered;
 
-    private SpeUnit(SysRegState regs, BufferOutput.Design design) {
+    private final SpeStats stats;
+
+    private SpeUnit(SysRegState regs, BufferOutput.Design design, SpeStats stats) {
         this.regs = regs;
         this.hook = regs.sampling();
-        this.buffer = new BufferOutput(regs, hook, design);
+        this.stats = stats;
+        this.buffer = new BufferOutput(regs, hook, design, stats);
     }
 
     /** The unit of the PE whose registers {@code regs} are, attaching one to its sampling hook the first time. */
-    static SpeUnit of(SysRegState regs, BufferOutput.Design design) {
+    static SpeUnit of(SysRegState regs, BufferOutput.Design design, SpeStats stats) {
         SamplingHook hook = regs.sampling();
         if (hook.sampler() instanceof SpeUnit u) {
             return u;
         }
-        SpeUnit u = new SpeUnit(regs, design);
+        SpeUnit u = new SpeUnit(regs, design, stats);
         hook.attach(u);
         return u;
     }
@@ -94,6 +97,7 @@ final class SpeUnit implements OperationSampler {
             return STOP; // buffer full or faulted: PMBSR_EL1.S is set, collection stops until software clears it
         }
         records++;
+        stats.records.increment();
         return interval();
     }
 
