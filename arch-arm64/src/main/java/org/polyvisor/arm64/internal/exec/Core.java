@@ -73,6 +73,21 @@ public final class Core implements SysRegState {
     }
 
     @Override
+    public int slot(String name) {
+        return cpu.regs.index(name);
+    }
+
+    @Override
+    public long rawAt(int slot) {
+        return cpu.sys[slot];
+    }
+
+    @Override
+    public void setRawAt(int slot, long value) {
+        cpu.sys[slot] = value;
+    }
+
+    @Override
     public long hcr() {
         return cpu.hcr();
     }

@@ -386,7 +386,10 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
     public StateSnapshot exportState() {
         StateSnapshot.Builder b = StateSnapshot.builder(STATE_KIND, STATE_VERSION);
         sw.put();
-        sw.withGuestView(() -> CpuSnapshot.export(cpu, b));
+        sw.withGuestView(() -> {
+            cpu.regs.tables().forEach(t -> t.exporting(core)); // units put what they hold into registers/memory
+            CpuSnapshot.export(cpu, b);
+        });
         CpuSnapshot.exportMonitor(cpu, b);
         mmio.export(b);
         power.export(b);
@@ -417,6 +420,8 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
         cpu.retired = state.value("retired", 0);
         core.mem.flushTlb();
         core.blocks.invalidateAll();
+        // last: a unit re-armed here counts from the restored retired-operation count
+        sw.withGuestView(() -> cpu.regs.tables().forEach(t -> t.restored(core)));
     }
 
     @Override

@@ -115,4 +115,19 @@ final class HypervisorView implements SysRegState {
     public SamplingHook sampling() {
         return core.sampling();
     }
+
+    @Override
+    public int slot(String name) {
+        return core.slot(name);
+    }
+
+    @Override
+    public long rawAt(int slot) {
+        return core.rawAt(slot);
+    }
+
+    @Override
+    public void setRawAt(int slot, long value) {
+        core.setRawAt(slot, value);
+    }
 }

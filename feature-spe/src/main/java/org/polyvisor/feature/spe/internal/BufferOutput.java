@@ -38,6 +38,10 @@ final class BufferOutput {
     private final Design design;
     private final SpeStats stats;
     private final byte[] hyp;
+    /** Register slots, resolved once (the sampling path reads them per record). */
+    private final int mdcr;
+    private final int limitSlot;
+    private final int ptrSlot;
     /** PIN: the buffer's first page VA and the physical address pinned for each page (-1: did not translate). */
     private long pinnedBase;
     private long[] pinned = new long[0];
@@ -57,17 +61,20 @@ final class BufferOutput {
         this.hook = hook;
         this.design = design;
         this.stats = stats;
+        this.mdcr = regs.slot("MDCR_EL2");
+        this.limitSlot = regs.slot("PMBLIMITR_EL1");
+        this.ptrSlot = regs.slot("PMBPTR_EL1");
         this.hyp = new byte[Math.max(cap, Spe.MAX_RECORD)];
     }
 
     private boolean hypervisorOwned() {
-        return ((regs.raw("MDCR_EL2") >>> Spe.MDCR_E2PB_SHIFT) & 3) == Spe.E2PB_EL2;
+        return ((regs.rawAt(mdcr) >>> Spe.MDCR_E2PB_SHIFT) & 3) == Spe.E2PB_EL2;
     }
 
     /** Appends one record; false when it did not go out (buffer full or faulted: PMBSR_EL1 now says why). */
     boolean write(byte[] record, int length) {
-        long limit = regs.raw("PMBLIMITR_EL1") & Spe.PMBLIMITR_LIMIT_MASK;
-        long ptr = regs.raw("PMBPTR_EL1") + pending;
+        long limit = regs.rawAt(limitSlot) & Spe.PMBLIMITR_LIMIT_MASK;
+        long ptr = regs.rawAt(ptrSlot) + pending;
         if (Long.compareUnsigned(ptr + Spe.MAX_RECORD, limit) > 0) {
             if (drain()) {
                 service(Spe.EC_BUF, Spe.BSC_FULL);
@@ -124,7 +131,7 @@ final class BufferOutput {
 
     /** PIN: writes at PMBPTR_EL1 to the IPAs pinned when the buffer was enabled. */
     private boolean toPinned(byte[] src, int length) {
-        long ptr = regs.raw("PMBPTR_EL1");
+        long ptr = regs.rawAt(ptrSlot);
         int done = 0;
         while (done < length) {
             long va = ptr + done;
@@ -138,7 +145,7 @@ final class BufferOutput {
             }
             done += chunk;
         }
-        regs.setRaw("PMBPTR_EL1", ptr + length);
+        regs.setRawAt(ptrSlot, ptr + length);
         return true;
     }
 
@@ -149,7 +156,7 @@ final class BufferOutput {
 
     /** Writes bytes at PMBPTR_EL1 through the EL1&amp;0 regime, page by page, and advances PMBPTR_EL1. */
     private boolean toGuest(byte[] src, int length) {
-        long ptr = regs.raw("PMBPTR_EL1");
+        long ptr = regs.rawAt(ptrSlot);
         int done = 0;
         while (done < length) {
             long va = ptr + done;
@@ -166,7 +173,7 @@ final class BufferOutput {
             }
             done += chunk;
         }
-        regs.setRaw("PMBPTR_EL1", ptr + length);
+        regs.setRawAt(ptrSlot, ptr + length);
         return true;
     }
 

@@ -40,12 +40,14 @@ public final class SpeHardwareModel implements WorldSwitchParticipant {
         int pmscr = cpu.slot("PMSCR_EL1");
         int limit = cpu.slot("PMBLIMITR_EL1");
         int ptr = cpu.slot("PMBPTR_EL1");
+        // the physical CPU's profile and host session, looked up once per session rather than per switch
+        HostProfiling.Session host = HostProfiling.cpu(cpu.vcpuIndex());
         return new WorldSwitchSession() {
             private boolean programmed;
 
             @Override
             public void saveHost(PhysicalRegisters hw) {
-                HostProfiling.Session s = HostProfiling.cpu(hw.vcpuIndex());
+                HostProfiling.Session s = host;
                 if (hw.vhe() || s.pmsVer == 0 || s.ownedByHigherEl || !s.active) {
                     return;
                 }
@@ -62,7 +64,7 @@ public final class SpeHardwareModel implements WorldSwitchParticipant {
 
             @Override
             public void loadGuest(PhysicalRegisters hw) {
-                HostProfiling.Session s = HostProfiling.cpu(hw.vcpuIndex());
+                HostProfiling.Session s = host;
                 if (hw.vhe() || s.pmsVer == 0) {
                     return;
                 }

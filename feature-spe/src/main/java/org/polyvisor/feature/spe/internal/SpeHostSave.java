@@ -65,6 +65,8 @@ public final class SpeHostSave implements WorldSwitchParticipant {
     public WorldSwitchSession open(PhysicalRegisters cpu) {
         int pmscr = cpu.slot("PMSCR_EL1");
         int limit = cpu.slot("PMBLIMITR_EL1");
+        // the physical CPU's profile and host session, looked up once per session rather than per switch
+        HostProfiling.Session host = HostProfiling.cpu(cpu.vcpuIndex());
         return new WorldSwitchSession() {
             private long savedPmscr;
             private long savedLimit;
@@ -72,7 +74,7 @@ public final class SpeHostSave implements WorldSwitchParticipant {
             private void save(PhysicalRegisters hw, boolean guestRegimeLoaded) {
                 savedPmscr = 0;
                 savedLimit = 0;
-                HostProfiling.Session s = HostProfiling.cpu(hw.vcpuIndex());
+                HostProfiling.Session s = host;
                 if (hw.vhe() || s.pmsVer == 0 || s.ownedByHigherEl || (hw.get(limit) & Spe.PMBLIMITR_E) == 0) {
                     return;
                 }

@@ -68,6 +68,34 @@ public final class SpeRegisterTable implements SysRegTable {
                 pmb("PMBIDR_EL1", 7, SysReg.RO_EL1, Spe.PMBIDR));
     }
 
+    /**
+     * Before the PE's state is exported (snapshot, rebuild, a swap of this bundle): the hypervisor buffer is copied
+     * to the guest and the countdown goes into PMSICR_EL1.COUNT, so the next revision continues without losing or
+     * repeating a record.
+     */
+    @Override
+    public void exporting(SysRegState pe) {
+        if (pe.sampling().sampler() instanceof SpeUnit u) {
+            u.buffer.drain();
+            long left = pe.sampling().remaining();
+            if (left != 0) {
+                pe.setRaw("PMSICR_EL1", (pe.raw("PMSICR_EL1") & ~0xFFFF_FFFFL) | Math.min(left, 0xFFFF_FFFFL));
+            }
+        }
+    }
+
+    /** After a restore: a unit the registers say is programmed is attached again, armed from PMSICR_EL1.COUNT. */
+    @Override
+    public void restored(SysRegState pe) {
+        if (((pe.raw("ID_AA64DFR0_EL1") >>> Spe.DFR0_PMSVER_SHIFT) & 0xF) == 0
+                || (pe.raw("PMBLIMITR_EL1") == 0 && pe.raw("PMSCR_EL1") == 0)) {
+            return;
+        }
+        pe.sampling().arm(0);
+        SpeUnit.of(pe, design, stats).reprogram();
+        pe.sampling().setPpi(Spe.PMBIRQ, (pe.raw("PMBSR_EL1") & Spe.PMBSR_S) != 0);
+    }
+
     private static SysReg pms(String name, int op2, int access, long reset) {
         return SysReg.plain(name, 3, 0, 9, 9, op2, access, reset).withCheck((cpu, read) ->
                 access(cpu, (cpu.raw("MDCR_EL2") & Spe.MDCR_TPMS) != 0));

@@ -24,11 +24,20 @@ final class SpeUnit implements OperationSampler {
     long filtered;
 
     private final SpeStats stats;
+    /** Register slots, resolved once: the sampling path reads them on every sample. */
+    private final int pmscr;
+    private final int pmsirr;
+    private final int pmsfcr;
+    private final int contextIdr;
 
     private SpeUnit(SysRegState regs, BufferOutput.Design design, SpeStats stats) {
         this.regs = regs;
         this.hook = regs.sampling();
         this.stats = stats;
+        this.pmscr = regs.slot("PMSCR_EL1");
+        this.pmsirr = regs.slot("PMSIRR_EL1");
+        this.pmsfcr = regs.slot("PMSFCR_EL1");
+        this.contextIdr = regs.slot("CONTEXTIDR_EL1");
         this.buffer = new BufferOutput(regs, hook, design, stats);
     }
 
@@ -68,7 +77,7 @@ final class SpeUnit implements OperationSampler {
 
     /** PMSIRR_EL1.INTERVAL (at least the minimum PMSIDR_EL1 advertises), plus up to 255 of jitter when RND is set. */
     long interval() {
-        long irr = regs.raw("PMSIRR_EL1");
+        long irr = regs.rawAt(pmsirr);
         long interval = Math.max(Spe.MIN_INTERVAL, (irr >>> Spe.PMSIRR_INTERVAL_SHIFT) & Spe.PMSIRR_INTERVAL_MASK);
         if ((irr & Spe.PMSIRR_RND) != 0) {
             random ^= random << 13;
@@ -82,17 +91,18 @@ final class SpeUnit implements OperationSampler {
     @Override
     public long sample(SampledOperation op) {
         samples++;
-        long pmscr = regs.raw("PMSCR_EL1");
+        long scr = regs.rawAt(pmscr);
         long enable = op.el() == 0 ? Spe.PMSCR_E0SPE : Spe.PMSCR_E1SPE;
-        if ((pmscr & enable) == 0) {
+        if ((scr & enable) == 0) {
             return interval();
         }
         if (!passesFilters(op)) {
             filtered++;
             return interval();
         }
-        long timestamp = ((pmscr >>> Spe.PMSCR_PCT_SHIFT) & 3) == 0 ? regs.virtualCount() : regs.physicalCount();
-        encoder.encode(op, pmscr, regs.raw("CONTEXTIDR_EL1"), timestamp);
+        long timestamp = (scr & Spe.PMSCR_TS) == 0 ? 0
+                : ((scr >>> Spe.PMSCR_PCT_SHIFT) & 3) == 0 ? regs.virtualCount() : regs.physicalCount();
+        encoder.encode(op, scr, regs.rawAt(contextIdr), timestamp);
         if (!buffer.write(encoder.record, encoder.length)) {
             return STOP; // buffer full or faulted: PMBSR_EL1.S is set, collection stops until software clears it
         }
@@ -103,7 +113,7 @@ final class SpeUnit implements OperationSampler {
 
     /** PMSFCR_EL1: FE (every event in PMSEVFR_EL1), FT (operation type B/LD/ST), FL (total latency >= MINLAT). */
     private boolean passesFilters(SampledOperation op) {
-        long fcr = regs.raw("PMSFCR_EL1");
+        long fcr = regs.rawAt(pmsfcr);
         if (fcr == 0) {
             return true;
         }

@@ -20,7 +20,8 @@ import org.polyvisor.spi.GuestClock;
  */
 final class SpeRig implements AutoCloseable {
     static final long RAM = 0x4000_0000L;
-    final GuestMemory memory = new GuestMemory();
+    final GuestMemory memory;
+    private final boolean ownsMemory;
     final Core core;
     /** PPI level changes: INTID * 2 + level. */
     final List<Integer> ppi = new ArrayList<>();
@@ -32,7 +33,23 @@ final class SpeRig implements AutoCloseable {
 
     /** @param pin the pinning design for hypervisor-owned buffers instead of the copy buffer */
     SpeRig(boolean pin) {
-        memory.addSlot(0, new GuestPhysicalAddress(RAM), 1 << 20, false);
+        this(pin, null);
+    }
+
+    /**
+     * A second PE over another rig's RAM, with a new instance of the register table (a new bundle revision): state
+     * exported from the first continues here.
+     */
+    SpeRig(SpeRig other) {
+        this(false, other.memory);
+    }
+
+    private SpeRig(boolean pin, GuestMemory shared) {
+        ownsMemory = shared == null;
+        memory = shared == null ? new GuestMemory() : shared;
+        if (ownsMemory) {
+            memory.addSlot(0, new GuestPhysicalAddress(RAM), 1 << 20, false);
+        }
         core = new Core(memory, new DefaultStage2(memory), ipa -> false,
                 SysRegFile.cortexA57(List.of(new SpeRegisterTable(pin))), new GuestClockCounter(GuestClock.HOST));
         core.connectPpis((intid, level) -> ppi.add(intid * 2 + (level ? 1 : 0)));
@@ -103,11 +120,30 @@ final class SpeRig implements AutoCloseable {
 
     /** Loads the code at the RAM base and runs it until it takes an exception to EL2 (its HVC). */
     void run() {
+        load();
+        resume();
+    }
+
+    /** Writes the code at the RAM base and points the PC at it. */
+    void load() {
         for (int i = 0; i < code.size(); i++) {
             memory.write(RAM + 4L * i, 4, code.get(i), ByteOrder.LITTLE_ENDIAN);
         }
         core.blocks.invalidateAll();
         core.cpu.pc = RAM;
+    }
+
+    /** Runs at most {@code blocks} chains of blocks, stopping at a block boundary (no exit expected). */
+    void runBlocks(int blocks) {
+        int[] budget = {blocks};
+        int halt = core.run(() -> --budget[0] < 0);
+        if (halt != Halt.NONE) {
+            throw new AssertionError("guest code stopped early (halt " + halt + ")");
+        }
+    }
+
+    /** Runs from the current PC until the code takes an exception to EL2 (its HVC). */
+    void resume() {
         int[] budget = {1_000_000};
         int halt = core.run(() -> --budget[0] < 0);
         if (halt != Halt.EL2_EXCEPTION) {
@@ -152,6 +188,8 @@ final class SpeRig implements AutoCloseable {
 
     @Override
     public void close() {
-        memory.close();
+        if (ownsMemory) {
+            memory.close();
+        }
     }
 }
