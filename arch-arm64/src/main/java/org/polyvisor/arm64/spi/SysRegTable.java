@@ -45,4 +45,17 @@ public interface SysRegTable {
      */
     default void restored(SysRegState pe) {
     }
+
+    /**
+     * Whether the PE's state needs this table: a saved VM whose PEs all answer false does not wait for the feature when
+     * it is missing on restore (its registers hold nothing the guest put there). Asked when the machine's state is
+     * exported; true by default.
+     *
+     * @param pe the PE
+     * @return false when the PE has never used these registers
+     * @since 0.4
+     */
+    default boolean needed(SysRegState pe) {
+        return true;
+    }
 }

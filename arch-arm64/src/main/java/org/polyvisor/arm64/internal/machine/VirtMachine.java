@@ -78,6 +78,8 @@ public final class VirtMachine implements Machine, VcpuDirectory {
     private final GuestClockCounter counter;
     /** Names of the feature system-register tables this machine was built with (recorded in its state). */
     private final Set<String> featureTables = new TreeSet<>();
+    /** The feature tables themselves, asked at export whether a PE needs them. */
+    private final List<SysRegTable> extraTables;
     private static final String SYSREG_TABLE_PREFIX = "sysregs.";
     private final Map<String, Map<Integer, StateSnapshot>> parked = new HashMap<>();
 
@@ -129,6 +131,7 @@ public final class VirtMachine implements Machine, VcpuDirectory {
         for (SysRegTable t : extraSysRegs) {
             featureTables.add(t.name());
         }
+        extraTables = List.copyOf(extraSysRegs);
         for (int i = 0; i < cfg.vcpus(); i++) {
             vcpus.add(createVcpu(i, s2, extraSysRegs, participants));
         }
@@ -286,8 +289,10 @@ public final class VirtMachine implements Machine, VcpuDirectory {
     public StateSnapshot exportState() {
         StateSnapshot.Builder b = StateSnapshot.builder("arm64.virt", 2).child("pl011", uart.exportState())
                 .child("gic", gic.exportState()).value("host.vhe", hostModel == HostModel.VHE ? 1 : 0);
-        for (String t : featureTables) {
-            b.flag(SYSREG_TABLE_PREFIX + t, true); // the guest may hold values in them: needed on import
+        for (SysRegTable t : extraTables) {
+            if (vcpus.stream().anyMatch(v -> t.needed(v.core()))) {
+                b.flag(SYSREG_TABLE_PREFIX + t.name(), true); // the guest may hold values in them: needed on import
+            }
         }
         synchronized (parked) {
             parked.forEach((id, m) -> m.forEach((cpu, s) -> b.child("parked." + id + "." + cpu, s)));

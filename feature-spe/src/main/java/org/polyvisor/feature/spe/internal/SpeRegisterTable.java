@@ -84,6 +84,23 @@ public final class SpeRegisterTable implements SysRegTable {
         }
     }
 
+    /**
+     * A VM needs this feature back on restore only if it was given SPE (spe=on) or its SPE registers hold anything: a
+     * VM that never profiled does not wait for feature-spe when the bundle is refreshed (an arm64 update refreshes it).
+     */
+    @Override
+    public boolean needed(SysRegState pe) {
+        if (((pe.raw("ID_AA64DFR0_EL1") >>> Spe.DFR0_PMSVER_SHIFT) & 0xF) != 0) {
+            return true;
+        }
+        for (SysReg r : registers()) {
+            if (pe.raw(r.name()) != r.reset()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** After a restore: a unit the registers say is programmed is attached again, armed from PMSICR_EL1.COUNT. */
     @Override
     public void restored(SysRegState pe) {
