@@ -85,6 +85,8 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
     private LongAdder irqExitCounter = new LongAdder();
     private final int iCntvoff;
     private final BooleanSupplier stop = this::stopRequested;
+    /** The registers as the SYS64 handler asks access checks at EL2 (one per vCPU: no allocation per exit). */
+    private final HypervisorView hypervisorView;
 
     public Arm64Vcpu(int index, PhysicalCpu hw, GuestTraps traps, VcpuSessions sessions, InterruptController gic,
                      long mpidr) {
@@ -103,6 +105,7 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
         this.sw = WorldSwitch.create(hw, traps, this);
         gic.connect(index, this::irqLineChanged);
         core.connectPpis((intid, level) -> gic.setLevel(index, intid, level)); // a profiling unit's PMBIRQ
+        this.hypervisorView = new HypervisorView(core);
     }
 
     /**
@@ -194,6 +197,11 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
     /** Where IRQ exits resolved inside run() are counted (pv:exits shows them as hyp.IRQ). */
     public void countIrqExitsIn(LongAdder counter) {
         irqExitCounter = counter;
+    }
+
+    /** This vCPU's registers with CurrentEL answering 2, for the SYS64 handler's second access check. */
+    HypervisorView hypervisorView() {
+        return hypervisorView;
     }
 
     /** Whether this vCPU's participant sessions match the registered participants. */

@@ -9,6 +9,7 @@ import org.polyvisor.arm64.internal.cpu.sysreg.Sctlr;
 import org.polyvisor.arm64.internal.exec.Core;
 import org.polyvisor.arm64.spi.SysReg;
 import org.polyvisor.arm64.spi.SysRegAccess;
+import org.polyvisor.arm64.spi.SysRegState;
 import org.polyvisor.spi.Exit;
 import org.polyvisor.spi.ExitAction;
 import org.polyvisor.spi.ExitContext;
@@ -28,13 +29,13 @@ public final class SysRegTrapHandler implements ExitHandler {
         if (!(context.vcpu() instanceof Arm64Vcpu vcpu) || !(exit instanceof Arm64Exit a)) {
             return new ExitAction.Fail("SYS64 handler got a foreign vCPU or exit: " + exit);
         }
-        vcpu.withGuestView(() -> emulate(vcpu.core(), Esr.iss(a.esr())));
+        vcpu.withGuestView(() -> emulate(vcpu.core(), vcpu.hypervisorView(), Esr.iss(a.esr())));
         return ExitAction.RESUME;
     }
 
     private static final long SCTLR_M_C = Sctlr.M | Sctlr.C;
 
-    static void emulate(Core core, int iss) {
+    static void emulate(Core core, SysRegState hypervisorView, int iss) {
         Cpu cpu = core.cpu;
         int op0 = (iss >>> 20) & 3;
         int op2 = (iss >>> 17) & 7;
@@ -49,7 +50,7 @@ public final class SysRegTrapHandler implements ExitHandler {
             return;
         }
         SysReg r = cpu.regs.get(idx);
-        if (r.check() != null && r.check().check(new HypervisorView(core), read) == SysRegAccess.UNDEFINED) {
+        if (r.check() != null && r.check().check(hypervisorView, read) == SysRegAccess.UNDEFINED) {
             Exceptions.undefined(cpu); // the VM does not have this register (a feature it was not given)
             return;
         }
