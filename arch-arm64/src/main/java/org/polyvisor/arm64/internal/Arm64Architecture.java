@@ -187,7 +187,9 @@ public final class Arm64Architecture implements Architecture {
                         new ArchOption("ipa", "bits", "40", "stage 2 input address size, 32.." + maxIpaBits()
                                 + " (other than 40 needs feature-stage2)"),
                         new ArchOption("s2granule", "4k|16k|64k", "4k", "stage 2 granule (others need feature-stage2)"),
-                        new ArchOption("highmem", "bytes", "", "second RAM slot ending at the top of the IPA space")));
+                        new ArchOption("highmem", "bytes", "", "second RAM slot ending at the top of the IPA space"),
+                        new ArchOption("spe", "on|off", "off",
+                                "Statistical Profiling Extension for the guest (host=vhe only; needs feature-spe)")));
     }
 
     /** KVM_CAP_ARM_VM_IPA_SIZE: the configurator's limit for this host, or the built-in 40 bits. */

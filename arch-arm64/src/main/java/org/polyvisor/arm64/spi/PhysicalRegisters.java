@@ -79,4 +79,14 @@ public interface PhysicalRegisters {
         }
         set(s, value);
     }
+
+    /**
+     * The physical PE's sampling hook: a feature modelling a profiling unit of the physical CPU uses it to translate
+     * through the EL1&amp;0 regime that is loaded at the moment (the host's or, once the world switch loaded it, the
+     * guest's) and to write memory, as the hardware would.
+     *
+     * @return the PE's hook
+     * @since 0.4
+     */
+    SamplingHook sampling();
 }

@@ -146,4 +146,41 @@ public interface SysRegState {
 
     /** IC IALLU and friends: forget every decoded instruction. */
     void invalidateInstructionCache();
+
+    /**
+     * The PE's sampling hook, through which a feature's profiling unit attaches to the operations it executes.
+     *
+     * @return the hook of this PE
+     * @since 0.4
+     */
+    SamplingHook sampling();
+
+    /**
+     * The storage slot of a register, for hooks and units that read it on a hot path ({@link #rawAt}, {@link #setRawAt})
+     * instead of looking the name up each time.
+     *
+     * @param name architectural name
+     * @return the slot, stable for this PE
+     * @throws IllegalArgumentException when the PE has no such register
+     * @since 0.4
+     */
+    int slot(String name);
+
+    /**
+     * The stored value at a slot from {@link #slot}.
+     *
+     * @param slot the slot
+     * @return the stored value
+     * @since 0.4
+     */
+    long rawAt(int slot);
+
+    /**
+     * Stores a value at a slot from {@link #slot}.
+     *
+     * @param slot  the slot
+     * @param value the value
+     * @since 0.4
+     */
+    void setRawAt(int slot, long value);
 }

@@ -14,6 +14,8 @@ public final class Block {
     final long[] imm;
     /** Cleared when the code underneath is written or invalidated (IC, TLBI with a cache flush). */
     boolean valid = true;
+    /** One-instruction blocks over this one, built when a sample first falls inside it ({@link Sampling}). */
+    Block[] singles;
 
     Block(long pa, int length, int[] code, int[] word, long[] imm) {
         this.pa = pa;

@@ -1,5 +1,6 @@
 package org.polyvisor.arm64.internal.exec;
 
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongPredicate;
 
@@ -9,6 +10,7 @@ import org.polyvisor.arm64.internal.cpu.sysreg.SysRegFile;
 import org.polyvisor.arm64.internal.mmu.DataAccess;
 import org.polyvisor.arm64.internal.mmu.HostMemory;
 import org.polyvisor.arm64.internal.mmu.TlbDomain;
+import org.polyvisor.arm64.spi.SamplingHook;
 import org.polyvisor.arm64.spi.Stage2;
 import org.polyvisor.arm64.spi.SysRegState;
 import org.polyvisor.memory.GuestMemory;
@@ -21,6 +23,13 @@ public final class Core implements SysRegState {
     public final Cpu cpu;
     public final DataAccess mem;
     public final BlockCache blocks;
+    /** The sampling hook (feature profiling units attach here through {@link #sampling()}). */
+    final Sampling sampling;
+    /**
+     * The retired-operation count at which the next operation is sampled; {@code Long.MAX_VALUE} while nothing is
+     * armed, so the interpreter's check before each block never fires.
+     */
+    long sampleAt = Long.MAX_VALUE;
 
     /** @param counter the machine's system counter (every PE of a machine gets the same one) */
     public Core(GuestMemory memory, Stage2 stage2, LongPredicate isDevice, SysRegFile regs, SystemCounter counter) {
@@ -28,6 +37,16 @@ public final class Core implements SysRegState {
         mem = new DataAccess(cpu, memory, stage2, isDevice);
         blocks = new BlockCache(this);
         mem.watchCodePages(blocks);
+        sampling = new Sampling(this);
+    }
+
+    /**
+     * Connects the PE's private peripheral interrupt inputs (a profiling unit's PMBIRQ) to the interrupt controller.
+     *
+     * @param line called with the INTID and the new level
+     */
+    public void connectPpis(BiConsumer<Integer, Boolean> line) {
+        sampling.connectPpis(line);
     }
 
     /**
@@ -40,6 +59,7 @@ public final class Core implements SysRegState {
         mem = new DataAccess(cpu, host, domain, isDevice);
         blocks = new BlockCache(this);
         mem.watchCodePages(blocks);
+        sampling = new Sampling(this);
     }
 
     /**
@@ -65,6 +85,21 @@ public final class Core implements SysRegState {
     @Override
     public void setRaw(String name, long value) {
         cpu.sys[cpu.regs.index(name)] = value;
+    }
+
+    @Override
+    public int slot(String name) {
+        return cpu.regs.index(name);
+    }
+
+    @Override
+    public long rawAt(int slot) {
+        return cpu.sys[slot];
+    }
+
+    @Override
+    public void setRawAt(int slot, long value) {
+        cpu.sys[slot] = value;
     }
 
     @Override
@@ -145,6 +180,11 @@ public final class Core implements SysRegState {
     @Override
     public void addressTranslate(long va, boolean write, boolean el0) {
         mem.at(va, write, el0);
+    }
+
+    @Override
+    public SamplingHook sampling() {
+        return sampling;
     }
 
     @Override

@@ -41,7 +41,11 @@ public final class Interpreter {
             } else {
                 Block b = k.blocks.lookup(c.pc);
                 if (b != null) {
-                    execBlocks(k, b, CHAIN);
+                    if (c.retired + b.length > k.sampleAt) {
+                        k.sampling.runSampled(b);
+                    } else {
+                        execBlocks(k, b, CHAIN);
+                    }
                 }
                 c.fault = false;
             }
@@ -56,7 +60,8 @@ public final class Interpreter {
 
     /**
      * Runs up to {@code budget} blocks, going from one block to the next without returning to the run loop, and
-     * stops early at an exception, a halt or a PSTATE.IL.
+     * stops early at an exception, a halt or a PSTATE.IL, or before a block that holds the operation the sampling hook
+     * is armed for (the run loop runs that block through {@link Sampling}).
      */
     static void execBlocks(Core k, Block first, int budget) {
         Cpu c = k.cpu;
@@ -68,7 +73,9 @@ public final class Interpreter {
                 return;
             }
             b = blocks.lookup(c.pc);
-            if (b == null) {
+            // The sampling countdown is checked here, where block ends are checked anyway: with nothing armed
+            // sampleAt is Long.MAX_VALUE and the comparison never holds (no per-instruction cost).
+            if (b == null || c.retired + b.length > k.sampleAt) {
                 return;
             }
         }

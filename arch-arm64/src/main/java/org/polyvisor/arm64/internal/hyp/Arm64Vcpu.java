@@ -88,6 +88,8 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
     /** The VM's stage-2 fault path when it has real stage-2 tables (null with a callback stage 2). */
     private Stage2Faults stage2;
     private final Stage2Abort stage2Abort;
+    /** The registers as the SYS64 handler asks access checks at EL2 (one per vCPU: no allocation per exit). */
+    private final HypervisorView hypervisorView;
 
     public Arm64Vcpu(int index, PhysicalCpu hw, GuestTraps traps, VcpuSessions sessions, InterruptController gic,
                      long mpidr) {
@@ -108,6 +110,8 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
         gic.connect(index, this::irqLineChanged);
         // another PE's broadcast TLBI: leave the guest at the next block boundary so it is applied before re-entry
         core.mem.onRemoteInvalidate(() -> attention = true);
+        core.connectPpis((intid, level) -> gic.setLevel(index, intid, level)); // a profiling unit's PMBIRQ
+        this.hypervisorView = new HypervisorView(core);
     }
 
     /**
@@ -208,6 +212,11 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
     /** Where IRQ exits resolved inside run() are counted (pv:exits shows them as hyp.IRQ). */
     public void countIrqExitsIn(LongAdder counter) {
         irqExitCounter = counter;
+    }
+
+    /** This vCPU's registers with CurrentEL answering 2, for the SYS64 handler's second access check. */
+    HypervisorView hypervisorView() {
+        return hypervisorView;
     }
 
     /** Whether this vCPU's participant sessions match the registered participants. */
@@ -365,10 +374,13 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
     private void resetKeepingIds() {
         int pfr0 = cpu.regs.index("ID_AA64PFR0_EL1");
         long pfr0Value = cpu.sys[pfr0];
+        int dfr0 = cpu.regs.index("ID_AA64DFR0_EL1");
+        long dfr0Value = cpu.sys[dfr0]; // PMSVer of a VM given SPE (spe=on)
         cpu.reset();
         cpu.sys[cpu.regs.index("MPIDR_EL1")] = mpidr;
         cpu.sys[cpu.regs.index("VMPIDR_EL2")] = mpidr;
         cpu.sys[pfr0] = pfr0Value;
+        cpu.sys[dfr0] = dfr0Value;
         sw.reloadTraps();
     }
 
@@ -397,7 +409,10 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
     public StateSnapshot exportState() {
         StateSnapshot.Builder b = StateSnapshot.builder(STATE_KIND, STATE_VERSION);
         sw.put();
-        sw.withGuestView(() -> CpuSnapshot.export(cpu, b));
+        sw.withGuestView(() -> {
+            cpu.regs.tables().forEach(t -> t.exporting(core)); // units put what they hold into registers/memory
+            CpuSnapshot.export(cpu, b);
+        });
         CpuSnapshot.exportMonitor(cpu, b);
         mmio.export(b);
         power.export(b);
@@ -432,6 +447,8 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
         cpu.retired = state.value("retired", 0);
         core.mem.flushTlb();
         core.blocks.invalidateAll();
+        // last: a unit re-armed here counts from the restored retired-operation count
+        sw.withGuestView(() -> cpu.regs.tables().forEach(t -> t.restored(core)));
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.polyvisor.arm64.internal.cpu.Cpu;
 import org.polyvisor.arm64.internal.exec.Core;
 import org.polyvisor.arm64.spi.PhysicalRegisters;
+import org.polyvisor.arm64.spi.SamplingHook;
 
 /**
  * The modelled physical PE a vCPU thread runs on. Registers that the guest also uses are the CPU model's own storage
@@ -89,6 +90,11 @@ public final class PhysicalCpu implements PhysicalRegisters {
         ownIndex.put(name, ownNames.size());
         ownNames.add(name);
         own = Arrays.copyOf(own, ownNames.size());
+    }
+
+    @Override
+    public SamplingHook sampling() {
+        return core.sampling();
     }
 
     @Override

@@ -8,6 +8,8 @@ import org.polyvisor.arm64.internal.cpu.sysreg.Hcr;
 import org.polyvisor.arm64.internal.cpu.sysreg.Sctlr;
 import org.polyvisor.arm64.internal.exec.Core;
 import org.polyvisor.arm64.spi.SysReg;
+import org.polyvisor.arm64.spi.SysRegAccess;
+import org.polyvisor.arm64.spi.SysRegState;
 import org.polyvisor.spi.Exit;
 import org.polyvisor.spi.ExitAction;
 import org.polyvisor.spi.ExitContext;
@@ -17,7 +19,8 @@ import org.polyvisor.spi.ExitHandler;
  * Trapped MSR/MRS (EC 0x18, KVM's kvm_handle_sys_reg): the ISS names the register and Rt. Registers KVM emulates
  * (the ID groups under TID2/TID3, ACTLR_EL1 under TACR, the VM controls under TVM) read their descriptor's value (the CPU profile the VM
  * presents, cortex-a57) or store the write; anything else gets an UNDEFINED exception injected, as KVM does for an
- * unhandled system register.
+ * unhandled system register, and so does a register whose access check answers UNDEFINED when the hypervisor asks
+ * ({@link HypervisorView}: a feature's register on a VM that was not given the feature, such as SPE without spe=on).
  */
 @Component(service = ExitHandler.class, property = {ExitHandler.ARCH + "=arm64", ExitHandler.EXIT_CLASS + "=SYS64"})
 public final class SysRegTrapHandler implements ExitHandler {
@@ -26,13 +29,13 @@ public final class SysRegTrapHandler implements ExitHandler {
         if (!(context.vcpu() instanceof Arm64Vcpu vcpu) || !(exit instanceof Arm64Exit a)) {
             return new ExitAction.Fail("SYS64 handler got a foreign vCPU or exit: " + exit);
         }
-        vcpu.withGuestView(() -> emulate(vcpu.core(), Esr.iss(a.esr())));
+        vcpu.withGuestView(() -> emulate(vcpu.core(), vcpu.hypervisorView(), Esr.iss(a.esr())));
         return ExitAction.RESUME;
     }
 
     private static final long SCTLR_M_C = Sctlr.M | Sctlr.C;
 
-    static void emulate(Core core, int iss) {
+    static void emulate(Core core, SysRegState hypervisorView, int iss) {
         Cpu cpu = core.cpu;
         int op0 = (iss >>> 20) & 3;
         int op2 = (iss >>> 17) & 7;
@@ -47,6 +50,10 @@ public final class SysRegTrapHandler implements ExitHandler {
             return;
         }
         SysReg r = cpu.regs.get(idx);
+        if (r.check() != null && r.check().check(hypervisorView, read) == SysRegAccess.UNDEFINED) {
+            Exceptions.undefined(cpu); // the VM does not have this register (a feature it was not given)
+            return;
+        }
         if (read) {
             if ((r.access() & SysReg.EL1_R) == 0) {
                 Exceptions.undefined(cpu);

@@ -59,15 +59,22 @@ public final class VirtMachine implements Machine, VcpuDirectory {
     public static final long RAM_MAX = 255L << 30;
     public static final long UART_BASE = 0x0900_0000L;
     public static final int MAX_VCPUS = 8;
+    static final String SPE_OPTION = "spe";
     static final Map<String, String> OPTIONS = Map.of(HostModel.OPTION,
             "vhe|nvhe (default vhe): host model of the hypervisor layer",
             VheDaif.OPTION, "upstream|leak|saverestore|clear-d-a-f (default upstream, host=vhe only): the host's DAIF"
                     + " around the VHE world switch",
             Stage2Configurator.OPTION_IPA, "IPA bits (0 or absent: 40); other sizes need feature-stage2 (per-VM VTCR)",
             Stage2Configurator.OPTION_GRANULE, "4k|16k|64k stage-2 granule (default 4k; others need feature-stage2)",
-            Stage2Setup.OPTION_HIGHMEM, "bytes (k/m/g suffix) of a second RAM slot ending at the top of the IPA space");
+            Stage2Setup.OPTION_HIGHMEM, "bytes (k/m/g suffix) of a second RAM slot ending at the top of the IPA space",
+            SPE_OPTION, "off|on (default off, host=vhe only; needs feature-spe): the Statistical Profiling Extension"
+                    + " for the guest (ID_AA64DFR0_EL1.PMSVer = 1)");
+    /** ID_AA64DFR0_EL1.PMSVer = 1 (FEAT_SPE), bits [35:32]. */
+    private static final long DFR0_PMSVER_SPE = 1L << 32;
 
     private final MachineContext context;
+    /** spe=on: the guest sees PMSVer = 1. */
+    private final boolean spe;
     private final List<Arm64Vcpu> vcpus = new ArrayList<>();
     private final Pl011 uart;
     private final GicV3 gic;
@@ -83,6 +90,8 @@ public final class VirtMachine implements Machine, VcpuDirectory {
     private final GuestClockCounter counter;
     /** Names of the feature system-register tables this machine was built with (recorded in its state). */
     private final Set<String> featureTables = new TreeSet<>();
+    /** The feature tables themselves, asked at export whether a PE needs them. */
+    private final List<SysRegTable> extraTables;
     private static final String SYSREG_TABLE_PREFIX = "sysregs.";
     private final Map<String, Map<Integer, StateSnapshot>> parked = new HashMap<>();
 
@@ -113,6 +122,7 @@ public final class VirtMachine implements Machine, VcpuDirectory {
         vheDaif = VheDaif.of(cfg, hostModel);
         Stage2Geometry geometry = stage2Provider == null
                 ? Stage2Setup.geometry(cfg.options(), configurator, this.host) : this.host.defaultGeometry();
+        spe = speOption(cfg, hostModel, extraSysRegs);
         if (cfg.vcpus() > MAX_VCPUS) {
             throw new VmException("arm64: " + cfg.vcpus() + " vCPUs requested, the virt machine model allows 1.."
                     + MAX_VCPUS);
@@ -137,6 +147,7 @@ public final class VirtMachine implements Machine, VcpuDirectory {
         for (SysRegTable t : extraSysRegs) {
             featureTables.add(t.name());
         }
+        extraTables = List.copyOf(extraSysRegs);
         for (int i = 0; i < cfg.vcpus(); i++) {
             vcpus.add(createVcpu(i, s2, extraSysRegs, participants));
         }
@@ -192,6 +203,9 @@ public final class VirtMachine implements Machine, VcpuDirectory {
         cpu.sys[cpu.regs.index("ID_AA64PFR0_EL1")] |= ID_AA64PFR0_GIC_SYSREGS;
         cpu.sys[cpu.regs.index("VMPIDR_EL2")] = mpidr;
         cpu.sys[cpu.regs.index("MPIDR_EL1")] = mpidr;
+        if (spe) {
+            cpu.sys[cpu.regs.index("ID_AA64DFR0_EL1")] |= DFR0_PMSVER_SPE;
+        }
         // The virtual counter starts at zero when the VM is created, on every vCPU (KVM: CNTVOFF per VM): guest time
         // is zero then, so CNTVOFF is 0; a machine built later for the same VM (swap, restore) continues its time.
         GuestTraps traps = new GuestTraps(hostModel, vmid, 0);
@@ -203,6 +217,33 @@ public final class VirtMachine implements Machine, VcpuDirectory {
             self[0].useStage2(stage2);
         }
         return self[0];
+    }
+
+    /**
+     * spe=on: only on the VHE host model (the guest's buffer is filled through a hypervisor-owned copy buffer, which
+     * "KVM: arm64: A new approach for SPE support" (2022) supports only with VHE) and only when a feature contributes
+     * the SPE registers.
+     */
+    private static boolean speOption(VmConfig cfg, HostModel host, List<SysRegTable> tables) {
+        String v = cfg.options().getOrDefault(SPE_OPTION, "off");
+        if (v.equals("off")) {
+            return false;
+        }
+        if (!v.equals("on")) {
+            throw new VmException("arm64: option spe=" + v + " is not understood; use spe=on or spe=off");
+        }
+        if (host != HostModel.VHE) {
+            throw new VmException("arm64: option spe=on needs host=vhe: guest SPE profiles into a buffer the"
+                    + " hypervisor owns at EL2 and copies it to the guest, which is built for VHE hosts only (as the"
+                    + " 2022 KVM series); run the VM with host=vhe or without spe");
+        }
+        boolean present = tables.stream().flatMap(t -> t.registers().stream())
+                .anyMatch(r -> r.name().equals("PMSIDR_EL1"));
+        if (!present) {
+            throw new VmException("arm64: option spe=on needs the SPE system registers, which no installed feature"
+                    + " provides; install feature-spe (bundle org.polyvisor.feature.spe) or run without spe");
+        }
+        return true;
     }
 
     private static List<SysRegTable> concat(List<SysRegTable> a, List<SysRegTable> b) {
@@ -285,8 +326,10 @@ public final class VirtMachine implements Machine, VcpuDirectory {
     public StateSnapshot exportState() {
         StateSnapshot.Builder b = StateSnapshot.builder("arm64.virt", 2).child("pl011", uart.exportState())
                 .child("gic", gic.exportState()).value("host.vhe", hostModel == HostModel.VHE ? 1 : 0);
-        for (String t : featureTables) {
-            b.flag(SYSREG_TABLE_PREFIX + t, true); // the guest may hold values in them: needed on import
+        for (SysRegTable t : extraTables) {
+            if (vcpus.stream().anyMatch(v -> t.needed(v.core()))) {
+                b.flag(SYSREG_TABLE_PREFIX + t.name(), true); // the guest may hold values in them: needed on import
+            }
         }
         synchronized (parked) {
             parked.forEach((id, m) -> m.forEach((cpu, s) -> b.child("parked." + id + "." + cpu, s)));

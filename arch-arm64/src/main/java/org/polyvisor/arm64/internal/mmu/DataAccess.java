@@ -516,9 +516,21 @@ public final class DataAccess implements TlbControl {
         }
     }
 
+    /** {@link #probePhysical} result when stage 2 has no mapping yet for the address (the hypervisor would map it). */
+    public static final long PROBE_STAGE2_FAULT = Stage1Walk.STAGE2_EXIT;
+
     /** A walk for diagnostics (Mmu view): the IPA, or a negative code with {@link #probeFaultStatus()}. */
     public long probe(long va, int acc, boolean el0) {
         return stage1Only(walk.translate(va, acc, el0, false));
+    }
+
+    /**
+     * A complete walk through both stages for a bus master that writes on the PE's behalf (a profiling unit): the
+     * host physical address, {@link #PROBE_STAGE2_FAULT} when stage 2 has no mapping for it yet (the hypervisor maps
+     * on fault) or another negative code with {@link #probeFaultStatus()}.
+     */
+    public long probePhysical(long va, int acc, boolean el0) {
+        return walk.translate(va, acc, el0, false);
     }
 
     /** The stage-1 result of a walk: its IPA when stage 1 succeeded (whatever stage 2 then said), else the code. */

@@ -154,6 +154,20 @@ public final class HostMemory {
         return w == null ? null : w.backing.chunk(w.backingAddress(hpa));
     }
 
+    /**
+     * Writes bytes at hpa as a device that masters the bus does (a profiling unit writing its buffer); false, and
+     * nothing written, when the range is not memory of one window.
+     */
+    public boolean write(long hpa, byte[] src, int off, int len) {
+        Window w = window(hpa);
+        if (w == null || !w.covers(hpa + len - 1) || !w.backing.isRam(w.backingAddress(hpa))
+                || !w.backing.isRam(w.backingAddress(hpa + len - 1))) {
+            return false;
+        }
+        w.backing.writeBytes(w.backingAddress(hpa), src, off, len);
+        return true;
+    }
+
     /** A little-endian read of 1, 2, 4 or 8 bytes (slow paths: block decoding, syndromes). */
     public long read(long hpa, int size, ByteOrder order) {
         Window w = window(hpa);

@@ -19,8 +19,10 @@ public final class SysRegFile {
     private final int[] indexByKey = new int[1 << 16];
     private final List<SysReg> list = new ArrayList<>();
     private final Map<String, Integer> byName = new HashMap<>();
+    private final List<SysRegTable> tables;
 
     public SysRegFile(List<SysRegTable> tables) {
+        this.tables = List.copyOf(tables);
         Arrays.fill(indexByKey, -1);
         for (SysRegTable t : tables) {
             for (SysReg r : t.registers()) {
@@ -74,6 +76,11 @@ public final class SysRegFile {
     /** Storage index for an MRS/MSR/SYS encoding key, or -1 when no register has it (UNDEFINED). */
     public int indexOfKey(int key) {
         return indexByKey[key];
+    }
+
+    /** The tables merged here, in order (their export and restore callbacks run with the PE's state). */
+    public List<SysRegTable> tables() {
+        return tables;
     }
 
     public SysReg get(int index) {
