@@ -63,14 +63,21 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
     private volatile boolean irqLine;
     private final PowerState power = new PowerState();
 
-    /** Written with release semantics on every run() entry and exit: cheap on the exit path, read by binders. */
+    /**
+     * {@link #OUT}, {@link #IN} (a thread is inside {@link #run()}) or {@link #SYNCING} (a binder thread reconciles
+     * the participants of this vCPU while it is outside run(); run() waits for it to finish). Set by a CAS on entry
+     * and a release write on exit: cheap on the exit path.
+     */
     @SuppressWarnings("unused")
-    private boolean inRun;
-    private static final VarHandle IN_RUN;
+    private int runState;
+    private static final int OUT = 0;
+    private static final int IN = 1;
+    private static final int SYNCING = 2;
+    private static final VarHandle RUN_STATE;
 
     static {
         try {
-            IN_RUN = MethodHandles.lookup().findVarHandle(Arm64Vcpu.class, "inRun", boolean.class);
+            RUN_STATE = MethodHandles.lookup().findVarHandle(Arm64Vcpu.class, "runState", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -154,11 +161,13 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
 
     @Override
     public Exit run() {
-        IN_RUN.setRelease(this, true);
+        while (!RUN_STATE.compareAndSet(this, OUT, IN)) {
+            Thread.onSpinWait(); // a binder is reconciling this vCPU's participants for it (syncParticipantsIfOutside)
+        }
         try {
             return runLoop();
         } finally {
-            IN_RUN.setRelease(this, false);
+            RUN_STATE.setRelease(this, OUT);
         }
     }
 
@@ -224,15 +233,33 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
         return sessions.current();
     }
 
-    /** Whether a thread is inside {@link #run()} (a kicked vCPU reconciles its participants before leaving it). */
-    public boolean inRun() {
-        return (boolean) IN_RUN.getAcquire(this);
+    /**
+     * Reconciles the participants on the caller's thread when this vCPU is outside {@link #run()}, which it cannot
+     * enter meanwhile: a participant that leaves while the vCPU is between exits, paused or stopped is exported
+     * now, while its code is still there, not whenever the vCPU next runs.
+     *
+     * @return false when a thread is inside run(): a kicked vCPU reconciles there before it leaves
+     */
+    public boolean syncParticipantsIfOutside() {
+        if (!RUN_STATE.compareAndSet(this, OUT, SYNCING)) {
+            return false;
+        }
+        try {
+            syncParticipants();
+        } finally {
+            RUN_STATE.setRelease(this, OUT);
+        }
+        return true;
     }
 
     /** Brings the world-switch participants up to date (safe point: no switch in progress on this vCPU). */
     public void syncParticipants() {
         if (sessions.stale()) {
-            sw.setSessions(sessions.reconcile(hw));
+            synchronized (sessions) { // against an export or import of the sessions on a framework thread
+                if (sessions.stale()) {
+                    sw.setSessions(sessions.reconcile(hw));
+                }
+            }
         }
     }
 
@@ -418,7 +445,9 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
         power.export(b);
         b.value("retired", cpu.retired)
                 .value("hyp.cntvoff", traps.cntvoff()).flag("timer.level", timerLevel);
-        sessions.export().forEach((id, s) -> b.child("participant." + id, s));
+        synchronized (sessions) {
+            sessions.export().forEach((id, s) -> b.child("participant." + id, s));
+        }
         return b.build();
     }
 
@@ -438,11 +467,13 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
         // the framework restored guest time: with the saved CNTVOFF the count continues; an older state's CNTVOFF
         // counted on the JVM-wide host counter and gives way to this machine's own (see STATE_VERSION)
         traps.setCntvoff(state.version() >= VERSION_CNTVOFF_ON_GUEST_TIME ? state.value("hyp.cntvoff") : ownCntvoff);
-        state.children().forEach((name, s) -> {
-            if (name.startsWith("participant.")) {
-                sessions.importLater(name.substring("participant.".length()), s);
-            }
-        });
+        synchronized (sessions) {
+            state.children().forEach((name, s) -> {
+                if (name.startsWith("participant.")) {
+                    sessions.importLater(name.substring("participant.".length()), s);
+                }
+            });
+        }
         timerLevel = state.value("timer.level", 0) != 0; // the GIC snapshot holds the same line level
         cpu.retired = state.value("retired", 0);
         core.mem.flushTlb();

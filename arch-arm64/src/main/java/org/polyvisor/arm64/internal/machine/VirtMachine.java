@@ -165,25 +165,20 @@ public final class VirtMachine implements Machine, VcpuDirectory {
     }
 
     /**
-     * A participant came or went: kick every vCPU so that it reconciles its sessions at its next safe point (a
-     * sleeping or powered-off vCPU would otherwise only notice when it next runs), and wait a little for running
-     * ones, so that a leaving participant's state is exported while its code is still there.
+     * A participant came or went: every vCPU reconciles its sessions before this returns, so that a leaving
+     * participant's state is exported while its code is still there. A vCPU inside run() is kicked and reconciles
+     * at its next block boundary; one outside run() (between exits, paused, stopped) is reconciled here, on the
+     * binder's thread, while it cannot enter run(). No timing guess decides which is which.
      */
     private final Runnable onParticipantsChanged = () -> {
         for (Arm64Vcpu v : vcpus) {
             v.kick();
         }
-        // A running vCPU leaves and re-enters run() between exits; one that stays out for a few milliseconds is
-        // paused or stopped and reconciles when it next runs.
+        // bound: a vCPU inside run() reconciles within a block; one that does not (a host thread starved for a
+        // second) reconciles when it next leaves run(), as before this bound
         long deadline = System.nanoTime() + 1_000_000_000L;
         for (Arm64Vcpu v : vcpus) {
-            long outSince = System.nanoTime();
-            while (!v.participantsCurrent() && System.nanoTime() < deadline) {
-                if (v.inRun()) {
-                    outSince = System.nanoTime();
-                } else if (System.nanoTime() - outSince > 5_000_000L) {
-                    break;
-                }
+            while (!v.participantsCurrent() && !v.syncParticipantsIfOutside() && System.nanoTime() < deadline) {
                 Thread.yield();
             }
         }
