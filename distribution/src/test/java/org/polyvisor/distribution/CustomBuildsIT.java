@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -109,8 +111,8 @@ class CustomBuildsIT {
         System.out.println("bnd's message for an arm64 build without SCR:\n" + message);
         // the summary names the chain: a bundle the build asks for (bnd reports whichever it tried first) needs the
         // framework's packages, the framework needs SCR's extender
-        assertTrue(Pattern.compile("Bundle: org\\.polyvisor\\.(arch\\.arm64|device\\.pl031|feature\\.stage2) cannot be"
-                + " resolved").matcher(message).find(), message);
+        assertTrue(Pattern.compile("Bundle: org\\.polyvisor\\.(arch\\.arm64|device\\.pl031|feature\\.stage2"
+                + "|feature\\.spe) cannot be resolved").matcher(message).find(), message);
         assertTrue(message.contains("Extender: &(osgi.extender=osgi.component)"), message);
         assertTrue(message.contains("[org.polyvisor.framework version="), message);
     }
@@ -144,14 +146,26 @@ class CustomBuildsIT {
         }
     }
 
-    /** The bundles of the full build plus the Felix framework jar, as the resolver's repository. */
+    /**
+     * The bundles of every assembled build (the full build lacks feature-spe, which only the arm64 build holds), one
+     * jar per file name, plus the Felix framework jar, as the resolver's repository.
+     */
     private static List<File> repository(Predicate<Path> keep) throws IOException {
-        try (Stream<Path> bundles = Files.walk(Dist.HOME.resolve("bundles"));
-                Stream<Path> lib = Files.list(Dist.HOME.resolve("lib"))) {
-            return Stream.concat(bundles, lib.filter(p -> p.getFileName().toString().startsWith("org.apache.felix")))
-                    .filter(p -> p.getFileName().toString().endsWith(".jar")).filter(keep).map(Path::toFile)
-                    .toList();
+        Map<String, Path> jars = new TreeMap<>();
+        try (Stream<Path> builds = Files.list(Dist.HOME.getParent())) {
+            for (Path build : builds.filter(d -> d.getFileName().toString().startsWith("polyvisor")
+                    && Files.isDirectory(d.resolve("bundles"))).toList()) {
+                try (Stream<Path> bundles = Files.walk(build.resolve("bundles"))) {
+                    bundles.forEach(p -> jars.putIfAbsent(p.getFileName().toString(), p));
+                }
+            }
         }
+        try (Stream<Path> lib = Files.list(Dist.HOME.resolve("lib"))) {
+            lib.filter(p -> p.getFileName().toString().startsWith("org.apache.felix"))
+                    .forEach(p -> jars.putIfAbsent(p.getFileName().toString(), p));
+        }
+        return jars.values().stream().filter(p -> p.getFileName().toString().endsWith(".jar")).filter(keep)
+                .map(Path::toFile).toList();
     }
 
     private static Set<String> symbolicNames(Path bundles) throws IOException {

@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -23,6 +26,8 @@ final class ShellProcess implements AutoCloseable {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private int prompts;
+    /** The shell's log file (info lines; see ShellLog). */
+    final Path log;
     private int errSeen;
     private int lastErrStart;
 
@@ -35,9 +40,15 @@ final class ShellProcess implements AutoCloseable {
     }
 
     ShellProcess(List<String> extraArgs) throws IOException {
-        List<String> cmd = new java.util.ArrayList<>(List.of(Dist.SCRIPT.toString(), "shell"));
+        List<String> cmd = new ArrayList<>(List.of(Dist.SCRIPT.toString(), "shell"));
         cmd.addAll(extraArgs);
-        process = new ProcessBuilder(cmd).directory(Dist.HOME.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(Dist.HOME.toFile());
+        // a log file of its own: the default one in the temporary folder may be held by another shell on this
+        // machine (then the launcher says so on stderr, which the tests require empty)
+        log = Files.createTempFile("polyvisor-it-shell", ".log");
+        String opts = pb.environment().getOrDefault("POLYVISOR_JAVA_OPTS", "");
+        pb.environment().put("POLYVISOR_JAVA_OPTS", (opts + " -Dpolyvisor.log=" + log).trim());
+        process = pb.start();
         stdin = process.getOutputStream();
         pump(process.getInputStream(), out, "shell-stdout");
         pump(process.getErrorStream(), err, "shell-stderr");
@@ -140,6 +151,11 @@ final class ShellProcess implements AutoCloseable {
     public void close() {
         if (process.isAlive()) {
             process.destroyForcibly();
+        }
+        try {
+            Files.deleteIfExists(log);
+        } catch (IOException e) {
+            // a temporary file: left behind is harmless
         }
     }
 }
