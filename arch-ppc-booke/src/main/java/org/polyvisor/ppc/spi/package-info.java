@@ -5,5 +5,5 @@
  * their per-vCPU values in the vCPU's snapshot. See docs/plugin-guide.md, "BookE SPR contributions".
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("1.0.0")
 package org.polyvisor.ppc.spi;
