@@ -8,8 +8,12 @@ static volatile int progs;
 static volatile u32 esrs[8];
 extern char feat_back_in_kernel[];
 volatile u32 user_705, user_720;
-/* Rounds of the read-increment-write loop on 720 (patched by tests that swap the feature while it runs). */
-volatile u32 feat_rounds = 1000;
+/* Rounds of the read-increment-write loop on 720 (featsprlong: enough for bundle swaps while it runs; tests may
+ * also patch the symbol). */
+#ifndef FEAT_ROUNDS
+#define FEAT_ROUNDS 1000
+#endif
+volatile u32 feat_rounds = FEAT_ROUNDS;
 
 static void on_exc(int ivor, struct frame *f)
 {
