@@ -2,6 +2,7 @@
 # Runs a benchmark main class of arch-ppc-booke's test sources.
 #   ./arch-ppc-booke/bench.sh CrcBenchmark [rounds] [repeats]
 #   ./arch-ppc-booke/bench.sh LastInstBenchmark [iterations] [repeats]
+#   ./arch-ppc-booke/bench.sh FeatureSprBenchmark [rounds] [repeats]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/find-jdk.sh

@@ -106,4 +106,60 @@ class FeatureSwapIT {
         }
     }
 
+    /**
+     * The same feature bundle's ppc-booke SPRs (org.polyvisor.ppc.spi): a ppc-booke VM runs featsprlong, a
+     * read-increment-write loop on a contributed SPR, while the feature bundle is updated in place 5 times (each
+     * update unregisters the table, so the VM waits for it, and registers the new revision's, so its machine is
+     * rebuilt with the SPR values carried over). The loop's final count in the output shows that no increment was
+     * lost, and no replaced revision of the feature stays reachable.
+     */
+    @Test
+    void aFeatureBundlesSprSurvivesUpdatesOfTheFeatureUnderARunningPpcVm() throws Exception {
+        String sprTable = "org.polyvisor.ppc.spi.BookeSprTable";
+        Path featureJar;
+        try (var s = Files.list(Dist.OPTIONAL_BUNDLES)) {
+            featureJar = s.filter(p -> p.getFileName().toString().startsWith("polyvisor-testfeature")).findFirst()
+                    .orElseThrow();
+        }
+        byte[] jar = Files.readAllBytes(featureJar);
+        Bundle feature = felix.framework().getBundleContext().installBundle(featureJar.toUri().toString());
+        int vm = 0;
+        try {
+            feature.start();
+            felix.waitFor("the feature's " + sprTable + " service", () -> felix.serviceRegistered(sprTable), 10_000);
+            String bsn = feature.getSymbolicName();
+            vm = felix.createAndStart("ppc-booke", "128M", Dist.guest("ppc/featsprlong"));
+            int id = vm;
+            felix.waitFor("the guest's loop", () -> console(id).contains("loop"), 60_000);
+            int swapsWhileRunning = 0;
+            ReplacedLoaders replaced = new ReplacedLoaders();
+            for (int i = 1; i <= 5; i++) {
+                if (felix.state(vm).equals("RUNNING")) {
+                    swapsWhileRunning++;
+                }
+                replaced.add(felix.bundle(bsn));
+                felix.updateBundle(bsn, jar, "0.1.0.spr" + i, () -> felix.serviceRegistered(sprTable));
+            }
+            assertTrue(swapsWhileRunning >= 3, "only " + swapsWhileRunning + " of 5 feature updates hit the running VM");
+            List<String> alive = replaced.reachableAfterGc(Duration.ofSeconds(20));
+            assertEquals(List.of(), alive, "of 5 replaced feature revisions, these class loaders are still reachable");
+            assertEquals(Dist.golden("ppc/featsprlong"), felix.awaitStoppedAndConsole(vm, 180_000),
+                    "console of ppc-booke VM " + vm);
+        } finally {
+            if (vm != 0) {
+                felix.gogo("pv:destroy " + vm);
+            }
+            Bundle current = felix.bundle("org.polyvisor.testfeature");
+            current.uninstall();
+            felix.refresh(current);
+        }
+    }
+
+    private static String console(int id) {
+        try {
+            return felix.gogo("pv:console " + id);
+        } catch (Exception e) {
+            throw new AssertionError("pv:console " + id + " failed: " + e.getMessage(), e);
+        }
+    }
 }

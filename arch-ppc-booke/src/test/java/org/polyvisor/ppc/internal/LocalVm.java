@@ -51,11 +51,20 @@ public final class LocalVm implements AutoCloseable {
 
     /** The same on a guest clock the test controls (pause and resume played by stopping and advancing it). */
     public LocalVm(Path elf, Map<String, String> options, GuestClock clock) {
+        this(elf, options, clock, new PpcArchitecture());
+    }
+
+    /** The same on a given architecture instance (one wired with feature SPR tables). */
+    public LocalVm(Path elf, Map<String, String> options, PpcArchitecture arch) {
+        this(elf, options, GuestClock.HOST, arch);
+    }
+
+    private LocalVm(Path elf, Map<String, String> options, GuestClock clock, PpcArchitecture arch) {
         VmConfig cfg = VmConfig.of("ppc-booke", GuestRun.RAM, 1, elf);
         for (var e : options.entrySet()) {
             cfg = cfg.withOption(e.getKey(), e.getValue());
         }
-        runner = new MachineRunner(new PpcArchitecture(), cfg, clock)
+        runner = new MachineRunner(arch, cfg, clock)
                 .handler(new EmulationFailureHandler(), "INST_LOAD_FAIL", "EMULATION_FAIL")
                 .handler(new HypercallHandler(), "HV_SYSCALL")
                 .handler(new DebugExitHandler(), "DEBUG")

@@ -3,12 +3,13 @@ package org.polyvisor.ppc.internal.hyp;
 import org.polyvisor.ppc.internal.cpu.Spr;
 import org.polyvisor.ppc.internal.cpu.SprTable;
 import org.polyvisor.ppc.internal.exec.Cpu;
+import org.polyvisor.ppc.spi.BookeSpr;
 import org.polyvisor.spi.StateSnapshot;
 
 /**
  * The neutral "ppc-booke.vcpu" snapshot: r0..r31, pc, msr, cr, xer, lr, ctr, every SPR of {@link SprTable} by name
  * ("spr.NAME"), the hypervisor's emulated SPRs ("vspr.NAME"), the decrementer, queued interrupts, the physical and
- * guest TLBs as blobs. Values are stored zero-extended so a snapshot reads the same everywhere.
+ * guest TLBs as blobs, and the SPRs feature bundles contribute ("fspr.NAME"). Values are stored zero-extended so a snapshot reads the same everywhere.
  *
  * <p>Version 2 keeps the time base as "tb.offset", its distance in ticks from the VM's guest time, which the
  * framework saves and restores itself (QEMU migrates the guest's tb_offset, not the counter). Version 1 kept the
@@ -20,6 +21,8 @@ final class VcpuState {
     static final int VERSION = 2;
     /** The version whose time base is the counter ("tb") rather than the offset to guest time. */
     private static final int VERSION_WITH_TB_COUNTER = 1;
+    /** Key prefix of the SPRs feature bundles contribute (org.polyvisor.ppc.spi), by name; absent without features. */
+    static final String FEATURE_SPR = "fspr.";
 
     private VcpuState() {
     }
@@ -42,6 +45,9 @@ final class VcpuState {
         for (Spr s : SprTable.all()) {
             b.value("spr." + s.name(), u(c.spr[s.num()]));
             b.value("vspr." + s.name(), u(h.sprs().vsprValue(s.num())));
+        }
+        for (BookeSpr f : h.contributedSprs().registers()) {
+            b.value(FEATURE_SPR + f.name(), u(h.contributedSprs().raw(f.number())));
         }
         h.interrupts().exportPending(b);
         b.blob("tlb.physical", c.tlb.toBytes());
@@ -74,6 +80,14 @@ final class VcpuState {
         for (Spr sp : SprTable.all()) {
             c.spr[sp.num()] = (int) s.value("spr." + sp.name());
             h.sprs().vsprValue(sp.num(), (int) s.value("vspr." + sp.name()));
+        }
+        for (BookeSpr f : h.contributedSprs().registers()) {
+            String key = FEATURE_SPR + f.name();
+            // an SPR a new revision of a feature added keeps its reset value; the machine has checked that every
+            // feature whose SPRs the snapshot holds is installed (PpcMachine.importState)
+            if (s.values().containsKey(key)) {
+                h.contributedSprs().setRaw(f.number(), (int) s.value(key));
+            }
         }
         h.interrupts().importPending(s);
         c.tlb.fromBytes(s.blob("tlb.physical"));

@@ -1,9 +1,12 @@
 package org.polyvisor.ppc.internal.machine;
 
+import java.util.List;
+
 import org.polyvisor.api.GuestPhysicalAddress;
 import org.polyvisor.api.VmException;
 import org.polyvisor.elf.ElfImage;
 import org.polyvisor.ppc.internal.exec.Cpu;
+import org.polyvisor.ppc.internal.hyp.ContributedSprs;
 import org.polyvisor.ppc.internal.hyp.Hypervisor;
 import org.polyvisor.ppc.internal.hyp.LastInstLoader;
 import org.polyvisor.ppc.internal.hyp.LoadFailurePolicy;
@@ -12,10 +15,12 @@ import org.polyvisor.ppc.internal.hyp.PpcVcpu;
 import org.polyvisor.ppc.internal.hyp.TlbSearchLoader;
 import org.polyvisor.ppc.internal.mmu.Mas;
 import org.polyvisor.ppc.internal.mmu.TlbArray;
+import org.polyvisor.ppc.spi.BookeSprTable;
 import org.polyvisor.spi.Exit;
 import org.polyvisor.spi.GuestClock;
 import org.polyvisor.spi.Machine;
 import org.polyvisor.spi.MachineContext;
+import org.polyvisor.spi.StateIncompatibleException;
 import org.polyvisor.spi.StateSnapshot;
 
 /**
@@ -35,8 +40,21 @@ public final class PpcMachine implements Machine {
     private final Mpc8xxxGpio gpio;
     private volatile Exit.Shutdown shutdown;
 
+    /** Machine-state key prefix of the feature SPR tables the vCPUs were built with. */
+    private static final String SPR_TABLE_PREFIX = "sprs.";
+    private final List<BookeSprTable> sprTables;
+
     public PpcMachine(MachineContext context) {
+        this(context, List.of());
+    }
+
+    /**
+     * @param sprTables SPRs contributed by feature bundles, merged into every vCPU (refused with a message naming the
+     *                  feature when one claims an SPR the core implements or another feature contributes)
+     */
+    public PpcMachine(MachineContext context, List<BookeSprTable> sprTables) {
         this.context = context;
+        this.sprTables = List.copyOf(sprTables);
         PpcOptions options = PpcOptions.from(context.config());
         if (context.config().vcpus() != 1) {
             throw new VmException("ppc-booke VM '" + context.config().name() + "': " + context.config().vcpus()
@@ -73,6 +91,11 @@ public final class PpcMachine implements Machine {
         hyp.deviceMap(a -> context.mmio().isMapped(GuestPhysicalAddress.of(a)));
         // exits resolved inside the hypervisor layer show in pv:exits next to those that reach the framework
         hyp.stats.reportTo(name -> context.resolvedExitCounter(name));
+        try {
+            hyp.contributedSprs(new ContributedSprs(sprTables, index));
+        } catch (IllegalArgumentException e) {
+            throw new VmException("ppc-booke VM '" + context.config().name() + "': " + e.getMessage());
+        }
         return new PpcVcpu(index, cpu, hyp, clock, this::shutdownRequest);
     }
 
@@ -117,13 +140,26 @@ public final class PpcMachine implements Machine {
     @Override
     public StateSnapshot exportState() {
         Exit.Shutdown s = shutdown;
-        return StateSnapshot.builder("ppce500", 1).child("uart0", uart.exportState())
-                .child("gpio", gpio.exportState()).flag("shutdown", s != null).build();
+        StateSnapshot.Builder b = StateSnapshot.builder("ppce500", 1).child("uart0", uart.exportState())
+                .child("gpio", gpio.exportState()).flag("shutdown", s != null);
+        for (BookeSprTable t : sprTables) {
+            b.flag(SPR_TABLE_PREFIX + t.name(), true); // the guest may hold values in its SPRs: needed on import
+        }
+        return b.build();
     }
 
     @Override
     public void importState(StateSnapshot state) {
         state.requireKind("ppce500", 1);
+        List<String> installed = sprTables.stream().map(BookeSprTable::name).toList();
+        for (String key : state.values().keySet()) {
+            if (key.startsWith(SPR_TABLE_PREFIX) && !installed.contains(key.substring(SPR_TABLE_PREFIX.length()))) {
+                // the guest's values of that feature's SPRs would be lost: the VM waits for the feature
+                throw new StateIncompatibleException("the VM uses the SPRs of feature '"
+                        + key.substring(SPR_TABLE_PREFIX.length()) + "', which is not installed (installed: "
+                        + installed + ")");
+            }
+        }
         uart.importState(state.child("uart0"));
         gpio.importState(state.child("gpio"));
     }
