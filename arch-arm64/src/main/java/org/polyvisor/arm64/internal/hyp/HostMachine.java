@@ -39,7 +39,7 @@ public final class HostMachine implements Stage2Host, AutoCloseable {
 
     /** Every vCPU on a physical CPU of its own, all with this PARange (Cortex-A57 otherwise). */
     public HostMachine(int parange) {
-        this(parange, false, false, List.of());
+        this(parange, false, false, List.of(), true);
     }
 
     /**
@@ -47,15 +47,20 @@ public final class HostMachine implements Stage2Host, AutoCloseable {
      * Cortex-A57 of its own, as {@link #HostMachine()}).
      */
     public HostMachine(List<PcpuProfile> cpus) {
-        this(PcpuProfile.sanitised(cpus).parange(), PcpuProfile.sanitised(cpus).vmid16(),
-                PcpuProfile.sanitised(cpus).hafdbs(), cpus);
+        this(cpus, true);
     }
 
-    private HostMachine(int parange, boolean vmid16, boolean hafdbs, List<PcpuProfile> cpus) {
+    /** @param vmidTagged false only for the benchmark that measures what VMID-tagged TLBs save on shared CPUs */
+    public HostMachine(List<PcpuProfile> cpus, boolean vmidTagged) {
+        this(PcpuProfile.sanitised(cpus).parange(), PcpuProfile.sanitised(cpus).vmid16(),
+                PcpuProfile.sanitised(cpus).hafdbs(), cpus, vmidTagged);
+    }
+
+    private HostMachine(int parange, boolean vmid16, boolean hafdbs, List<PcpuProfile> cpus, boolean vmidTagged) {
         this.parange = parange;
         this.vmid16 = vmid16;
         this.hafdbs = hafdbs;
-        this.pcpus = cpus.isEmpty() ? null : new PcpuPool(cpus, domain);
+        this.pcpus = cpus.isEmpty() ? null : new PcpuPool(cpus, domain, vmidTagged);
         this.memory = new HostMemory(Stage2Walk.paBits(parange));
         this.pool = new Stage2PagePool(memory);
         // __init_stage2_translation: one VTCR for every VM; 8-bit VMIDs and no hardware AF (a Cortex-A57)

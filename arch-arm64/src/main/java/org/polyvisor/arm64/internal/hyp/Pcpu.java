@@ -13,7 +13,7 @@ import org.polyvisor.arm64.internal.mmu.TlbSets;
 public final class Pcpu {
     private final int index;
     private final PcpuProfile profile;
-    private final TlbSets tlb = new TlbSets();
+    private final TlbSets tlb;
     /** VTTBR_EL2 and VTCR_EL2 as the last occupant left them (at power-on: 0, the host's). */
     long vttbr;
     long vtcr;
@@ -24,9 +24,10 @@ public final class Pcpu {
     /** Loads so far (tests, diagnostics). */
     long loads;
 
-    Pcpu(int index, PcpuProfile profile) {
+    Pcpu(int index, PcpuProfile profile, boolean vmidTagged) {
         this.index = index;
         this.profile = profile;
+        this.tlb = new TlbSets(vmidTagged);
     }
 
     public int index() {

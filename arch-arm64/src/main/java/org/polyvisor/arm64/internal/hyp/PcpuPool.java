@@ -9,6 +9,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.polyvisor.api.VmException;
 import org.polyvisor.arm64.internal.mmu.DataAccess;
 import org.polyvisor.arm64.internal.mmu.TlbDomain;
+import org.polyvisor.arm64.internal.mmu.TlbSets;
 
 /**
  * The host's fixed set of modelled physical CPUs ({@code polyvisor.arm64.pcpus}, {@link PcpuProfile}) onto which
@@ -30,11 +31,12 @@ public final class PcpuPool {
     /** Time slices ended because others waited (guarded by the lock). */
     private long slicesEnded;
 
-    public PcpuPool(List<PcpuProfile> profiles, TlbDomain domain) {
+    /** @param vmidTagged false only to measure what VMID-tagged TLBs save (see {@link TlbSets#TlbSets(boolean)}) */
+    public PcpuPool(List<PcpuProfile> profiles, TlbDomain domain, boolean vmidTagged) {
         this.domain = domain;
         cpus = new Pcpu[profiles.size()];
         for (int i = 0; i < cpus.length; i++) {
-            cpus[i] = new Pcpu(i, profiles.get(i));
+            cpus[i] = new Pcpu(i, profiles.get(i), vmidTagged);
             domain.join(cpus[i].tlb());
         }
     }

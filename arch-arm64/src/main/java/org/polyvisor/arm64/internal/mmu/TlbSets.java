@@ -14,8 +14,8 @@ public final class TlbSets {
     /** VMIDs whose entries a PE keeps side by side. */
     static final int SETS = 4;
 
-    private final TlbSet[] sets = new TlbSet[SETS];
-    private int nextVictim = 1;
+    private final TlbSet[] sets;
+    private int nextVictim;
     /** VMIDs other PEs invalidated, folded to 256 bits (invalidating more than asked is allowed). */
     private final AtomicLongArray pendingVmids = new AtomicLongArray(4);
     volatile boolean pending;
@@ -26,7 +26,17 @@ public final class TlbSets {
 
     /** An empty TLB (a physical CPU's at power-on). */
     public TlbSets() {
+        this(true);
+    }
+
+    /**
+     * @param vmidTagged false for a PE whose TLB entries carry no VMID (the comparison the shared-CPU benchmark
+     *                   makes): it holds one VM's entries and drops them whenever another VM runs
+     */
+    public TlbSets(boolean vmidTagged) {
+        sets = new TlbSet[vmidTagged ? SETS : 1];
         sets[0] = new TlbSet(0);
+        nextVictim = sets.length > 1 ? 1 : 0;
     }
 
     /**
@@ -82,7 +92,7 @@ public final class TlbSets {
             }
         }
         int v = nextVictim;
-        nextVictim = (v + 1) % SETS;
+        nextVictim = (v + 1) % sets.length;
         if (sets[v] == null) {
             sets[v] = new TlbSet(vmid);
         } else {
