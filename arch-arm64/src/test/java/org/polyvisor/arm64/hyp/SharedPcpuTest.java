@@ -245,6 +245,32 @@ class SharedPcpuTest {
         }
     }
 
+    /** kvm_vcpu_block: a vCPU waiting in WFI holds no CPU, so another VM runs on the only one meanwhile. */
+    @Test
+    void aVcpuInWfiGivesItsCpuUp() throws Exception {
+        Arm64Architecture arch = sharedHost(1);
+        TestMachine a = vm(arch, "vhe", 40, "4k");
+        Guest b = guest(arch, "nvhe", 44, "16k", 50);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            a.load(TestMachine.RAM, new A64().wfi().hvc().code());
+            Arm64Vcpu va = a.vcpu(0);
+            assertEquals("WFx", exitClass(va.run()));
+            Future<?> blocked = threads.submit(() -> va.waitForInterrupt(false));
+            Future<String> other = threads.submit(() -> exitClass(b.m().vcpu(0).run()));
+            assertEquals("HVC64", other.get(30, TimeUnit.SECONDS), "B ran while A waited for an interrupt");
+            assertNull(b.check(1, 50));
+            assertFalse(blocked.isDone(), "A still waits");
+            assertNull(va.sharing().current(), "A holds no CPU while it waits");
+            va.setIrqLine(true);
+            blocked.get(30, TimeUnit.SECONDS);
+        } finally {
+            threads.shutdownNow();
+            a.close();
+            b.m().close();
+        }
+    }
+
     @Test
     void withoutTheHostSettingEveryVcpuHasItsOwnCpu() {
         Arm64Architecture arch = new Arm64Architecture(new HostMachine());
