@@ -19,6 +19,14 @@ import org.polyvisor.api.VmException;
  * profile (I from 0; default a Cortex-A57: 44 bits, 8-bit VMIDs, no HAFDBS).
  */
 public record PcpuProfile(int parange, boolean vmid16, boolean hafdbs) {
+    /** @param parange ID_AA64MMFR0_EL1.PARange encoding, 0 (32 bits) to 5 (48 bits) */
+    public PcpuProfile {
+        if (parange < 0 || parange > 5) {
+            throw new VmException("arm64: PARange encoding " + parange + " is not modelled; give 0 (32 bits) to 5 "
+                    + "(48 bits)");
+        }
+    }
+
     public static final String PREFIX = "polyvisor.arm64.";
     public static final String PCPUS = PREFIX + "pcpus";
     /** A Cortex-A57 (the host these VMs ran on so far). */
@@ -26,11 +34,6 @@ public record PcpuProfile(int parange, boolean vmid16, boolean hafdbs) {
     private static final int[] PA_BITS = {32, 36, 40, 42, 44, 48};
     /** Upper bound for {@code polyvisor.arm64.pcpus}: more than the JVM could usefully run. */
     public static final int MAX_PCPUS = 256;
-
-    /** Output address size in bits for this CPU's PARange. */
-    public int paBits() {
-        return PA_BITS[parange];
-    }
 
     /**
      * The host's physical CPUs as the settings describe them: an empty list without {@code polyvisor.arm64.pcpus}
