@@ -12,6 +12,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.polyvisor.arm64.internal.hyp.DefaultStage2;
 import org.polyvisor.arm64.internal.hyp.HostMachine;
+import org.polyvisor.arm64.internal.hyp.PcpuProfile;
 import org.polyvisor.arm64.internal.hyp.ParticipantRegistry;
 import org.polyvisor.arm64.internal.hyp.VheDaif;
 import org.polyvisor.arm64.internal.machine.VirtMachine;
@@ -94,13 +95,29 @@ public final class Arm64Architecture implements Architecture {
     private final ParticipantRegistry participants = new ParticipantRegistry();
 
     /** The modelled host machine this bundle instance runs VMs on: host memory, stage-2 table pool, PEs. */
-    private final HostMachine host = new HostMachine();
+    private final HostMachine host;
 
+    /**
+     * The host as the framework's JVM describes it: {@code polyvisor.arm64.pcpus} and the per-CPU profiles
+     * ({@link PcpuProfile}); without them every vCPU gets a physical CPU of its own.
+     */
     public Arm64Architecture() {
+        this(new HostMachine(PcpuProfile.fromSettings(System::getProperty)));
+    }
+
+    /** A given host machine (tests, tools: shared physical CPUs, mismatched CPU profiles). */
+    public Arm64Architecture(HostMachine host) {
+        this.host = host;
+    }
+
+    /** The modelled host machine (its shared physical CPUs, if any, for tests and diagnostics). */
+    public HostMachine host() {
+        return host;
     }
 
     /** Plain-Java wiring (tests, tools): what DS injects in OSGi. */
     public Arm64Architecture(Stage2Provider stage2Provider, List<SysRegTable> sysRegTables) {
+        this.host = new HostMachine();
         this.stage2Provider = stage2Provider;
         for (SysRegTable t : sysRegTables) {
             this.sysRegTables.put(t, t.name());

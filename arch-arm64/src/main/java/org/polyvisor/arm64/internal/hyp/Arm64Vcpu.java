@@ -97,6 +97,8 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
     private final Stage2Abort stage2Abort;
     /** The registers as the SYS64 handler asks access checks at EL2 (one per vCPU: no allocation per exit). */
     private final HypervisorView hypervisorView;
+    /** vcpu_load/vcpu_put onto the host's shared physical CPUs, or null: this vCPU has a physical CPU of its own. */
+    private VcpuLoad shared;
 
     public Arm64Vcpu(int index, PhysicalCpu hw, GuestTraps traps, VcpuSessions sessions, InterruptController gic,
                      long mpidr) {
@@ -167,6 +169,9 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
         try {
             return runLoop();
         } finally {
+            if (shared != null) {
+                put(); // KVM_RUN returns to user space: vcpu_put
+            }
             RUN_STATE.setRelease(this, OUT);
         }
     }
@@ -176,7 +181,7 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
             if (kickRequested) {
                 kickRequested = false;
                 syncParticipants(); // a participant change kicks: reconcile before leaving (its code is still there)
-                sw.put();
+                put();
                 return Exit.KICKED;
             }
             if (attention) {
@@ -185,12 +190,18 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
             syncParticipants();
             int p = power.state();
             if (p == POWER_OFF) {
-                sw.put();
+                put();
                 wake.await(Long.MAX_VALUE);
                 continue;
             }
             if (p == POWER_ON_PENDING) {
                 powerOn();
+            }
+            if (shared != null) {
+                if (shared.yieldWanted()) {
+                    put(); // end of the time slice with others waiting: queue again behind them
+                }
+                shared.load();
             }
             core.mem.checkStage2Generation();
             sw.load();
@@ -210,6 +221,25 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
             }
             return exits.decode(sw.exitElr());
         }
+    }
+
+    /** kvm_arch_vcpu_put, then the physical CPU goes back to the pool when the vCPU time-shares one. */
+    private void put() {
+        sw.put();
+        if (shared != null) {
+            shared.put();
+        }
+    }
+
+    /** The vCPU time-shares the host's physical CPUs from now on (before it first runs). */
+    public void shareOn(PcpuPool pool) {
+        shared = new VcpuLoad(pool, index, hw, traps, () -> attention = true);
+        sw.leaveStage2OnExit();
+    }
+
+    /** Its side of the shared physical CPUs, or null when it has a physical CPU of its own. */
+    public VcpuLoad sharing() {
+        return shared;
     }
 
     /** Gives the vCPU its VM's stage-2 tables: VTTBR for every entry, and the fault path for its aborts. */
@@ -330,7 +360,7 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
             Thread.onSpinWait();
             return;
         }
-        sw.put(); // kvm_vcpu_block schedules the vCPU out
+        put(); // kvm_vcpu_block schedules the vCPU out (and gives a shared physical CPU up)
         while (!kickRequested && power.state() == POWER_ON) {
             sampleTimer();
             if (irqLine) {
@@ -403,7 +433,10 @@ public final class Arm64Vcpu implements Vcpu, VirtualIrq {
         long pfr0Value = cpu.sys[pfr0];
         int dfr0 = cpu.regs.index("ID_AA64DFR0_EL1");
         long dfr0Value = cpu.sys[dfr0]; // PMSVer of a VM given SPE (spe=on)
+        int mmfr0 = cpu.regs.index("ID_AA64MMFR0_EL1");
+        long mmfr0Value = cpu.sys[mmfr0];
         cpu.reset();
+        cpu.sys[mmfr0] = mmfr0Value;
         cpu.sys[cpu.regs.index("MPIDR_EL1")] = mpidr;
         cpu.sys[cpu.regs.index("VMPIDR_EL2")] = mpidr;
         cpu.sys[pfr0] = pfr0Value;

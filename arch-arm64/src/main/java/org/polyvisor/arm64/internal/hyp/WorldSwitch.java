@@ -32,6 +32,15 @@ public abstract class WorldSwitch {
     protected boolean loaded;
     /** ELR_EL2 at the last exit: the guest PC of the trapping instruction (or the next one for HVC). */
     protected long exitElr;
+    /**
+     * Set when the vCPU time-shares physical CPUs ({@link VcpuLoad}): the exit leaves the guest's VTCR_EL2 (and on VHE
+     * VTTBR_EL2) on the CPU as KVM does, instead of the model's full restore of the host's trap registers.
+     */
+    private boolean leaveStage2;
+    /** A deliberately wrong switch that does not load VTCR_EL2 on entry (see {@link #omitVtcrLoad}). */
+    private boolean omitVtcr;
+    private final int iVttbr;
+    private final int iVtcr;
     /** Virtual IRQ line and the hook that takes the virtual IRQ exception when PSTATE.I allows it. */
     private final VirtualIrq virq;
 
@@ -46,6 +55,27 @@ public abstract class WorldSwitch {
         this.hostTraps = new long[trapRegs.size()];
         this.iElr2 = cpu.regs.index("ELR_EL2");
         this.iSpsr2 = cpu.regs.index("SPSR_EL2");
+        this.iVttbr = cpu.regs.index("VTTBR_EL2");
+        this.iVtcr = cpu.regs.index("VTCR_EL2");
+    }
+
+    /**
+     * The vCPU runs on shared physical CPUs: what the guest's stage-2 registers hold stays on the CPU after an exit.
+     * KVM's VHE __deactivate_traps leaves VTTBR_EL2 and VTCR_EL2 alone; nVHE's __load_host_stage2 writes VTTBR_EL2 = 0
+     * (no protected mode) and leaves VTCR_EL2. The next vCPU loaded on the CPU finds them there.
+     */
+    public void leaveStage2OnExit() {
+        leaveStage2 = true;
+    }
+
+    /**
+     * Breaks this switch on purpose: guest entry loads VTTBR_EL2 but not VTCR_EL2, so the guest walks its tables with
+     * whatever VTCR_EL2 the CPU holds: the mistake per-VM VTCR made possible ("kvm: arm64: Configure VTCR per VM",
+     * Linux 4.20, moved VTCR_EL2 from hypervisor init into __load_guest_stage2). Only the test that shows such a switch
+     * is caught uses it.
+     */
+    public void omitVtcrLoad() {
+        omitVtcr = true;
     }
 
     public static WorldSwitch create(PhysicalCpu hw, GuestTraps traps, VirtualIrq virq) {
@@ -120,13 +150,25 @@ public abstract class WorldSwitch {
         if (saveHost) {
             trapRegs.save(hw, hostTraps);
         }
+        long onCpu = cpu.sys[iVtcr];
         trapRegs.restore(hw, traps.values);
+        if (omitVtcr) {
+            cpu.sys[iVtcr] = onCpu;
+        }
         core.mem.guestEntered(); // the VTTBR just loaded selects the VMID's TLB entries
     }
 
     /** __deactivate_traps + __load_host_stage2: the host's EL2 configuration back. */
     protected final void deactivateTraps() {
+        if (!leaveStage2) {
+            trapRegs.restore(hw, hostTraps);
+            return;
+        }
+        long vttbr = cpu.sys[iVttbr];
+        long vtcr = cpu.sys[iVtcr];
         trapRegs.restore(hw, hostTraps);
+        cpu.sys[iVtcr] = vtcr;
+        cpu.sys[iVttbr] = hw.vhe() ? vttbr : 0;
     }
 
     protected final void participantsSaveHost() {

@@ -18,6 +18,7 @@ import org.polyvisor.arm64.internal.exec.Core;
 import org.polyvisor.arm64.internal.hyp.Arm64Vcpu;
 import org.polyvisor.arm64.internal.hyp.DefaultStage2;
 import org.polyvisor.arm64.internal.hyp.GuestClockCounter;
+import org.polyvisor.arm64.internal.hyp.GuestPaRange;
 import org.polyvisor.arm64.internal.hyp.GuestTraps;
 import org.polyvisor.arm64.internal.hyp.HostMachine;
 import org.polyvisor.arm64.internal.hyp.HostModel;
@@ -197,6 +198,9 @@ public final class VirtMachine implements Machine, VcpuDirectory {
         // and QEMU with gic-version=3 (guests such as Linux check it before touching ICC_* registers).
         cpu.sys[cpu.regs.index("ID_AA64PFR0_EL1")] |= ID_AA64PFR0_GIC_SYSREGS;
         cpu.sys[cpu.regs.index("VMPIDR_EL2")] = mpidr;
+        if (stage2 != null) {
+            GuestPaRange.cover(cpu, stage2.table().geometry().ipaBits());
+        }
         cpu.sys[cpu.regs.index("MPIDR_EL1")] = mpidr;
         if (spe) {
             cpu.sys[cpu.regs.index("ID_AA64DFR0_EL1")] |= DFR0_PMSVER_SPE;
@@ -210,6 +214,9 @@ public final class VirtMachine implements Machine, VcpuDirectory {
         self[0] = new Arm64Vcpu(i, hw, traps, new VcpuSessions(i, participants, parked), gic, mpidr);
         if (stage2 != null) {
             self[0].useStage2(stage2);
+            if (host.pcpus() != null) {
+                self[0].shareOn(host.pcpus()); // polyvisor.arm64.pcpus: time-share the host's physical CPUs
+            }
         }
         return self[0];
     }

@@ -44,7 +44,9 @@ public final class DataAccess implements TlbControl {
     /** Whether an IPA belongs to a device (the machine's MMIO map): such accesses trap to EL2 with a syndrome. */
     public final LongPredicate isDevice;
     /** TLB sets kept side by side, one per recently run VMID; {@link #set} is the current VMID's. */
-    private final TlbSets sets = new TlbSets();
+    private final TlbSets own = new TlbSets();
+    /** The TLB in use: {@link #own}, or a shared physical CPU's while the vCPU is loaded on it. */
+    private TlbSets sets = own;
     private TlbSet set = sets.first();
     private TlbEntry[] tr;
     private TlbEntry[] tw;
@@ -60,10 +62,8 @@ public final class DataAccess implements TlbControl {
     boolean s2r;
     boolean s2w;
     boolean s2x;
-    /** Whether the PE is running guest code (between {@link #guestEntered()} and {@link #guestExited()}). */
-    private volatile boolean inGuest;
     /** Called when another PE posted an invalidation: the hypervisor makes the running guest leave soon. */
-    private volatile Runnable nudge = () -> { };
+    private Runnable nudge = () -> { };
     /** Pages holding decoded code (the block cache): stores to them take the slow path and invalidate blocks. */
     private CodePages codePages = CodePages.NONE;
 
@@ -136,7 +136,7 @@ public final class DataAccess implements TlbControl {
      * PEs invalidated meanwhile. One field compare when the VMID did not change and nothing is pending.
      */
     public void guestEntered() {
-        inGuest = true; // before looking at pending: a broadcast posted after this either is seen or waits for the exit
+        sets.inGuest = true; // before looking at pending: a broadcast posted after this either is seen or waits for the exit
         if (sets.pending) {
             sets.applyPending();
             tlbGen++;
@@ -152,12 +152,45 @@ public final class DataAccess implements TlbControl {
 
     /** The guest exited to the hypervisor: this PE uses none of its TLB entries until the next entry. */
     public void guestExited() {
-        inGuest = false;
+        sets.inGuest = false;
     }
 
-    /** Whether this PE runs no guest code with invalidations other PEs posted (the target's side of a DSB ISH). */
-    boolean synchronisedWithDomain() {
-        return !inGuest || !sets.pending;
+    /** The TLB this PE uses now (its own, or the shared physical CPU's it is loaded on). */
+    TlbSets tlb() {
+        return sets;
+    }
+
+    /** The TLB this PE was built with. */
+    TlbSets ownTlb() {
+        return own;
+    }
+
+    /**
+     * vcpu_load onto a shared physical CPU: from now on this vCPU translates through that CPU's TLB, finding there
+     * whatever its VMID left (and what other PEs invalidated meanwhile, applied at the next guest entry).
+     *
+     * @param vcpu identifies the vCPU for KVM's last_vcpu_ran check ({@link TlbSets#load})
+     */
+    public void useTlb(TlbSets tlb, int vmid, Object vcpu) {
+        tlb.nudge = nudge;
+        sets = tlb;
+        set = tlb.load(vmid, vcpu);
+        tlbGen++;
+        selectTlb();
+    }
+
+    /** vcpu_put: the physical CPU's TLB stays behind; until the next load this vCPU has an empty TLB of its own. */
+    public void releaseTlb() {
+        if (sets == own) {
+            return;
+        }
+        sets.inGuest = false;
+        sets.nudge = () -> { };
+        sets = own;
+        own.clearAll(); // no broadcast reaches it while unused: nothing it held can be trusted
+        set = own.select(set.vmid);
+        tlbGen++;
+        selectTlb();
     }
 
     /** TLBI VMALLS12E1 for one VMID on this PE alone. */
@@ -167,15 +200,10 @@ public final class DataAccess implements TlbControl {
         selectTlb();
     }
 
-    /** Another PE's broadcast TLBI for vmid: applied before this PE next enters a guest. */
-    void postInvalidateVmid(int vmid) {
-        sets.post(vmid);
-        nudge.run();
-    }
-
     /** What to do when another PE posts an invalidation (the hypervisor: make the running guest exit soon). */
     public void onRemoteInvalidate(Runnable r) {
         nudge = r;
+        sets.nudge = r;
     }
 
     /**

@@ -23,6 +23,7 @@ final class Stage1Walk {
 
     private final DataAccess m;
     private final Cpu c;
+    private final int iMmfr0;
     int faultStatus;
     long faultIpa;
     /** The IPA stage 1 produced in the last walk (AT S1E1*, S1E0* report it, not the PA). */
@@ -37,6 +38,7 @@ final class Stage1Walk {
     Stage1Walk(DataAccess m) {
         this.m = m;
         this.c = m.cpu;
+        this.iMmfr0 = c.regs.index("ID_AA64MMFR0_EL1");
     }
 
     /**
@@ -57,7 +59,8 @@ final class Stage1Walk {
         boolean x;
         s1ptw = false;
         if ((sctlr & 1) == 0) {
-            if ((va >>> 44) != 0) { // beyond the 44-bit PA range of a Cortex-A57: address size fault, level 0
+            // beyond the PE's PA range (ID_AA64MMFR0_EL1.PARange; 44 bits on a Cortex-A57): address size fault, level 0
+            if ((va >>> Stage2Walk.paBits((int) c.sys[iMmfr0] & 0xF)) != 0) {
                 faultStatus = 0x00;
                 return FAULT;
             }

@@ -11,6 +11,8 @@ import java.util.Arrays;
 final class TlbSet {
     /** The VMID whose entries this set holds, or -1 while unused. */
     int vmid;
+    /** The vCPU that last loaded this set on a shared physical CPU (null: none yet, or a PE of its own). */
+    Object lastUser;
     final TlbEntry[][] r = {new TlbEntry[DataAccess.TLB_MASK + 1], new TlbEntry[DataAccess.TLB_MASK + 1]};
     final TlbEntry[][] w = {new TlbEntry[DataAccess.TLB_MASK + 1], new TlbEntry[DataAccess.TLB_MASK + 1]};
     final TlbEntry[][] x = {new TlbEntry[DataAccess.TLB_MASK + 1], new TlbEntry[DataAccess.TLB_MASK + 1]};
@@ -26,6 +28,23 @@ final class TlbSet {
             Arrays.fill(w[e], TlbEntry.NONE);
             Arrays.fill(x[e], TlbEntry.NONE);
         }
+    }
+
+    /** Whether no entry is valid (diagnostics only: a full scan). */
+    boolean empty() {
+        for (int e = 0; e < 2; e++) {
+            for (TlbEntry t : r[e]) {
+                if (t != TlbEntry.NONE) {
+                    return false;
+                }
+            }
+            for (TlbEntry t : x[e]) {
+                if (t != TlbEntry.NONE) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Removes write permission for a physical page (the page now holds decoded code). */
