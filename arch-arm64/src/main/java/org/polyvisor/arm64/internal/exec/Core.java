@@ -2,6 +2,7 @@ package org.polyvisor.arm64.internal.exec;
 
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.LongPredicate;
 
 import org.polyvisor.arm64.internal.cpu.Cpu;
@@ -33,8 +34,12 @@ public final class Core implements SysRegState {
 
     /** @param counter the machine's system counter (every PE of a machine gets the same one) */
     public Core(GuestMemory memory, Stage2 stage2, LongPredicate isDevice, SysRegFile regs, SystemCounter counter) {
-        cpu = new Cpu(regs, counter);
-        mem = new DataAccess(cpu, memory, stage2, isDevice);
+        this(new Cpu(regs, counter), c -> new DataAccess(c, memory, stage2, isDevice));
+    }
+
+    private Core(Cpu cpu, Function<Cpu, DataAccess> dataSide) {
+        this.cpu = cpu;
+        mem = dataSide.apply(cpu);
         blocks = new BlockCache(this);
         mem.watchCodePages(blocks);
         sampling = new Sampling(this);
@@ -55,11 +60,7 @@ public final class Core implements SysRegState {
      * @param domain the PEs its broadcast TLB maintenance reaches
      */
     public Core(HostMemory host, TlbDomain domain, LongPredicate isDevice, SysRegFile regs, SystemCounter counter) {
-        cpu = new Cpu(regs, counter);
-        mem = new DataAccess(cpu, host, domain, isDevice);
-        blocks = new BlockCache(this);
-        mem.watchCodePages(blocks);
-        sampling = new Sampling(this);
+        this(new Cpu(regs, counter), c -> new DataAccess(c, host, domain, isDevice));
     }
 
     /**
