@@ -17,6 +17,7 @@ import org.polyvisor.api.VmInfo;
 import org.polyvisor.api.VmState;
 import org.polyvisor.ppc.spi.BookeSpr;
 import org.polyvisor.ppc.spi.BookeSprTable;
+import org.polyvisor.standalone.StandaloneHypervisor;
 import org.polyvisor.testkit.Await;
 import org.polyvisor.testkit.Golden;
 
@@ -27,8 +28,11 @@ import org.polyvisor.testkit.Golden;
  * rebuilds: the SPR's value travels in the vCPU snapshot.
  */
 class FeatureSprSwapTest {
-    /** Long enough that the loop is still running after the revisions (each round is two emulated moves). */
-    private static final int ROUNDS = 4_000_000;
+    /**
+     * Long enough that the loop is still running after the revisions on a fast, idle machine (each round is two
+     * emulated moves, about 0.15 us: some 10 s; 4 million rounds ended in half a second on an idle CI machine).
+     */
+    private static final int ROUNDS = 64_000_000;
 
     /** Revision {@code rev} of the test feature, recording that it built a machine's vCPU. */
     private static BookeSprTable revision(int rev, Set<Integer> built) {
@@ -54,11 +58,12 @@ class FeatureSprSwapTest {
         PpcArchitecture arch = new PpcArchitecture();
         BookeSprTable[] current = {revision(1, built)};
         arch.addSprTable(current[0]);
-        var run = GuestRun.runner(arch).run(elf, Duration.ofSeconds(120), (hv, id) -> {
+        var run = GuestRun.runner(arch).run(elf, Duration.ofSeconds(300), (hv, id) -> {
             ConsoleCapture out = new ConsoleCapture();
             try (AutoCloseable c = hv.vms().attachConsole(id, out)) {
-                Await.until("the guest's loop", () -> out.text().contains("loop\n"), Duration.ofSeconds(60),
-                        () -> "console " + out.text() + ", VM " + hv.vms().info(id));
+                // the console tail, not the capture: the guest may print "loop" before the capture is attached
+                Await.until("the guest's loop", () -> tail(hv, id).contains("loop\n"), Duration.ofSeconds(60),
+                        () -> "console " + tail(hv, id) + ", VM " + hv.vms().info(id));
                 for (int rev = 2; rev <= 4; rev++) {
                     BookeSprTable next = revision(rev, built);
                     arch.addSprTable(next); // DS: the new revision registers next to the old one, which then leaves
@@ -81,5 +86,9 @@ class FeatureSprSwapTest {
                 + String.format("%08x", ROUNDS));
         Golden.assertSameBytes(expected.getBytes(StandardCharsets.US_ASCII), run.console(),
                 "featspr through feature revisions");
+    }
+
+    private static String tail(StandaloneHypervisor hv, int id) {
+        return new String(hv.vms().consoleTail(id), StandardCharsets.US_ASCII);
     }
 }
