@@ -20,7 +20,14 @@ esac
 # package, not install: the shared ~/.m2 keeps the released jars of everyone else. In one reactor build, the class path
 # names the modules' target/ jars; each module writes the file and the benchmark's module, the last one, wins.
 cp_file="$here/$module/target/bench.classpath"
+# distribution: the bundles Felix loads itself stay off the class path, as failsafe's classpathDependencyExcludes
+# keep them off the ITs' (slf4j-simple there makes the embedded framework's logging, and so Gogo, fail)
+exclude=""
+if [ "$module" = distribution ]; then
+  exclude="-DexcludeArtifactIds=$(sed -n 's:.*<classpathDependencyExclude>[^:]*\:\([^<]*\)</classpathDependencyExclude>.*:\1:p' \
+    distribution/pom.xml | paste -sd, -)"
+fi
 ./mvnw -B -ntp -q -o -pl "$module" -am -DskipTests -DskipITs package dependency:build-classpath \
-  -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test >&2
+  -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test $exclude >&2
 exec java ${PV_BENCH_JAVA_OPTS:-} --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED \
   -cp "$module/target/test-classes:$module/target/classes:$(cat "$cp_file")" "$main" "$@"
