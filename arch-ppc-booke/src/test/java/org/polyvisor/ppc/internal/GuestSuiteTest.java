@@ -15,7 +15,7 @@ import org.polyvisor.testkit.Golden;
 class GuestSuiteTest {
     static Stream<String> guests() {
         return Stream.of("hello", "arith", "logic", "muldiv", "loadstore", "branch", "tlb", "interrupts", "dec", "mmio",
-                "crc32", "xonly", "hvloop", "randharness", "usermode");
+                "crc32", "xonly", "hvloop", "randharness", "usermode", "branchy");
     }
 
     @ParameterizedTest
